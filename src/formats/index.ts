@@ -1,0 +1,5 @@
+// Public surface of the formats module.
+export * from './types.js';
+export * from './registry.js';
+export * from './columnar.js';
+export { EXAMPLES_INPUT } from './tf-example.js';

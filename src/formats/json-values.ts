@@ -1,0 +1,116 @@
+// JSON value helpers shared by json-rows and json-columnar, following TF Serving's
+// REST rules: numbers as JSON numbers, strings as JSON strings when they are
+// valid UTF-8 and {"b64": "..."} otherwise. float32 values are written with 9
+// significant digits (enough to round-trip any float32 exactly), trailing zeros
+// trimmed; int64 values are written as exact decimal integers.
+import type { DType } from '../scenario/types.js';
+import type { Values } from '../tensors/feature-batch.js';
+import { DecodeError } from '../wire/proto-reader.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8 = new TextEncoder();
+
+export function floatText(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`JSON cannot carry ${x}: TF Serving's JSON API has no NaN/Infinity`);
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  let s = x.toPrecision(9);
+  const e = s.indexOf('e');
+  let mant = e < 0 ? s : s.slice(0, e);
+  const exp = e < 0 ? '' : s.slice(e);
+  if (mant.includes('.')) {
+    let end = mant.length;
+    while (mant.charCodeAt(end - 1) === 48) end--;
+    if (mant.charCodeAt(end - 1) === 46) end--;
+    mant = mant.slice(0, end);
+  }
+  s = mant + exp;
+  return s;
+}
+
+export function bytesJson(b: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return `"${String.fromCharCode.apply(null, b as unknown as number[])}"`;
+  try {
+    return JSON.stringify(strictUtf8.decode(b));
+  } catch {
+    return `{"b64":"${Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64')}"}`;
+  }
+}
+
+/** JSON text of values[from..to) as a flat list body (no brackets). */
+export function valuesText(v: Values, from: number, to: number): string {
+  const parts = new Array<string>(to - from);
+  if (Array.isArray(v)) for (let i = from; i < to; i++) parts[i - from] = bytesJson(v[i]!);
+  else if (v instanceof Float32Array) for (let i = from; i < to; i++) parts[i - from] = floatText(v[i]!);
+  else for (let i = from; i < to; i++) parts[i - from] = v[i]!.toString();
+  return parts.join(',');
+}
+
+/** Parse one JSON scalar as `dtype`, naming `what` in errors. */
+export function scalarFrom(x: unknown, dtype: DType, what: string): number | bigint | Uint8Array {
+  if (dtype === 'bytes') {
+    if (typeof x === 'string') return utf8.encode(x);
+    if (typeof x === 'object' && x !== null && typeof (x as { b64?: unknown }).b64 === 'string') {
+      return new Uint8Array(Buffer.from((x as { b64: string }).b64, 'base64'));
+    }
+    throw new DecodeError(`${what}: expected a string or {"b64": ...}, got ${JSON.stringify(x)?.slice(0, 40)}`);
+  }
+  if (typeof x !== 'number') throw new DecodeError(`${what}: expected a number, got ${JSON.stringify(x)?.slice(0, 40)}`);
+  if (dtype === 'int64') {
+    if (!Number.isSafeInteger(x)) {
+      throw new DecodeError(`${what}: ${x} is not an integer this server can parse exactly (JSON numbers are exact only up to 2^53)`);
+    }
+    return BigInt(x);
+  }
+  return x;
+}
+
+/** Append JSON values (a flat array) to typed storage at `at`; returns the new position. */
+export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number, what: string): number {
+  if (out instanceof Float32Array) {
+    for (let i = 0; i < arr.length; i++) {
+      const x = arr[i];
+      if (typeof x !== 'number') scalarFrom(x, dtype, `${what}[${i}]`);
+      out[at++] = x as number;
+    }
+  } else if (out instanceof BigInt64Array) {
+    for (let i = 0; i < arr.length; i++) out[at++] = scalarFrom(arr[i], dtype, `${what}[${i}]`) as bigint;
+  } else {
+    for (let i = 0; i < arr.length; i++) out[at++] = scalarFrom(arr[i], dtype, `${what}[${i}]`) as Uint8Array;
+  }
+  return at;
+}
+
+/** Shape of a nested JSON array (from its first elements) and its element count. */
+export function nestedShape(x: unknown): number[] {
+  const shape: number[] = [];
+  let cur = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+/** Flatten a nested array of the given shape into `out`, checking every level's length. */
+export function flattenInto(x: unknown, shape: readonly number[], depth: number, dtype: DType, out: Values, at: number, what: string): number {
+  if (depth === shape.length - 1 || shape.length === 0) {
+    if (shape.length === 0) {
+      (out as unknown[])[at] = scalarFrom(x, dtype, what);
+      return at + 1;
+    }
+    if (!Array.isArray(x) || x.length !== shape[depth]) throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
+    return storeFlat(x, dtype, out, at, what);
+  }
+  if (!Array.isArray(x) || x.length !== shape[depth]) throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
+  for (let i = 0; i < x.length; i++) at = flattenInto(x[i], shape, depth + 1, dtype, out, at, what);
+  return at;
+}

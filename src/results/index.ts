@@ -1,0 +1,2 @@
+// Public surface of the results schema.
+export * from './types.js';

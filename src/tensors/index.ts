@@ -1,0 +1,2 @@
+// Public surface of the canonical tensor types.
+export * from './feature-batch.js';

@@ -1,0 +1,67 @@
+// PredictRequest (tensorflow_serving/apis/predict.proto): model_spec = 1,
+// inputs = 2 (map<string, TensorProto>), output_filter = 3.
+import type { NamedTensor } from '../formats/columnar.js';
+import { readModelSpec, writeModelSpec, type ModelSpec } from './model-spec.js';
+import { DecodeError, ProtoReader } from './proto-reader.js';
+import { ProtoWriter, WIRE_LEN } from './proto-writer.js';
+import { readTensorProto, writeTensorProto, type NumericEncoding } from './tensor-proto.js';
+
+export function encodePredictRequest(spec: ModelSpec, tensors: readonly NamedTensor[], enc: NumericEncoding, sizeHint = 1 << 16): Uint8Array {
+  const w = new ProtoWriter(sizeHint);
+  writeModelSpec(w, 1, spec);
+  for (const t of tensors) {
+    w.tag(2, WIRE_LEN);
+    const entry = w.begin();
+    w.tag(1, WIRE_LEN);
+    w.string(t.name);
+    w.tag(2, WIRE_LEN);
+    const tp = w.begin();
+    writeTensorProto(w, t, enc);
+    w.end(tp);
+    w.end(entry);
+  }
+  return w.finish();
+}
+
+export interface DecodedPredictRequest {
+  modelSpec: ModelSpec;
+  inputs: Map<string, NamedTensor>;
+  outputFilter: string[];
+}
+
+export function decodePredictRequest(bytes: Uint8Array): DecodedPredictRequest {
+  const r = new ProtoReader(bytes);
+  let modelSpec: ModelSpec = { name: '', signatureName: '' };
+  const inputs = new Map<string, NamedTensor>();
+  const outputFilter: string[] = [];
+  while (!r.done()) {
+    const t = r.tag();
+    switch (t) {
+      case (1 << 3) | 2:
+        modelSpec = readModelSpec(r.sub());
+        break;
+      case (2 << 3) | 2: {
+        const e = r.sub();
+        let key = '';
+        let value: ProtoReader | undefined;
+        while (!e.done()) {
+          const u = e.tag();
+          if (u === ((1 << 3) | 2)) key = e.string();
+          else if (u === ((2 << 3) | 2)) value = e.sub();
+          else e.skip(u & 7);
+        }
+        // A map entry without a value is an empty TensorProto (DT_INVALID), which fails parsing below.
+        inputs.set(key, readTensorProto(value ?? new ProtoReader(new Uint8Array(0)), key));
+        break;
+      }
+      case (3 << 3) | 2:
+        outputFilter.push(r.string());
+        break;
+      default:
+        r.skip(t & 7);
+    }
+  }
+  return { modelSpec, inputs, outputFilter };
+}
+
+export { DecodeError };

@@ -1,0 +1,167 @@
+// Minimal protobuf wire-format writer for the hot encode paths. protobufjs's
+// Writer silently writes 0 for a bigint int64, and its op list costs an
+// allocation per field; this writer appends to one growing buffer instead.
+
+export const WIRE_VARINT = 0;
+export const WIRE_I64 = 1;
+export const WIRE_LEN = 2;
+export const WIRE_I32 = 5;
+
+const utf8 = new TextEncoder();
+
+export class ProtoWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  pos = 0;
+
+  constructor(initial = 1 << 16) {
+    this.buf = new Uint8Array(initial);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** The bytes written so far (a copy that owns its buffer). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  tag(field: number, wireType: number): void {
+    this.uint32((field << 3) | wireType);
+  }
+
+  uint32(v: number): void {
+    this.ensure(5);
+    const b = this.buf;
+    let p = this.pos;
+    v >>>= 0;
+    while (v > 127) {
+      b[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  /** Varint of a 64-bit value given as two's-complement 32-bit halves. */
+  varint64(lo: number, hi: number): void {
+    this.ensure(10);
+    const b = this.buf;
+    let p = this.pos;
+    lo >>>= 0;
+    hi >>>= 0;
+    while (hi !== 0 || lo > 127) {
+      b[p++] = (lo & 127) | 128;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    b[p++] = lo;
+    this.pos = p;
+  }
+
+  /** Packed int64 body (no tag/length) from the 32-bit halves of a BigInt64Array. */
+  int64Halves(halves: Int32Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.varint64(halves[2 * i]!, halves[2 * i + 1]!);
+  }
+
+  int32(v: number): void {
+    if (v >= 0) this.uint32(v);
+    else this.varint64(v, -1);
+  }
+
+  bool(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  float(v: number): void {
+    this.ensure(4);
+    this.view.setFloat32(this.pos, v, true);
+    this.pos += 4;
+  }
+
+  /** Raw bytes without a length prefix. */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Length-prefixed bytes. */
+  bytes(bytes: Uint8Array): void {
+    this.uint32(bytes.length);
+    this.raw(bytes);
+  }
+
+  /** Float32 values as raw little-endian bytes (tensor_content, packed float bodies). */
+  floatsRaw(v: Float32Array, from = 0, to = v.length): void {
+    this.raw(new Uint8Array(v.buffer, v.byteOffset + from * 4, (to - from) * 4));
+  }
+
+  string(s: string): void {
+    // Worst case 3 bytes per UTF-16 unit; reserve a 5-byte length, then shift if shorter.
+    const max = s.length * 3;
+    this.ensure(max + 5);
+    if (max < 128) {
+      const at = this.pos;
+      const { written } = utf8.encodeInto(s, this.buf.subarray(at + 1));
+      this.buf[at] = written;
+      this.pos = at + 1 + written;
+      return;
+    }
+    const encoded = utf8.encode(s);
+    this.bytes(encoded);
+  }
+
+  /**
+   * Start a length-delimited field whose size is not known yet: reserves one
+   * length byte and returns a marker for `end`.
+   */
+  begin(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /** Close a field opened by `begin`, moving the body if its length needs more than one byte. */
+  end(marker: number): void {
+    const len = this.pos - marker - 1;
+    if (len < 128) {
+      this.buf[marker] = len;
+      return;
+    }
+    let extra = 0;
+    for (let v = len >>> 7; v > 0; v >>>= 7) extra++;
+    this.ensure(extra);
+    this.buf.copyWithin(marker + 1 + extra, marker + 1, this.pos);
+    let p = marker;
+    let v = len;
+    while (v > 127) {
+      this.buf[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    this.buf[p] = v;
+    this.pos += extra;
+  }
+}
+
+/** Size of `v` as an unsigned varint. */
+export function varintSize(v: number): number {
+  let n = 1;
+  for (v >>>= 7; v > 0; v >>>= 7) n++;
+  return n;
+}
+
+/** The two's-complement 32-bit halves of a BigInt64Array, for fast varint writes. */
+export function halvesOf(v: BigInt64Array): Int32Array {
+  return new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+}

@@ -1,0 +1,172 @@
+// TensorProto (tensorflow/core/framework/tensor.proto) read and write for the
+// dtypes a ranking request uses. Two numeric encodings: typed repeated fields
+// (float_val = 5, int64_val = 10, packed) or raw little-endian tensor_content = 4.
+// Strings always go as string_val = 8: DT_STRING cannot use tensor_content.
+import type { NamedTensor } from '../formats/columnar.js';
+import { elementCount } from '../formats/columnar.js';
+import { DT_FLOAT, DT_INT64, DT_STRING, dtypeFromTf, TF_DTYPE, tfDtypeName } from './dtypes.js';
+import { copyFloats, DecodeError, floatsView, int64View, ProtoReader } from './proto-reader.js';
+import { halvesOf, ProtoWriter, WIRE_LEN, WIRE_VARINT } from './proto-writer.js';
+
+export type NumericEncoding = 'typed' | 'content';
+
+/** Writes the TensorProto body (no tag/length) for `t`. */
+export function writeTensorProto(w: ProtoWriter, t: NamedTensor, enc: NumericEncoding): void {
+  w.tag(1, WIRE_VARINT);
+  w.uint32(TF_DTYPE[t.dtype]);
+  w.tag(2, WIRE_LEN);
+  const shape = w.begin();
+  for (const d of t.shape) {
+    w.tag(2, WIRE_LEN);
+    const dim = w.begin();
+    if (d !== 0) {
+      w.tag(1, WIRE_VARINT);
+      w.varint64(d, 0);
+    }
+    w.end(dim);
+  }
+  w.end(shape);
+  const v = t.values;
+  if (Array.isArray(v)) {
+    for (const b of v) {
+      w.tag(8, WIRE_LEN);
+      w.bytes(b);
+    }
+    return;
+  }
+  if (v.length === 0) return;
+  if (enc === 'content') {
+    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    w.tag(4, WIRE_LEN);
+    w.bytes(bytes);
+  } else if (v instanceof Float32Array) {
+    w.tag(5, WIRE_LEN);
+    w.uint32(v.length * 4);
+    w.floatsRaw(v);
+  } else {
+    w.tag(10, WIRE_LEN);
+    const m = w.begin();
+    w.int64Halves(halvesOf(v), 0, v.length);
+    w.end(m);
+  }
+}
+
+/** Reads a TensorProto body into a NamedTensor, checking counts against the shape. */
+export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
+  let dtypeCode = 0;
+  const shape: number[] = [];
+  let content: Uint8Array | undefined;
+  const floatChunks: Uint8Array[] = [];
+  const looseFloats: number[] = [];
+  const int64Readers: ProtoReader[] = [];
+  const looseInt64: ProtoReader[] = [];
+  const strings: Uint8Array[] = [];
+  let unknownRank = false;
+  while (!r.done()) {
+    const t = r.tag();
+    switch (t) {
+      case (1 << 3) | 0:
+        dtypeCode = r.uint32();
+        break;
+      case (2 << 3) | 2: {
+        const s = r.sub();
+        while (!s.done()) {
+          const u = s.tag();
+          if (u === ((2 << 3) | 2)) {
+            const d = s.sub();
+            let size = 0;
+            while (!d.done()) {
+              const x = d.tag();
+              if (x === ((1 << 3) | 0)) {
+                const h = new Int32Array(2);
+                d.varint64Into(h, 0);
+                size = h[1]! * 2 ** 32 + (h[0]! >>> 0);
+              } else d.skip(x & 7);
+            }
+            shape.push(size);
+          } else if (u === ((3 << 3) | 0)) {
+            unknownRank = s.uint32() !== 0;
+          } else s.skip(u & 7);
+        }
+        break;
+      }
+      case (4 << 3) | 2:
+        content = r.bytes();
+        break;
+      case (5 << 3) | 2: {
+        const b = r.bytes();
+        if (b.length % 4 !== 0) throw new DecodeError(`tensor parsing error: ${name} (packed float_val of ${b.length} bytes)`);
+        floatChunks.push(b);
+        break;
+      }
+      case (5 << 3) | 5:
+        looseFloats.push(r.float());
+        break;
+      case (8 << 3) | 2:
+        strings.push(r.bytes());
+        break;
+      case (10 << 3) | 2:
+        int64Readers.push(r.sub());
+        break;
+      case (10 << 3) | 0: {
+        // Unpacked int64_val: remember where it is, read after counting.
+        const start = r.pos;
+        r.uint32();
+        looseInt64.push(new ProtoReader(r.buf, start, r.pos));
+        break;
+      }
+      default:
+        r.skip(t & 7);
+    }
+  }
+  const dtype = dtypeFromTf(dtypeCode);
+  if (!dtype) throw new DecodeError(`tensor parsing error: ${name} (unsupported dtype ${tfDtypeName(dtypeCode)})`);
+  if (unknownRank) throw new DecodeError(`tensor parsing error: ${name} (unknown rank)`);
+  const count = elementCount(name, shape);
+  const bad = (got: number, how: string): never => {
+    throw new DecodeError(`tensor parsing error: ${name} (shape [${shape.join(',')}] needs ${count} ${tfDtypeName(dtypeCode)} values, ${how} holds ${got})`);
+  };
+  if (dtypeCode === DT_STRING) {
+    if (content && content.length) throw new DecodeError(`tensor parsing error: ${name} (tensor_content is not allowed for DT_STRING)`);
+    if (strings.length !== count) bad(strings.length, 'string_val');
+    return { name, dtype, shape, values: strings };
+  }
+  if (content) {
+    if (floatChunks.length || looseFloats.length || int64Readers.length || looseInt64.length) {
+      throw new DecodeError(`tensor parsing error: ${name} (both tensor_content and typed values set)`);
+    }
+    const size = dtypeCode === DT_FLOAT ? 4 : 8;
+    if (content.length !== count * size) bad(content.length / size, 'tensor_content');
+    return { name, dtype, shape, values: dtypeCode === DT_FLOAT ? floatsView(content) : int64View(content) };
+  }
+  if (dtypeCode === DT_FLOAT) {
+    if (int64Readers.length || looseInt64.length) throw new DecodeError(`tensor parsing error: ${name} (int64_val set on a DT_FLOAT tensor)`);
+    let got = looseFloats.length;
+    for (const c of floatChunks) got += c.length / 4;
+    if (got !== count) bad(got, 'float_val');
+    if (floatChunks.length === 1 && !looseFloats.length) return { name, dtype, shape, values: floatsView(floatChunks[0]!) };
+    const out = new Float32Array(count);
+    let at = 0;
+    for (const c of floatChunks) {
+      copyFloats(c, 0, c.length / 4, out, at);
+      at += c.length / 4;
+    }
+    for (const f of looseFloats) out[at++] = f;
+    return { name, dtype, shape, values: out };
+  }
+  if (dtypeCode === DT_INT64) {
+    if (floatChunks.length || looseFloats.length) throw new DecodeError(`tensor parsing error: ${name} (float_val set on a DT_INT64 tensor)`);
+    const out = new BigInt64Array(count);
+    const halves = halvesOf(out);
+    let at = 0;
+    for (const rd of [...int64Readers, ...looseInt64]) {
+      while (!rd.done()) {
+        if (at >= count) bad(at + 1, 'int64_val');
+        rd.varint64Into(halves, at++);
+      }
+    }
+    if (at !== count) bad(at, 'int64_val');
+    return { name, dtype, shape, values: out };
+  }
+  throw new DecodeError(`tensor parsing error: ${name} (unsupported dtype ${tfDtypeName(dtypeCode)})`);
+}
