@@ -4,7 +4,8 @@
 import { allocValues, fixedWidth, type Column, type RankingRequest, type Schema } from '../tensors/feature-batch.js';
 import { DecodeError } from '../wire/proto-reader.js';
 import { parseJsonBody } from './json-columnar.js';
-import { scalarFrom, storeFlat, valuesText } from './json-values.js';
+import { halvesOf } from '../wire/proto-writer.js';
+import { storeFlat, storeOne, valuesText } from './json-values.js';
 import { type DecodedRequest, type EncodeOptions, type Format } from './types.js';
 
 const utf8 = new TextEncoder();
@@ -46,42 +47,47 @@ export const jsonRows: Format = {
     const n = instances.length;
     const specs = schema.features;
     const tensors = new Map<string, Column>();
+    const known = new Set(specs.map((f) => f.name));
     for (let i = 0; i < n; i++) {
       const inst = instances[i];
       if (typeof inst !== 'object' || inst === null || Array.isArray(inst)) throw new DecodeError(`instances[${i}]: expected an object of named inputs`);
-      if (Object.keys(inst).length !== specs.length) {
-        const known = new Set(specs.map((f) => f.name));
+      // Count keys without allocating; only on a mismatch look for the stranger.
+      let keys = 0;
+      for (const _ in inst) keys++;
+      if (keys !== specs.length) {
         const extra = Object.keys(inst).find((k) => !known.has(k));
         if (extra !== undefined) throw new DecodeError(`instances[${i}]: input tensor alias not found in signature: ${extra}`);
       }
     }
+    const rows = instances as Record<string, unknown>[];
     for (const f of specs) {
       const w = fixedWidth(f);
       const name = f.name;
+      const where = (i: number) => `instances[${i}]["${name}"]`;
       if (w !== undefined) {
         const values = allocValues(f.dtype, n * w);
+        const halves = values instanceof BigInt64Array ? halvesOf(values) : undefined;
         for (let i = 0; i < n; i++) {
-          const x = (instances[i] as Record<string, unknown>)[name];
+          const x = rows[i]![name];
           if (x === undefined) throw new DecodeError(`instances[${i}]: missing input "${name}"`);
-          if (f.shape.kind === 'scalar') {
-            (values as unknown[])[i] = scalarFrom(x, f.dtype, `instances[${i}]["${name}"]`);
+          if (w === 1 && f.shape.kind === 'scalar') {
+            storeOne(x, f.dtype, values, halves, i, where(i));
           } else {
-            if (!Array.isArray(x) || x.length !== w) throw new DecodeError(`instances[${i}]["${name}"]: expected a list of ${w} values`);
-            storeFlat(x, f.dtype, values, i * w, `instances[${i}]["${name}"]`);
+            if (!Array.isArray(x) || x.length !== w) throw new DecodeError(`${where(i)}: expected a list of ${w} values`);
+            storeFlat(x, f.dtype, values, i * w, where(i), halves);
           }
         }
         tensors.set(name, { values });
       } else {
         const splits = new Int32Array(n + 1);
         for (let i = 0; i < n; i++) {
-          const x = (instances[i] as Record<string, unknown>)[name];
-          if (!Array.isArray(x)) throw new DecodeError(`instances[${i}]["${name}"]: expected a list`);
+          const x = rows[i]![name];
+          if (!Array.isArray(x)) throw new DecodeError(`${where(i)}: expected a list`);
           splits[i + 1] = splits[i]! + x.length;
         }
         const values = allocValues(f.dtype, splits[n]!);
-        for (let i = 0; i < n; i++) {
-          storeFlat((instances[i] as Record<string, unknown>)[name] as unknown[], f.dtype, values, splits[i]!, `instances[${i}]["${name}"]`);
-        }
+        const halves = values instanceof BigInt64Array ? halvesOf(values) : undefined;
+        for (let i = 0; i < n; i++) storeFlat(rows[i]![name] as unknown[], f.dtype, values, splits[i]!, where(i), halves);
         tensors.set(name, { values, rowSplits: splits });
       }
     }

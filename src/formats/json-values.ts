@@ -72,8 +72,24 @@ export function scalarFrom(x: unknown, dtype: DType, what: string): number | big
   return x;
 }
 
+/** Store one JSON number as int64 through the value's 32-bit halves (no BigInt per value). */
+export function storeInt64(halves: Int32Array, at: number, x: unknown, what: string): void {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x)) scalarFrom(x, 'int64', what); // throws with the reason
+  halves[2 * at] = (x as number) >>> 0;
+  halves[2 * at + 1] = Math.floor((x as number) / 4294967296);
+}
+
+/** Store one JSON value as `dtype` at out[at]. */
+export function storeOne(x: unknown, dtype: DType, out: Values, halves: Int32Array | undefined, at: number, what: string): void {
+  if (out instanceof Float32Array) {
+    if (typeof x !== 'number') scalarFrom(x, dtype, what);
+    out[at] = x as number;
+  } else if (halves) storeInt64(halves, at, x, what);
+  else (out as Uint8Array[])[at] = typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, what) as Uint8Array);
+}
+
 /** Append JSON values (a flat array) to typed storage at `at`; returns the new position. */
-export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number, what: string): number {
+export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number, what: string, halves?: Int32Array): number {
   if (out instanceof Float32Array) {
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];
@@ -81,9 +97,13 @@ export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number,
       out[at++] = x as number;
     }
   } else if (out instanceof BigInt64Array) {
-    for (let i = 0; i < arr.length; i++) out[at++] = scalarFrom(arr[i], dtype, `${what}[${i}]`) as bigint;
+    const h = halves ?? new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+    for (let i = 0; i < arr.length; i++) storeInt64(h, at++, arr[i], `${what}[${i}]`);
   } else {
-    for (let i = 0; i < arr.length; i++) out[at++] = scalarFrom(arr[i], dtype, `${what}[${i}]`) as Uint8Array;
+    for (let i = 0; i < arr.length; i++) {
+      const x = arr[i];
+      out[at++] = typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, `${what}[${i}]`) as Uint8Array);
+    }
   }
   return at;
 }
@@ -104,7 +124,7 @@ export function nestedShape(x: unknown): number[] {
 export function flattenInto(x: unknown, shape: readonly number[], depth: number, dtype: DType, out: Values, at: number, what: string): number {
   if (depth === shape.length - 1 || shape.length === 0) {
     if (shape.length === 0) {
-      (out as unknown[])[at] = scalarFrom(x, dtype, what);
+      storeOne(x, dtype, out, out instanceof BigInt64Array ? new Int32Array(out.buffer, 0, 2 * out.length) : undefined, at, what);
       return at + 1;
     }
     if (!Array.isArray(x) || x.length !== shape[depth]) throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
