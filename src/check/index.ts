@@ -1,0 +1,6 @@
+// Public surface of the regression check.
+export * from './types.js';
+export * from './check.js';
+export * from './compare-sizes.js';
+export * from './compare-timings.js';
+export * from './render-check.js';

@@ -1,0 +1,45 @@
+// Markdown table of every compared figure (baseline, current, change, verdict): pure.
+import type { CheckReport, CheckRow } from './types.js';
+
+const VERDICT: Record<CheckRow['verdict'], string> = {
+  pass: 'ok',
+  regression: '**REGRESSION**',
+  improvement: 'improved',
+  changed: '**CHANGED**',
+  noisy: 'noisy',
+  'not-compared': 'not compared',
+  missing: 'new',
+};
+
+function num(x: number | null, kind: CheckRow['kind']): string {
+  if (x === null) return '-';
+  return kind === 'time-ratio' ? x.toFixed(1) : x.toLocaleString('en-US');
+}
+
+function change(r: CheckRow): string {
+  if (r.change === null) return '-';
+  if (r.kind !== 'time-ratio') {
+    const d = (r.current ?? 0) - (r.baseline ?? 0);
+    return d === 0 ? '0' : `${d > 0 ? '+' : ''}${d.toLocaleString('en-US')} (${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(2)}%)`;
+  }
+  return `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(1)}%`;
+}
+
+/** Failing rows first, then the rest in input order. */
+export function renderCheckMarkdown(report: CheckReport): string {
+  const order = (r: CheckRow) => (r.verdict === 'regression' || r.verdict === 'changed' ? 0 : r.verdict === 'noisy' ? 1 : 2);
+  const rows = report.rows.map((r, i) => [r, i] as const).sort((a, b) => order(a[0]) - order(b[0]) || a[1] - b[1]).map(([r]) => r);
+  const lines = [
+    `### payload-bench check: ${report.headline}`,
+    '',
+    ...report.warnings.map((w) => `> ${w}`),
+    ...(report.warnings.length ? [''] : []),
+    '| scenario | format | codec | figure | baseline | current | change | verdict |',
+    '|---|---|---|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.format} | ${r.codec} | ${r.metric} | ${num(r.baseline, r.kind)} | ${num(r.current, r.kind)} | ${change(r)} | ${VERDICT[r.verdict]}${r.note ? ` (${r.note})` : ''} |`),
+    '',
+    'Bytes are compared exactly. Timings are compared as each figure\'s median over the in-run memcpy floor of the same bytes (x floor), so machines of different speed compare; a regression needs a change above the threshold whose interval excludes no change, confirmed by a re-measure.',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+// Types of the regression check: one row per compared figure, a verdict, an exit code.
+
+export type Verdict = 'pass' | 'regression' | 'improvement' | 'changed' | 'noisy' | 'not-compared' | 'missing';
+
+export interface CheckRow {
+  kind: 'bytes' | 'compressed-bytes' | 'time-ratio';
+  scenario: string;
+  format: string;
+  codec: string;
+  /** `raw`, `compressed`, or the timed op (encode, decode, total). */
+  metric: string;
+  baseline: number | null;
+  current: number | null;
+  /** (current - baseline) / baseline; null when not comparable. */
+  change: number | null;
+  verdict: Verdict;
+  note?: string;
+}
+
+export interface CheckOptions {
+  /** Relative timing change that counts as a regression. @default 0.25 */
+  threshold: number;
+  /** Treat a run too noisy to judge as a failure. @default false */
+  strict: boolean;
+  /** Timed ops compared. @default ['encode', 'decode', 'total'] */
+  ops: readonly string[];
+  /** Compare timings at all (false: only the deterministic byte counts). @default true */
+  timings: boolean;
+}
+
+export const DEFAULT_CHECK_OPTIONS: CheckOptions = { threshold: 0.25, strict: false, ops: ['encode', 'decode', 'total'], timings: true };
+
+/** 0 pass, 1 confirmed regression, 2 usage error, 3 missing/incompatible baseline, 4 the run failed. */
+export type ExitCode = 0 | 1 | 2 | 3 | 4;
+
+export interface CheckReport {
+  exitCode: ExitCode;
+  /** One line a human reads first. */
+  headline: string;
+  rows: CheckRow[];
+  warnings: string[];
+  /** Timing rows that looked like regressions in this comparison (candidates for a re-measure). */
+  suspects: CheckRow[];
+}
+
+export class CheckError extends Error {
+  constructor(message: string, readonly exitCode: ExitCode) {
+    super(message);
+    this.name = 'CheckError';
+  }
+}
