@@ -1,0 +1,177 @@
+// Imports a user's recorded requests: TFRecord files of serialized tf.Example or
+// ExampleListWithContext records, or JSON Lines of TF Serving REST bodies
+// ("instances" rows or "inputs" columns). Touches the file system only to read `path`.
+import { readFileSync, statSync } from 'node:fs';
+import { DecodeError } from '../wire/proto-reader.js';
+import { parseRawElwc, parseRawExample, type RawExample, type RawFeature, type RawRequest } from './raw-example.js';
+import { DataError, readTfRecords, type CorruptRecord } from './tfrecord.js';
+
+export type DataFormat = 'tfrecord-example' | 'tfrecord-elwc' | 'jsonl';
+
+export interface ImportOptions {
+  /** Force a format; by default it is detected from the file. */
+  format?: DataFormat;
+  /** Skip (and count) corrupt records instead of stopping at the first. */
+  skipCorrupt?: boolean;
+  /** Regroup all examples into requests of this many candidates (context merged into each). */
+  candidates?: number;
+}
+
+export interface ImportedData {
+  source: string;
+  format: DataFormat;
+  requests: RawRequest[];
+  records: number;
+  corrupt: CorruptRecord[];
+  /** Examples left over when regrouping did not divide evenly (dropped, reported). */
+  droppedExamples: number;
+}
+
+export function importData(path: string, opts: ImportOptions = {}): ImportedData {
+  let buf: Uint8Array;
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    buf = readFileSync(path);
+  } catch (err) {
+    throw new DataError(`cannot read data file ${path}: ${(err as Error).message}`);
+  }
+  const format = opts.format ?? detectFormat(buf, path);
+  let requests: RawRequest[];
+  let corrupt: CorruptRecord[] = [];
+  let records: number;
+  if (format === 'jsonl') {
+    ({ requests, corrupt, records } = readJsonLines(buf, path, opts.skipCorrupt ?? false));
+  } else {
+    const framed = readTfRecords(buf, path, opts.skipCorrupt ?? false);
+    corrupt = framed.corrupt;
+    records = framed.records.length + framed.corrupt.length;
+    requests = [];
+    for (const rec of framed.records) {
+      try {
+        requests.push(format === 'tfrecord-elwc' ? parseRawElwc(rec.data) : { examples: [parseRawExample(rec.data)] });
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        const reason = `not a ${format === 'tfrecord-elwc' ? 'ExampleListWithContext' : 'tf.Example'}: ${err.message}`;
+        if (!opts.skipCorrupt) throw new DataError(`${path}: record ${rec.index} at byte offset ${rec.offset}: ${reason} (use --skip-corrupt to skip corrupt records)`);
+        corrupt.push({ index: rec.index, offset: rec.offset, reason });
+      }
+    }
+  }
+  if (requests.length === 0) throw new DataError(`${path}: no usable records (${corrupt.length} corrupt)`);
+  let droppedExamples = 0;
+  if (opts.candidates !== undefined) ({ requests, droppedExamples } = regroup(requests, opts.candidates, path));
+  return { source: path, format, requests, records, corrupt, droppedExamples };
+}
+
+/** JSON Lines start with `{`; otherwise TFRecord, Example vs ELWC told apart by parsing the first good record. */
+export function detectFormat(buf: Uint8Array, path: string): DataFormat {
+  let i = 0;
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+  if (buf[i] === 0x7b) return 'jsonl';
+  const { records } = readTfRecords(buf, path, true);
+  const first = records[0];
+  if (!first) throw new DataError(`${path}: neither JSON Lines nor a readable TFRecord file (pass --data-format to say which)`);
+  try {
+    const ex = parseRawExample(first.data);
+    if (ex.size > 0) return 'tfrecord-example';
+  } catch {
+    // not an Example: try ELWC below
+  }
+  try {
+    const elwc = parseRawElwc(first.data);
+    if (elwc.examples.length > 0 || elwc.context) return 'tfrecord-elwc';
+  } catch {
+    // fall through
+  }
+  throw new DataError(`${path}: the first TFRecord record is neither a tf.Example nor an ExampleListWithContext`);
+}
+
+function regroup(requests: RawRequest[], n: number, path: string): { requests: RawRequest[]; droppedExamples: number } {
+  const all: RawExample[] = [];
+  for (const r of requests) {
+    for (const e of r.examples) all.push(r.context ? new Map([...r.context, ...e]) : e);
+  }
+  if (all.length < n) throw new DataError(`${path}: ${all.length} examples in all, fewer than --candidates ${n}`);
+  const out: RawRequest[] = [];
+  for (let i = 0; i + n <= all.length; i += n) out.push({ examples: all.slice(i, i + n) });
+  return { requests: out, droppedExamples: all.length % n };
+}
+
+const utf8 = new TextEncoder();
+
+function readJsonLines(buf: Uint8Array, path: string, skipCorrupt: boolean): { requests: RawRequest[]; corrupt: CorruptRecord[]; records: number } {
+  const text = new TextDecoder().decode(buf);
+  const requests: RawRequest[] = [];
+  const corrupt: CorruptRecord[] = [];
+  let offset = 0;
+  let index = 0;
+  for (const line of text.split('\n')) {
+    const here = offset;
+    offset += Buffer.byteLength(line) + 1;
+    if (!line.trim()) continue;
+    try {
+      requests.push(jsonBodyToRaw(JSON.parse(line)));
+    } catch (err) {
+      const reason = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
+      if (!skipCorrupt) throw new DataError(`${path}: line ${index + 1} (record ${index}) at byte offset ${here}: ${reason} (use --skip-corrupt to skip corrupt records)`);
+      corrupt.push({ index, offset: here, reason });
+    }
+    index++;
+  }
+  return { requests, corrupt, records: index };
+}
+
+function jsonValue(x: unknown, name: string): RawFeature {
+  const flat = Array.isArray(x) ? x.flat(Infinity) : [x];
+  if (flat.every((v) => typeof v === 'number')) {
+    const nums = flat as number[];
+    return nums.every(Number.isInteger) ? { kind: 'int64', values: nums.map((v) => BigInt(v)) } : { kind: 'float', values: nums };
+  }
+  if (flat.every((v) => typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { b64?: unknown }).b64 === 'string'))) {
+    return { kind: 'bytes', values: flat.map((v) => (typeof v === 'string' ? utf8.encode(v) : new Uint8Array(Buffer.from((v as { b64: string }).b64, 'base64')))) };
+  }
+  throw new Error(`feature "${name}": values must be all numbers or all strings`);
+}
+
+function jsonBodyToRaw(body: unknown): RawRequest {
+  if (typeof body !== 'object' || body === null) throw new Error('a line must be a JSON object with "instances" or "inputs"');
+  const b = body as { instances?: unknown; inputs?: unknown };
+  if (Array.isArray(b.instances)) {
+    return {
+      examples: b.instances.map((inst, i) => {
+        if (typeof inst !== 'object' || inst === null || Array.isArray(inst)) throw new Error(`instances[${i}] is not an object of named inputs`);
+        return new Map(Object.entries(inst).map(([k, v]) => [k, jsonValue(v, k)]));
+      }),
+    };
+  }
+  if (typeof b.inputs === 'object' && b.inputs !== null && !Array.isArray(b.inputs)) {
+    const inputs = b.inputs as Record<string, unknown>;
+    let n = 0;
+    for (const [k, v] of Object.entries(inputs)) {
+      if (k.endsWith('_row_splits') && Array.isArray(v)) n = Math.max(n, v.length - 1);
+      else if (!(`${k}_row_splits` in inputs) && Array.isArray(v)) n = Math.max(n, v.length);
+    }
+    const examples: RawExample[] = Array.from({ length: n }, () => new Map());
+    const context: RawExample = new Map();
+    for (const [k, v] of Object.entries(inputs)) {
+      if (k.endsWith('_row_splits') && k.slice(0, -'_row_splits'.length) in inputs) continue;
+      const splits = inputs[`${k}_row_splits`];
+      if (!Array.isArray(v)) throw new Error(`inputs["${k}"] is not a list`);
+      if (Array.isArray(splits)) {
+        const flat = jsonValue(v, k);
+        const rows = splits.length - 1;
+        for (let r = 0; r < rows; r++) {
+          const part = { kind: flat.kind, values: (flat.values as unknown[]).slice(splits[r] as number, splits[r + 1] as number) } as RawFeature;
+          if (rows === 1 && n > 1) context.set(k, part);
+          else examples[r]!.set(k, part);
+        }
+      } else if (v.length === 1 && n > 1) {
+        context.set(k, jsonValue(v[0], k));
+      } else {
+        v.forEach((row, r) => examples[r]!.set(k, jsonValue(row, k)));
+      }
+    }
+    return context.size ? { examples, context } : { examples };
+  }
+  throw new Error('a line must be a JSON object with "instances" (rows) or "inputs" (columns)');
+}
