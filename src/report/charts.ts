@@ -1,0 +1,48 @@
+// Builds every chart of the report from a Results object, in the order; a chart
+// whose data is absent comes back as skipped with the reason.
+import type { Results } from '../results/index.js';
+import { chartBandwidth } from './chart-bandwidth.js';
+import { chartBatchSweep } from './chart-batch-sweep.js';
+import { chartBreakdown } from './chart-breakdown.js';
+import { chartBytes } from './chart-bytes.js';
+import { chartCpu } from './chart-cpu.js';
+import { chartDistribution } from './chart-distribution.js';
+import { chartLatency } from './chart-latency.js';
+import { chartScaling } from './chart-scaling.js';
+import { primaryScenario } from './select.js';
+import type { ChartResult, DrawnChart, SkippedChart } from './types.js';
+
+export interface ChartSet {
+  drawn: DrawnChart[];
+  skipped: SkippedChart[];
+}
+
+/** Every chart file name the report may write (to clear stale ones). */
+export const CHART_FILES = [
+  'bytes.png',
+  'cpu.png',
+  'latency.png',
+  'breakdown.png',
+  'batch-sweep.png',
+  'bandwidth.png',
+  'scaling-candidates.png',
+  'scaling-features.png',
+  'distribution.png',
+] as const;
+
+export function buildCharts(r: Results, scenario = primaryScenario(r)): ChartSet {
+  const all: ChartResult[] = [
+    chartBytes(r, scenario),
+    chartCpu(r, scenario),
+    chartLatency(r, scenario),
+    chartBreakdown(r, scenario),
+    chartBatchSweep(r, scenario),
+    chartBandwidth(r, scenario),
+    ...chartScaling(r, scenario),
+    chartDistribution(r, scenario),
+  ];
+  return {
+    drawn: all.filter((c): c is DrawnChart => c.state === 'drawn'),
+    skipped: all.filter((c): c is SkippedChart => c.state === 'skipped'),
+  };
+}

@@ -1,0 +1,103 @@
+// measurements.csv: every measurement as one row (long format, end-to-end runs included), so
+// a spreadsheet pivot or a dataframe can slice by section, format, codec, op, batch size,
+// link or sweep point. (The bench's own results.csv is the wide micro/sweep table.)
+import type { Results } from '../results/index.js';
+import { loadLabel } from './select.js';
+
+export const CSV_COLUMNS = [
+  'section',
+  'scenario',
+  'format',
+  'codec',
+  'op',
+  'batch_size',
+  'link',
+  'load',
+  'sweep_dimension',
+  'sweep_value',
+  'metric',
+  'value',
+  'unit',
+] as const;
+
+type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
+
+function csvCell(v: string | number | undefined): string {
+  if (v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function resultsCsv(r: Results): string {
+  const rows: Row[] = [];
+  for (const s of r.sizes) {
+    const base = { section: 'size', scenario: s.scenario, format: s.format, codec: s.codec };
+    rows.push({ ...base, metric: 'raw_bytes', value: s.rawBytes, unit: 'bytes' });
+    rows.push({ ...base, metric: 'compressed_bytes', value: s.compressedBytes, unit: 'bytes' });
+  }
+  for (const m of r.micro) {
+    const base = { section: 'micro', scenario: m.scenario, format: m.format, codec: m.codec, op: m.op };
+    const st = m.stats;
+    rows.push(
+      { ...base, metric: 'median', value: st.medianMs, unit: 'ms' },
+      { ...base, metric: 'mean', value: st.meanMs, unit: 'ms' },
+      { ...base, metric: 'p99', value: st.p99Ms, unit: 'ms' },
+      { ...base, metric: 'min', value: st.minMs, unit: 'ms' },
+      { ...base, metric: 'max', value: st.maxMs, unit: 'ms' },
+      { ...base, metric: 'rme', value: st.rmePct, unit: '%' },
+      { ...base, metric: 'samples', value: st.samples, unit: 'count' },
+      { ...base, metric: 'x_floor', value: m.xFloor, unit: 'ratio' },
+      { ...base, metric: 'bytes', value: m.bytes, unit: 'bytes' },
+    );
+  }
+  for (const s of r.sweeps ?? []) {
+    const base = { section: 'sweep', scenario: s.scenario, format: s.format, codec: s.codec, sweep_dimension: s.dimension, sweep_value: s.value };
+    rows.push(
+      { ...base, metric: 'raw_bytes', value: s.rawBytes, unit: 'bytes' },
+      { ...base, metric: 'compressed_bytes', value: s.compressedBytes, unit: 'bytes' },
+      { ...base, metric: 'encode', value: s.encodeMs, unit: 'ms' },
+      { ...base, metric: 'decode', value: s.decodeMs, unit: 'ms' },
+      { ...base, metric: 'total', value: s.totalMs, unit: 'ms' },
+      { ...base, metric: 'per_unit', value: s.perUnitUs, unit: 'us' },
+    );
+  }
+  for (const x of r.e2e ?? []) {
+    const base = {
+      section: 'e2e',
+      scenario: x.scenario,
+      format: x.format,
+      codec: x.compression,
+      batch_size: x.batchSize,
+      link: x.bandwidth ?? 'unshaped',
+      load: loadLabel(x),
+    };
+    for (const kind of ['search', 'request', 'service'] as const) {
+      const l = x.latency[kind];
+      if (!l) continue;
+      rows.push(
+        { ...base, op: kind, metric: 'latency_p50', value: l.p50Ms, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_p90', value: l.p90Ms, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_p99', value: l.p99Ms, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_p99.9', value: l.p999Ms, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_max', value: l.maxMs, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_mean', value: l.meanMs, unit: 'ms' },
+        { ...base, op: kind, metric: 'count', value: l.count, unit: 'count' },
+      );
+    }
+    for (const [k, v] of Object.entries(x.breakdown)) rows.push({ ...base, op: 'request', metric: `breakdown_${k.replace(/Ms$/, '')}`, value: v, unit: 'ms' });
+    rows.push(
+      { ...base, op: 'search', metric: 'achieved_rate', value: x.achievedRate, unit: 'searches/s' },
+      { ...base, op: 'search', metric: 'client_cpu', value: x.cost.clientCpuMsPerSearch, unit: 'ms/search' },
+      { ...base, op: 'search', metric: 'server_cpu', value: x.cost.serverCpuMsPerSearch, unit: 'ms/search' },
+      { ...base, op: 'search', metric: 'cores_per_1k_searches_per_s', value: x.cost.coresPer1kSearchesPerSec, unit: 'cores' },
+      ...(x.cost.monthlyUsd !== undefined ? [{ ...base, op: 'search', metric: 'monthly_cost', value: x.cost.monthlyUsd, unit: 'USD' }] : []),
+      { ...base, op: 'request', metric: 'errors', value: Object.values(x.requests.errors).reduce((a, b) => a + b, 0), unit: 'count' },
+      { ...base, op: 'request', metric: 'dropped', value: x.requests.dropped, unit: 'count' },
+      { ...base, op: 'request', metric: 'client_timeouts', value: x.requests.clientTimeouts, unit: 'count' },
+      { ...base, op: 'search', metric: 'failed', value: x.searches.failed, unit: 'count' },
+    );
+  }
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}

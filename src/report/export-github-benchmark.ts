@@ -1,0 +1,50 @@
+// github-benchmark.json: the array github-action-benchmark reads with
+// `tool: 'customSmallerIsBetter'`: [{ name, unit, value, range?, extra? }], every value
+// smaller-is-better (bytes per request, milliseconds), so a regression is a larger number.
+import type { Results } from '../results/index.js';
+import { loadLabel, loadShort, uniqueNames } from './select.js';
+
+/** One entry of github-action-benchmark's custom JSON format. */
+export interface GithubBenchmarkEntry {
+  name: string;
+  unit: string;
+  value: number;
+  /** Free text shown next to the value, e.g. `± 1.2%`. */
+  range?: string;
+  /** Free text shown in the tooltip. */
+  extra?: string;
+}
+
+export function githubBenchmark(r: Results): GithubBenchmarkEntry[] {
+  const out: GithubBenchmarkEntry[] = [];
+  const unique = uniqueNames();
+  for (const s of r.sizes) {
+    out.push({ name: `${s.scenario} ${s.format} ${s.codec} bytes`, unit: 'bytes', value: s.compressedBytes, extra: `raw ${s.rawBytes} bytes` });
+  }
+  for (const m of r.micro) {
+    if (m.op !== 'encode' && m.op !== 'decode' && m.op !== 'total') continue;
+    const name = m.op === 'total' ? `${m.scenario} ${m.format} ${m.codec} total` : `${m.scenario} ${m.format} ${m.op}`;
+    out.push({
+      name,
+      unit: 'ms',
+      value: m.stats.medianMs,
+      range: `± ${m.stats.rmePct}%`,
+      extra: `median of ${m.stats.samples} samples; round medians ${m.stats.roundMediansMs.join(' / ')} ms; ${m.xFloor}x memcpy floor`,
+    });
+  }
+  for (const x of r.e2e ?? []) {
+    const link = x.bandwidth ? ` ${x.bandwidth}` : '';
+    const base = unique(`${x.scenario} e2e ${x.format} ${x.compression} batch ${x.batchSize}${link} ${loadShort(x)}`);
+    const extra = `${loadLabel(x)}; ${x.searches.completed} searches in ${x.durationS} s; end: ${x.endReason}`;
+    out.push(
+      { name: `${base} search p50`, unit: 'ms', value: x.latency.search.p50Ms, extra },
+      { name: `${base} search p99`, unit: 'ms', value: x.latency.search.p99Ms, extra },
+      { name: `${base} cpu per search`, unit: 'ms', value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)), extra: `client ${x.cost.clientCpuMsPerSearch} ms + server ${x.cost.serverCpuMsPerSearch} ms` },
+    );
+  }
+  return out;
+}
+
+export function githubBenchmarkJson(r: Results): string {
+  return `${JSON.stringify(githubBenchmark(r), null, 2)}\n`;
+}

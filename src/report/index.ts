@@ -1,0 +1,22 @@
+// Public surface of the report module: pure renderers of a Results object, and the writer.
+export * from './types.js';
+export { buildCharts, CHART_FILES, type ChartSet } from './charts.js';
+export { chartBytes } from './chart-bytes.js';
+export { chartCpu } from './chart-cpu.js';
+export { chartLatency } from './chart-latency.js';
+export { chartBreakdown } from './chart-breakdown.js';
+export { chartBatchSweep } from './chart-batch-sweep.js';
+export { chartBandwidth, breakEvens, bandwidthCurves, type BreakEven } from './chart-bandwidth.js';
+export { chartScaling } from './chart-scaling.js';
+export { chartDistribution } from './chart-distribution.js';
+export { CHART_WIDTH, CHART_HEIGHT } from './chart-common.js';
+export { renderPng, chartFont, BUNDLED_FONT_FAMILY, type FontChoice } from './render-png.js';
+export { findings } from './findings.js';
+export { summaryMarkdown, SUMMARY_MAX_BYTES, type SummaryOptions } from './summary-md.js';
+export { reportHtml, type HtmlOptions } from './report-html.js';
+export { resultsCsv, CSV_COLUMNS } from './export-csv.js';
+export { githubBenchmark, githubBenchmarkJson, type GithubBenchmarkEntry } from './export-github-benchmark.js';
+export { bencherBmf, bencherJson, type Bmf, type BmfMetric } from './export-bencher.js';
+export { validateResults, KNOWN_SCHEMA_VERSIONS, type ResultsValidation } from './validate-results.js';
+export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report.js';
+export { parseBandwidthMbps } from './select.js';

@@ -1,0 +1,203 @@
+// Table models for the Markdown summary and the HTML report: sizes, CPU, per-codec CPU,
+// end-to-end runs, sweeps and the environment. Cells are Markdown inline text.
+import type { E2eRun, Results } from '../results/index.js';
+import { byteUnit, timeUnit } from './chart-common.js';
+import { num, sig3 } from './number-format.js';
+import { orderCodecs, orderFormats } from './palette.js';
+import { codecsOf, formatsOf, loadLabel, microOf, parseBandwidthMbps, sizeOf, sweepOf } from './select.js';
+import type { Table } from './types.js';
+
+const L = 'left' as const;
+const R = 'right' as const;
+
+function bold(text: string, on: boolean): string {
+  return on ? `**${text}**` : text;
+}
+
+/** Bytes per request per format (rows) and codec (columns); the smallest per row in bold. */
+export function sizeTable(r: Results, scenario: string): Table | undefined {
+  const formats = formatsOf(r, scenario).filter((f) => r.sizes.some((s) => s.scenario === scenario && s.format === f));
+  if (formats.length === 0) return undefined;
+  const codecs = codecsOf(r, scenario).filter((c) => c !== 'identity');
+  const bu = byteUnit(r.sizes.filter((s) => s.scenario === scenario).map((s) => s.rawBytes));
+  const shown = (bytes: number) => sig3(bytes * bu.factor);
+  const rows = formats.map((f) => {
+    const raw = sizeOf(r, scenario, f, 'identity')?.rawBytes ?? r.sizes.find((s) => s.scenario === scenario && s.format === f)!.rawBytes;
+    const cells = codecs.map((c) => sizeOf(r, scenario, f, c)?.compressedBytes);
+    const min = Math.min(raw, ...cells.filter((x): x is number => x !== undefined));
+    // Bold every cell that shows the same rounded value as the smallest.
+    return [`\`${f}\``, bold(shown(raw), shown(raw) === shown(min)), ...cells.map((x) => (x === undefined ? '–' : bold(shown(x), shown(x) === shown(min))))];
+  });
+  return {
+    title: `Bytes per request (${bu.unit})`,
+    columns: [{ label: 'format', align: L }, { label: 'raw', align: R }, ...codecs.map((c) => ({ label: c, align: R }))],
+    rows,
+    note: `${bu.note}, on the wire for one request; the smallest per format in bold.`,
+  };
+}
+
+/** Encode/decode medians, decode against the memcpy floor, and encode+decode totals. */
+export function cpuTable(r: Results, scenario: string): Table | undefined {
+  const formats = formatsOf(r, scenario).filter((f) => microOf(r, scenario, f, 'encode') || microOf(r, scenario, f, 'decode'));
+  if (formats.length === 0) return undefined;
+  const codecs = codecsOf(r, scenario).filter((c) => c !== 'identity');
+  const tu = timeUnit(r.micro.filter((m) => m.scenario === scenario && m.op === 'total').map((m) => m.stats.medianMs));
+  const cell = (x: number | undefined) => (x === undefined ? '–' : sig3(x * tu.factor));
+  const rows = formats.map((f) => {
+    const enc = microOf(r, scenario, f, 'encode');
+    const dec = microOf(r, scenario, f, 'decode');
+    const total = microOf(r, scenario, f, 'total', 'identity');
+    const best = codecs
+      .map((c) => ({ c, t: microOf(r, scenario, f, 'total', c)?.stats.medianMs }))
+      .filter((x): x is { c: string; t: number } => x.t !== undefined)
+      .sort((a, b) => a.t - b.t)[0];
+    return [
+      `\`${f}\``,
+      cell(enc?.stats.medianMs),
+      cell(dec?.stats.medianMs),
+      dec ? `${sig3(dec.xFloor)}x` : '–',
+      cell(total?.stats.medianMs),
+      best ? `${sig3(best.t * tu.factor)} (${best.c})` : '–',
+      dec ? `${num(dec.stats.rmePct)} % / ${dec.stats.samples}` : '–',
+    ];
+  });
+  return {
+    title: `CPU per request (${tu.unit}, median)`,
+    columns: [
+      { label: 'format', align: L },
+      { label: 'encode', align: R },
+      { label: 'decode', align: R },
+      { label: 'decode ÷ memcpy', align: R },
+      { label: 'total, identity', align: R },
+      { label: 'fastest total with a codec', align: R },
+      { label: 'decode ±rme / samples', align: R },
+    ],
+    rows,
+    note: 'total = encode + compress + decompress + decode of one request, on one core.',
+  };
+}
+
+/** encode + compress + decompress + decode per format and codec. */
+export function codecCpuTable(r: Results, scenario: string): Table | undefined {
+  const totals = r.micro.filter((m) => m.scenario === scenario && m.op === 'total');
+  if (totals.length === 0) return undefined;
+  const formats = orderFormats(totals.map((m) => m.format));
+  const codecs = orderCodecs(totals.map((m) => m.codec));
+  const tu = timeUnit(totals.map((m) => m.stats.medianMs));
+  const rows = formats.map((f) => {
+    const vals = codecs.map((c) => {
+      const v = microOf(r, scenario, f, 'total', c)?.stats.medianMs;
+      return v === undefined ? undefined : v * tu.factor;
+    });
+    const min = Math.min(...vals.filter((x): x is number => x !== undefined));
+    return [`\`${f}\``, ...vals.map((v) => (v === undefined ? '–' : bold(sig3(v), sig3(v) === sig3(min))))];
+  });
+  return {
+    title: `Total CPU per request by codec (${tu.unit}, median)`,
+    columns: [{ label: 'format', align: L }, ...codecs.map((c) => ({ label: c, align: R }))],
+    rows,
+    note: 'encode + compress + decompress + decode; the fastest per format in bold.',
+  };
+}
+
+function errorCount(x: E2eRun): number {
+  return Object.values(x.requests.errors).reduce((s, n) => s + n, 0) + x.requests.clientTimeouts + x.requests.dropped + x.searches.failed;
+}
+
+/** One row per end-to-end run. */
+export function e2eTable(r: Results, scenario: string, limit = Infinity): Table | undefined {
+  const runs = (r.e2e ?? []).filter((x) => x.scenario === scenario);
+  if (runs.length === 0) return undefined;
+  const formats = orderFormats(runs.map((x) => x.format));
+  const codecs = orderCodecs(runs.map((x) => x.compression));
+  const sorted = [...runs].sort(
+    (a, b) =>
+      Number(a.bandwidth !== undefined) - Number(b.bandwidth !== undefined) ||
+      b.batchSize - a.batchSize ||
+      codecs.indexOf(a.compression) - codecs.indexOf(b.compression) ||
+      (parseBandwidthMbps(b.bandwidth ?? '') ?? 0) - (parseBandwidthMbps(a.bandwidth ?? '') ?? 0) ||
+      formats.indexOf(a.format) - formats.indexOf(b.format),
+  );
+  const shown = sorted.slice(0, limit);
+  const rows = shown.map((x) => [
+    `\`${x.format}\``,
+    x.compression,
+    String(x.batchSize),
+    x.bandwidth ?? 'unshaped',
+    loadLabel(x).replace('closed loop, concurrency ', 'closed c='),
+    x.searches.completed.toLocaleString('en-US'),
+    sig3(x.latency.search.p50Ms),
+    sig3(x.latency.search.p99Ms),
+    sig3(x.latency.search.p999Ms),
+    sig3(x.achievedRate) + (x.rateShortfall ? ' ⚠' : ''),
+    sig3(x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch),
+    String(errorCount(x)),
+  ]);
+  const more = sorted.length - shown.length;
+  return {
+    title: 'End-to-end runs',
+    columns: [
+      { label: 'format', align: L },
+      { label: 'compression', align: L },
+      { label: 'batch', align: R },
+      { label: 'link', align: L },
+      { label: 'load', align: L },
+      { label: 'searches', align: R },
+      { label: 'p50 ms', align: R },
+      { label: 'p99 ms', align: R },
+      { label: 'p99.9 ms', align: R },
+      { label: 'searches/s', align: R },
+      { label: 'CPU ms/search', align: R },
+      { label: 'errors', align: R },
+    ],
+    rows,
+    note:
+      'Search latency (all requests of one search answered); CPU = client + server per search; errors = failed requests, timeouts, drops and failed searches; ⚠ = open-loop rate fell short.' +
+      (more > 0 ? ` ${more} more runs are in report.html and measurements.csv.` : ''),
+  };
+}
+
+/** One table per swept dimension: encode + decode ms per format and sweep value. */
+export function sweepTables(r: Results, scenario: string): Table[] {
+  const out: Table[] = [];
+  for (const dimension of ['candidates', 'features'] as const) {
+    const sweep = sweepOf(r, scenario, dimension);
+    if (!sweep) continue;
+    const values = [...new Set(sweep.records.map((s) => s.value))].sort((a, b) => a - b);
+    const formats = orderFormats(sweep.records.map((s) => s.format));
+    const tu = timeUnit(sweep.records.map((s) => s.totalMs));
+    out.push({
+      title: `Scaling with ${dimension} (encode + decode ${tu.unit}, median)`,
+      columns: [{ label: 'format', align: L }, ...values.map((v) => ({ label: num(v), align: R }))],
+      rows: formats.map((f) => [
+        `\`${f}\``,
+        ...values.map((v) => {
+          const rec = sweep.records.find((s) => s.format === f && s.value === v);
+          return rec ? sig3(rec.totalMs * tu.factor) : '–';
+        }),
+      ]),
+      note: `codec ${sweep.codec}; columns are ${dimension} per request.`,
+    });
+  }
+  return out;
+}
+
+/** Machine, runtime and package versions. */
+export function envTable(r: Results): Table {
+  const e = r.env;
+  const rows: string[][] = [
+    ['tool', `${r.tool.name} ${r.tool.version}`],
+    ['created', r.createdAt],
+    ['state', r.state],
+    ['git commit', e.gitCommit ? `${e.gitCommit.slice(0, 12)}${e.gitDirty ? ' (dirty)' : ''}` : 'unknown'],
+    ['node / v8 / zlib', `${e.node} / ${e.v8} / ${e.zlib}`],
+    ['os', `${e.os} (${e.platform} ${e.arch})`],
+    ['cpu', `${e.cpuModel}, ${e.cores} cores, ${num(e.totalMemGiB)} GiB`],
+    ['packages', Object.entries(e.packages).map(([k, v]) => `${k} ${v}`).join(', ') || '–'],
+    ['codecs', Object.entries(e.codecVersions).map(([k, v]) => `${k} ${v}`).join(', ') || '–'],
+  ];
+  for (const s of r.scenarios) {
+    rows.push([`scenario ${s.name}`, `${num(s.candidates)} candidates × ${s.features} features (${s.contextFeatures} context), seed ${s.seed}, ${s.fingerprint}`]);
+  }
+  return { title: 'Environment', columns: [{ label: 'what', align: L }, { label: 'value', align: L }], rows };
+}
