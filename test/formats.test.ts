@@ -195,3 +195,22 @@ describe('decoders reject bad bytes with DecodeError, never another exception', 
     assert.throws(() => getFormat('json-rows').decode(getFormat('json-rows').encode(tiny), widened), /expected a list of 5 values/);
   });
 });
+
+describe('hostile JSON and tensors are refused before allocating', () => {
+  const req = testRequest('tiny');
+  const td = new TextEncoder();
+  it('json-columnar: very deep nesting is a DecodeError, not a stack overflow', () => {
+    const body = td.encode(`{"inputs":{"item_f32":${'['.repeat(100_000)}1${']'.repeat(100_000)}}}`);
+    assert.throws(() => getFormat('json-columnar').decode(body, req.schema), (e: Error) => e instanceof DecodeError && /deeper than rank/.test(e.message));
+  });
+  it('json-columnar: first rows that imply a huge shape are a DecodeError', () => {
+    const row = `[${Array.from({ length: 1000 }, () => '1').join(',')}]`;
+    const body = td.encode(`{"inputs":{"item_f32":[${row}${',[]'.repeat(999)}]}}`);
+    assert.throws(() => getFormat('json-columnar').decode(body, req.schema), (e: Error) => e instanceof DecodeError && /ragged nested list/.test(e.message));
+  });
+  it('tensor int64 values are counted before the shape is allocated', () => {
+    const Predict = protoType('tensorflow.serving.PredictRequest');
+    const bytes = Predict.encode(Predict.fromObject({ inputs: { item_i64: { dtype: 9, tensor_shape: { dim: [{ size: 2 ** 31 }] }, int64_val: [5] } } })).finish();
+    assert.throws(() => getFormat('tensor-typed').decode(bytes, req.schema), (e: Error) => e instanceof DecodeError && /tensor parsing error: item_i64/.test(e.message));
+  });
+});

@@ -50,6 +50,9 @@ export const jsonColumnar: Format = {
       const dtype = dtypes.get(name) ?? 'float32';
       const shape = nestedShape(value);
       const count = shape.reduce((a, b) => a * b, 1);
+      // Every element takes at least one byte of the body: a larger count means a ragged
+      // list whose first rows claim more than exists; refuse before allocating.
+      if (count > bytes.length) throw new DecodeError(`inputs["${name}"]: ragged nested list (first elements imply shape [${shape.join(',')}])`);
       const values = allocValues(dtype, count);
       if (dtypes.has(name)) flattenInto(value, shape, 0, dtype, values, 0, `inputs["${name}"]`);
       named.set(name, { name, dtype, shape, values });

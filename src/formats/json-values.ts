@@ -109,10 +109,11 @@ export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number,
 }
 
 /** Shape of a nested JSON array (from its first elements) and its element count. */
-export function nestedShape(x: unknown): number[] {
+export function nestedShape(x: unknown, maxRank = 8): number[] {
   const shape: number[] = [];
   let cur = x;
   while (Array.isArray(cur)) {
+    if (shape.length >= maxRank) throw new DecodeError(`nested list deeper than rank ${maxRank}`);
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0];

@@ -156,6 +156,10 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
   }
   if (dtypeCode === DT_INT64) {
     if (floatChunks.length || looseFloats.length) throw new DecodeError(`tensor parsing error: ${name} (float_val set on a DT_INT64 tensor)`);
+    // Count the varints (bytes without the continuation bit) before allocating from the shape.
+    let got = 0;
+    for (const rd of [...int64Readers, ...looseInt64]) for (let p = rd.pos; p < rd.end; p++) if (rd.buf[p]! < 128) got++;
+    if (got !== count) bad(got, 'int64_val');
     const out = new BigInt64Array(count);
     const halves = halvesOf(out);
     let at = 0;

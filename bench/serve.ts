@@ -1,0 +1,48 @@
+// `npm run serve`: the stub TensorFlow Serving server (gRPC PredictionService + REST).
+// Prints one ready line with both addresses; SIGTERM / SIGINT drain in-flight calls
+// and exit 0 (a second signal exits at once). Bad flags: message and exit 2.
+import { parseServeArgs, SERVE_USAGE, startServer } from '../src/server/index.js';
+
+const args = parseServeArgs(process.argv.slice(2));
+if (!args.ok) {
+  console.error(`serve: ${args.error}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(SERVE_USAGE);
+  process.exit(0);
+}
+const o = args.options;
+
+const server = await startServer(o).catch((err: unknown) => {
+  console.error(`serve: ${(err as Error).message}`);
+  // A bad scenario is a bad flag value; anything else (port in use, ...) is a runtime failure.
+  return process.exit(err instanceof Error && err.name === 'ScenarioError' ? 2 : 1);
+});
+const scenario = typeof o.scenario === 'string' ? o.scenario : o.scenario.name;
+console.log(
+  `stub TF Serving ready: model=${o.modelName} version=1 scenario=${scenario} features=${server.servable.schema.features.length} ` +
+    `grpc=${server.grpcAddress} rest=${server.restAddress}`,
+);
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) {
+    console.error(`serve: ${signal} again, exiting without waiting`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`serve: ${signal}, draining ${server.inFlight()} in-flight call(s)`);
+  server.close().then(
+    () => {
+      console.log('serve: stopped');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(`serve: error while stopping: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

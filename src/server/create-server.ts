@@ -1,0 +1,136 @@
+// Programmatic API: start the stub TF Serving server (gRPC + REST) and stop it
+// gracefully. Used by `npm run serve`, the tests and the end-to-end load test.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import type { Scenario } from '../scenario/types.js';
+import { DEFAULT_MODEL } from '../formats/types.js';
+import { CallRunner } from './call-runner.js';
+import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
+import { predictionServiceDefinition, predictionServiceHandlers } from './grpc-service.js';
+import { attachToHttp2Servers, DEFAULT_WINDOW_BYTES } from './grpc-http2.js';
+import { RestHandler } from './rest-handler.js';
+import { Servable } from './servable.js';
+
+/** TF Serving's default message limit: INT_MAX. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 2 ** 31 - 1;
+
+export interface ServerOptions {
+  /** gRPC port; 0 picks a free one. @default 8500 */
+  port: number;
+  /** REST port; 0 picks a free one. @default 8501 */
+  restPort: number;
+  /** Address both servers listen on. @default '127.0.0.1' */
+  host: string;
+  /** Preset name, scenario file path, or a parsed scenario: the model's schema. @default 'etsy-search' */
+  scenario: string | Scenario;
+  /** Model name clients must ask for. @default 'ranker' */
+  modelName: string;
+  /** Extra dense-layer units per candidate (see RankingModel). @default 0 */
+  modelCost: number;
+  /** Injected faults. @default none */
+  faults: FaultOptions;
+  /** Largest request message (gRPC, after decompression) or REST body (before and after decompression). @default 2^31 - 1 */
+  maxMessageBytes: number;
+  /** HTTP/2 stream and connection receive window of the gRPC server; 0 keeps Node's 64 KiB. @default 16 MiB */
+  windowBytes: number;
+  /** On close, in-flight calls get this long to finish before connections are cut. @default 30000 */
+  drainTimeoutMs: number;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
+  port: 8500,
+  restPort: 8501,
+  host: '127.0.0.1',
+  scenario: 'etsy-search',
+  modelName: DEFAULT_MODEL,
+  modelCost: 0,
+  faults: NO_FAULTS,
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  windowBytes: DEFAULT_WINDOW_BYTES,
+  drainTimeoutMs: 30_000,
+};
+
+export interface RunningServer {
+  host: string;
+  grpcPort: number;
+  restPort: number;
+  /** `host:port` of each listener (IPv6 hosts in brackets). */
+  grpcAddress: string;
+  restAddress: string;
+  servable: Servable;
+  /** Calls accepted and not yet answered. */
+  inFlight(): number;
+  /** Stop accepting, let in-flight calls finish (up to drainTimeoutMs), then release the ports. */
+  close(): Promise<void>;
+}
+
+const hostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
+export async function startServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  const scenario = typeof o.scenario === 'string' ? loadScenario(o.scenario) : o.scenario;
+  const servable = new Servable(o.modelName, { features: scenario.features }, o.modelCost);
+  const runner = new CallRunner(servable.model, new FaultInjector(o.faults));
+
+  const grpcServer = new grpc.Server({
+    'grpc.max_receive_message_length': o.maxMessageBytes,
+    'grpc.max_send_message_length': -1,
+  });
+  grpcServer.addService(predictionServiceDefinition(), predictionServiceHandlers(servable, runner));
+  const grpcPort = await new Promise<number>((resolve, reject) => {
+    grpcServer.bindAsync(hostPort(o.host, o.port), grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+  });
+  try {
+    attachToHttp2Servers(grpcServer, o.windowBytes);
+  } catch (err) {
+    grpcServer.forceShutdown();
+    throw err;
+  }
+
+  const rest = new RestHandler(servable, runner, o.maxMessageBytes);
+  const http: HttpServer = createHttpServer(rest.handle);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(o.restPort, o.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    grpcServer.forceShutdown();
+    throw err;
+  }
+  const restPort = (http.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      rest.draining = true;
+      const grpcDone = new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      const httpDone = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), o.drainTimeoutMs)));
+      const r = await Promise.race([Promise.all([grpcDone, httpDone]), timeout]);
+      clearTimeout(timer);
+      if (r === 'timeout') {
+        grpcServer.forceShutdown();
+        http.closeAllConnections();
+        await Promise.all([grpcDone, httpDone]);
+      }
+    })());
+
+  return {
+    host: o.host,
+    grpcPort,
+    restPort,
+    grpcAddress: hostPort(o.host, grpcPort),
+    restAddress: hostPort(o.host, restPort),
+    servable,
+    inFlight: () => runner.inFlight,
+    close,
+  };
+}

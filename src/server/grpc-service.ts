@@ -1,0 +1,88 @@
+// gRPC tensorflow.serving.PredictionService on grpc-js. The service definition is
+// hand-built: requests stay raw Buffers (the formats' decoders parse them, timed),
+// responses are encoded with protobufjs from protos/. Server timing goes back in
+// trailing metadata (see timing.ts).
+import * as grpc from '@grpc/grpc-js';
+import { protoType } from '../wire/protos.js';
+import type { CallRunner, Decoded, Outcome } from './call-runner.js';
+import { toServingError } from './errors.js';
+import { STREAM_START_KEY } from './grpc-http2.js';
+import { decodeInputMethod, decodeMultiInference, decodePredict, getModelMetadata } from './rpc-methods.js';
+import type { Servable } from './servable.js';
+import { now, timingEntries } from './timing.js';
+
+export const SERVICE_NAME = 'tensorflow.serving.PredictionService';
+
+const RESPONSE_TYPES = {
+  Classify: 'tensorflow.serving.ClassificationResponse',
+  Regress: 'tensorflow.serving.RegressionResponse',
+  Predict: 'tensorflow.serving.PredictResponse',
+  MultiInference: 'tensorflow.serving.MultiInferenceResponse',
+  GetModelMetadata: 'tensorflow.serving.GetModelMetadataResponse',
+} as const;
+
+export type MethodName = keyof typeof RESPONSE_TYPES;
+export const METHOD_NAMES = Object.keys(RESPONSE_TYPES) as MethodName[];
+
+type Response = Record<string, unknown>;
+
+/** The service definition: identity request deserializer, protobufjs response serializer. */
+export function predictionServiceDefinition(): grpc.ServiceDefinition {
+  const def: Record<string, grpc.MethodDefinition<Buffer, Response>> = {};
+  for (const m of METHOD_NAMES) {
+    const T = protoType(RESPONSE_TYPES[m]);
+    def[m] = {
+      path: `/${SERVICE_NAME}/${m}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (obj: Response) => Buffer.from(T.encode(T.fromObject(obj)).finish()),
+      responseDeserialize: () => ({}),
+      originalName: m[0]!.toLowerCase() + m.slice(1),
+    };
+  }
+  return def;
+}
+
+function trailerOf(outcome: Outcome<unknown>): grpc.Metadata {
+  const md = new grpc.Metadata();
+  for (const [k, v] of timingEntries(outcome.timing)) md.set(k, v);
+  return md;
+}
+
+function reply(callback: grpc.sendUnaryData<Response>, outcome: Outcome<Response>): void {
+  const trailer = trailerOf(outcome);
+  if (outcome.ok) callback(null, outcome.value, trailer);
+  else callback({ code: outcome.error.code, details: outcome.error.message, metadata: trailer }, null);
+}
+
+/** Handlers for every method, sharing one CallRunner (queue, faults, timing). */
+export function predictionServiceHandlers(servable: Servable, runner: CallRunner): grpc.UntypedServiceImplementation {
+  const scored =
+    (decode: (bytes: Buffer) => Decoded<Response>): grpc.handleUnaryCall<Buffer, Response> =>
+    (call, callback) => {
+      const arrived = now();
+      const stamp = call.metadata.get(STREAM_START_KEY)[0];
+      const headersAt = typeof stamp === 'string' ? Number(stamp) : undefined;
+      runner.run(arrived, () => decode(call.request), headersAt).then(
+        (outcome) => reply(callback, outcome),
+        (err: unknown) => reply(callback, { ok: false, error: toServingError(err), timing: {} }),
+      );
+    };
+  const metadata: grpc.handleUnaryCall<Buffer, Response> = (call, callback) => {
+    try {
+      callback(null, getModelMetadata(servable, call.request));
+    } catch (err) {
+      const e = toServingError(err);
+      callback({ code: e.code, details: e.message }, null);
+    }
+  };
+  return {
+    Predict: scored((b) => decodePredict(servable, b)),
+    Classify: scored((b) => decodeInputMethod(servable, b, 'Classify')),
+    Regress: scored((b) => decodeInputMethod(servable, b, 'Regress')),
+    MultiInference: scored((b) => decodeMultiInference(servable, b)),
+    GetModelMetadata: metadata,
+  };
+}

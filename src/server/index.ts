@@ -1,0 +1,12 @@
+// Public surface of the stub TF Serving server.
+export * from './create-server.js';
+export * from './errors.js';
+export * from './faults.js';
+export * from './model.js';
+export * from './serve-args.js';
+export * from './servable.js';
+export * from './signatures.js';
+export * from './timing.js';
+export { DEFAULT_WINDOW_BYTES, MAX_WINDOW_BYTES } from './grpc-http2.js';
+export { METHOD_NAMES, SERVICE_NAME, type MethodName } from './grpc-service.js';
+export { createRawClient, type RawCallOptions, type RawCallResult, type RawClient } from './raw-client.js';

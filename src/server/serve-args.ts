@@ -1,0 +1,141 @@
+// Command-line flags of `npm run serve`, validated into ServerOptions. Returns an error
+// naming the flag, the bad value and what is allowed instead of throwing.
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SERVER_OPTIONS, type ServerOptions } from './create-server.js';
+import { NO_FAULTS } from './faults.js';
+import { MAX_WINDOW_BYTES } from './grpc-http2.js';
+
+export type ServeArgs = { ok: true; help: boolean; options: ServerOptions } | { ok: false; error: string };
+
+export const SERVE_USAGE = `usage: npm run serve -- [flags]
+
+  --port N               gRPC port (0 = pick a free port)                 default 8500
+  --rest-port N          REST port (0 = pick a free port)                 default 8501, or 0 with --port 0
+  --host H               address to listen on                             default 127.0.0.1
+  --scenario S           preset name or scenario .json: the model schema  default etsy-search
+  --model-name NAME      model name clients must ask for                  default ranker
+  --model-cost N         extra dense-layer units per candidate (~34N flops each)  default 0
+  --delay-ms D           add D ms to every successful call (worker not held)      default 0
+  --stall-every N        every Nth call stalls the worker ...             default 0 (off)
+  --stall-ms M           ... for M ms (calls behind it queue)             default 0
+  --error-rate P         share of calls answered UNAVAILABLE, 0..1        default 0
+  --max-message-bytes B  largest request message / body (suffix KiB, MiB, GiB allowed)  default 2147483647
+  --window-bytes W       HTTP/2 receive window of the gRPC server (0 = Node's 64 KiB)   default 16MiB
+  -h, --help             this text
+
+Prints one line "... grpc=HOST:PORT rest=HOST:PORT" when ready. SIGTERM / SIGINT:
+stop accepting, finish in-flight calls, exit 0.`;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function parseBytes(s: string): number | undefined {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(s.trim());
+  if (!m) return undefined;
+  const unit = UNITS[m[2]!.toLowerCase()];
+  return unit === undefined ? undefined : Number(m[1]) * unit;
+}
+
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, faults: { ...NO_FAULTS } };
+  let restPortGiven = false;
+  const fail = (error: string): ServeArgs => ({ ok: false, error });
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return { ok: true, help: true, options: o };
+    if (!arg.startsWith('--')) return fail(`unexpected argument "${arg}" (flags start with --; see --help)`);
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined) return fail(`${flag} needs a value`);
+      value = next;
+      i++;
+    }
+    const int = (min: number, max: number): number | undefined => {
+      const v = Number(value);
+      return value.trim() !== '' && Number.isSafeInteger(v) && v >= min && v <= max ? v : undefined;
+    };
+    const num = (min: number, max: number): number | undefined => {
+      const v = Number(value);
+      return value.trim() !== '' && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
+    };
+    const bad = (expected: string): ServeArgs => fail(`${flag}: expected ${expected}, got "${value}"`);
+    switch (flag) {
+      case '--port': {
+        const v = int(0, 65535);
+        if (v === undefined) return bad('a port number 0..65535');
+        o.port = v;
+        break;
+      }
+      case '--rest-port': {
+        const v = int(0, 65535);
+        if (v === undefined) return bad('a port number 0..65535');
+        o.restPort = v;
+        restPortGiven = true;
+        break;
+      }
+      case '--host':
+        if (!value.trim()) return bad('an address such as 127.0.0.1, 0.0.0.0 or ::1');
+        o.host = value.trim();
+        break;
+      case '--scenario':
+        if (!value.trim()) return bad('a preset name or a path to a scenario .json file');
+        o.scenario = value;
+        break;
+      case '--model-name':
+        if (!value || /[/:?#\s]/.test(value)) return bad('a non-empty name without "/", ":", "?", "#" or spaces (it is part of REST URLs)');
+        o.modelName = value;
+        break;
+      case '--model-cost': {
+        const v = int(0, 1e7);
+        if (v === undefined) return bad('an integer 0..10000000');
+        o.modelCost = v;
+        break;
+      }
+      case '--delay-ms': {
+        const v = num(0, 3_600_000);
+        if (v === undefined) return bad('milliseconds >= 0');
+        o.faults.delayMs = v;
+        break;
+      }
+      case '--stall-every': {
+        const v = int(0, Number.MAX_SAFE_INTEGER);
+        if (v === undefined) return bad('an integer >= 0 (0 = never)');
+        o.faults.stallEvery = v;
+        break;
+      }
+      case '--stall-ms': {
+        const v = num(0, 3_600_000);
+        if (v === undefined) return bad('milliseconds >= 0');
+        o.faults.stallMs = v;
+        break;
+      }
+      case '--error-rate': {
+        const v = num(0, 1);
+        if (v === undefined) return bad('a probability 0..1');
+        o.faults.errorRate = v;
+        break;
+      }
+      case '--max-message-bytes': {
+        const v = parseBytes(value);
+        if (v === undefined || v < 1 || v > DEFAULT_MAX_MESSAGE_BYTES) return bad(`bytes 1..${DEFAULT_MAX_MESSAGE_BYTES} (e.g. 64MiB)`);
+        o.maxMessageBytes = v;
+        break;
+      }
+      case '--window-bytes': {
+        const v = parseBytes(value);
+        if (v === undefined || (v !== 0 && (v < 65535 || v > MAX_WINDOW_BYTES))) return bad(`0 (Node's default) or bytes 65535..${MAX_WINDOW_BYTES} (e.g. 16MiB)`);
+        o.windowBytes = v;
+        break;
+      }
+      default:
+        return fail(`unknown flag ${flag} (see --help)`);
+    }
+  }
+  if ((o.faults.stallEvery > 0) !== (o.faults.stallMs > 0)) {
+    return fail(`--stall-every and --stall-ms go together (got --stall-every ${o.faults.stallEvery}, --stall-ms ${o.faults.stallMs})`);
+  }
+  if (o.port === 0 && !restPortGiven) o.restPort = 0;
+  return { ok: true, help: false, options: o };
+}
