@@ -1,0 +1,44 @@
+// What one child process does: build the request and every input, check every codec's round
+// trip, then time encode, the memcpy floor, decode and each codec's compress and decompress,
+// reporting each result as soon as it is measured (so an interrupted run keeps it).
+import { parseCodec } from '../codecs/index.js';
+import { getFormat } from '../formats/index.js';
+import { generate } from '../scenario/index.js';
+import { memcpyFloor } from './floor.js';
+import { timeOp } from './time-op.js';
+import { verifyRoundTrips } from './verify.js';
+import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
+
+/** Runs `job`; `send` receives every message; `yieldToLoop` lets queued IPC flush between ops. */
+export async function measureFormat(
+  job: WorkerJob,
+  send: (msg: WorkerMessage) => void,
+  yieldToLoop: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
+): Promise<void> {
+  const format = getFormat(job.format);
+  const codecs = job.codecs.map((c) => parseCodec(c));
+  const req = generate(job.scenario);
+  const schema = req.schema;
+  const { encoded, compressed } = verifyRoundTrips(format, codecs, req);
+  const raw = encoded.length;
+  send({ type: 'sizes', rawBytes: raw, compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })) });
+
+  const ENC = 'identity';
+  const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown }[] = [
+    { op: { type: 'op-start', op: 'encode', codec: ENC }, fn: () => format.encode(req) },
+  ];
+  if (job.floor) steps.push({ op: { type: 'op-start', op: 'floor', codec: ENC }, fn: memcpyFloor(encoded) });
+  steps.push({ op: { type: 'op-start', op: 'decode', codec: ENC }, fn: () => format.decode(encoded, schema) });
+  for (const codec of codecs) {
+    const packed = compressed.get(codec.label)!;
+    steps.push({ op: { type: 'op-start', op: 'compress', codec: codec.label }, fn: () => codec.compress(encoded) });
+    steps.push({ op: { type: 'op-start', op: 'decompress', codec: codec.label }, fn: () => codec.decompress(packed) });
+  }
+  for (const { op, fn } of steps) {
+    send(op);
+    await yieldToLoop();
+    const sample = timeOp(`${job.format} ${op.op} ${op.codec}`, fn, job.plan);
+    // Every op consumes or produces the raw encoded bytes; the floor copies that many.
+    send({ type: 'op', op: op.op, codec: op.codec, bytes: raw, sample });
+  }
+}

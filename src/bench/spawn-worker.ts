@@ -1,0 +1,71 @@
+// Starts one measuring child (a fresh Node + tsx process running measure-worker.ts), hands it
+// its job over IPC and collects what it reports until it exits. The child's stdout and stderr
+// go to our stderr, so `--json` keeps stdout clean.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ParentMessage, WorkerJob, WorkerMessage } from './worker-protocol.js';
+
+const WORKER_FILE = fileURLToPath(new URL('./measure-worker.ts', import.meta.url));
+// Resolved here so the child finds tsx whatever the current directory is.
+const TSX_LOADER = import.meta.resolve('tsx');
+
+export type OpMessage = WorkerMessage & { type: 'op' };
+export type SizesMessage = WorkerMessage & { type: 'sizes' };
+
+export interface WorkerOutcome {
+  /** `done`: finished; `verification`: round trip failed; `crash`: error or bad exit; `killed`: stopped by a signal. */
+  end: 'done' | 'verification' | 'crash' | 'killed';
+  message?: string;
+  sizes?: SizesMessage;
+  /** Every op measured before the child ended, complete or not. */
+  ops: OpMessage[];
+  wallMs: number;
+}
+
+export interface WorkerHandle {
+  outcome: Promise<WorkerOutcome>;
+  /** Stop the child (SIGTERM); its outcome resolves with what it reported so far. */
+  kill(): void;
+}
+
+export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => void = () => {}): WorkerHandle {
+  const started = performance.now();
+  const child = fork(WORKER_FILE, [], {
+    execArgv: ['--import', TSX_LOADER],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
+  const ops: OpMessage[] = [];
+  let sizes: SizesMessage | undefined;
+  let done = false;
+  let error: (WorkerMessage & { type: 'error' }) | undefined;
+  child.on('message', (msg: WorkerMessage) => {
+    if (msg.type === 'op') ops.push(msg);
+    else if (msg.type === 'sizes') sizes = msg;
+    else if (msg.type === 'done') done = true;
+    else if (msg.type === 'error') error = msg;
+    onMessage(msg);
+  });
+  const outcome = new Promise<WorkerOutcome>((resolve) => {
+    let spawnError: Error | undefined;
+    child.on('error', (err) => {
+      spawnError = err;
+    });
+    child.on('close', (code, signal) => {
+      const base = { sizes, ops, wallMs: performance.now() - started };
+      if (error) resolve({ ...base, end: error.kind, message: error.message });
+      else if (signal) resolve({ ...base, end: 'killed', message: `child stopped by ${signal}` });
+      else if (done && code === 0) resolve({ ...base, end: 'done' });
+      else resolve({ ...base, end: 'crash', message: spawnError?.message ?? `child exited with code ${code} before finishing` });
+    });
+  });
+  const msg: ParentMessage = { type: 'job', job };
+  child.send(msg);
+  return {
+    outcome,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
+  };
+}

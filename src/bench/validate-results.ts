@@ -1,0 +1,235 @@
+// Strict runtime validation of a Results object (as read back from latest.json): every field
+// of src/results/types.ts with its type and range, no unknown fields, and records that only
+// name scenarios the file describes. Returns every problem with its path.
+import { SCHEMA_VERSION, type Results } from '../results/index.js';
+
+type Check = (v: unknown, path: string, errs: string[]) => void;
+
+const describe = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 50 ? `${s.slice(0, 47)}...` : s;
+};
+
+function num(opts: { int?: boolean; min?: number; max?: number } = {}): Check {
+  return (v, path, errs) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return void errs.push(`${path}: expected a finite number, got ${describe(v)}`);
+    if (opts.int && !Number.isSafeInteger(v)) errs.push(`${path}: expected an integer, got ${v}`);
+    if (opts.min !== undefined && v < opts.min) errs.push(`${path}: expected >= ${opts.min}, got ${v}`);
+    if (opts.max !== undefined && v > opts.max) errs.push(`${path}: expected <= ${opts.max}, got ${v}`);
+  };
+}
+
+const nonNeg = num({ min: 0 });
+const count = num({ int: true, min: 0 });
+
+function str(opts: { nonEmpty?: boolean; pattern?: RegExp } = {}): Check {
+  return (v, path, errs) => {
+    if (typeof v !== 'string') return void errs.push(`${path}: expected a string, got ${describe(v)}`);
+    if (opts.nonEmpty && v.length === 0) errs.push(`${path}: expected a non-empty string`);
+    if (opts.pattern && !opts.pattern.test(v)) errs.push(`${path}: ${describe(v)} does not match ${opts.pattern}`);
+  };
+}
+
+const text = str();
+const name = str({ nonEmpty: true });
+
+function oneOf(...allowed: readonly (string | number | boolean | null)[]): Check {
+  return (v, path, errs) => {
+    if (!allowed.includes(v as string)) errs.push(`${path}: expected one of ${allowed.map((a) => describe(a)).join(', ')}, got ${describe(v)}`);
+  };
+}
+
+const bool: Check = (v, path, errs) => {
+  if (typeof v !== 'boolean') errs.push(`${path}: expected true or false, got ${describe(v)}`);
+};
+
+function nullable(inner: Check): Check {
+  return (v, path, errs) => (v === null ? undefined : inner(v, path, errs));
+}
+
+function array(item: Check): Check {
+  return (v, path, errs) => {
+    if (!Array.isArray(v)) return void errs.push(`${path}: expected an array, got ${describe(v)}`);
+    v.forEach((x, i) => item(x, `${path}[${i}]`, errs));
+  };
+}
+
+function tuple(...items: Check[]): Check {
+  return (v, path, errs) => {
+    if (!Array.isArray(v) || v.length !== items.length) return void errs.push(`${path}: expected an array of ${items.length}, got ${describe(v)}`);
+    items.forEach((c, i) => c(v[i], `${path}[${i}]`, errs));
+  };
+}
+
+function record(value: Check): Check {
+  return (v, path, errs) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return void errs.push(`${path}: expected an object, got ${describe(v)}`);
+    for (const [k, x] of Object.entries(v)) value(x, `${path}.${k}`, errs);
+  };
+}
+
+/** An object with exactly these fields (`optional` may be absent); unknown fields fail. */
+function obj(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (v, path, errs) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return void errs.push(`${path}: expected an object, got ${describe(v)}`);
+    const o = v as Record<string, unknown>;
+    for (const [k, c] of Object.entries(required)) {
+      if (!(k in o)) errs.push(`${path}.${k}: missing`);
+      else c(o[k], `${path}.${k}`, errs);
+    }
+    for (const [k, c] of Object.entries(optional)) if (k in o && o[k] !== undefined) c(o[k], `${path}.${k}`, errs);
+    for (const k of Object.keys(o)) if (!(k in required) && !(k in optional)) errs.push(`${path}.${k}: unknown field`);
+  };
+}
+
+const env = obj({
+  node: name,
+  v8: name,
+  zlib: name,
+  platform: name,
+  arch: name,
+  os: name,
+  cpuModel: name,
+  cores: num({ int: true, min: 1 }),
+  totalMemGiB: nonNeg,
+  packages: record(name),
+  codecVersions: record(name),
+  gitCommit: nullable(str({ pattern: /^[0-9a-f]{40,64}$/ })),
+  gitDirty: nullable(bool),
+});
+
+const stats = obj({
+  medianMs: nonNeg,
+  meanMs: nonNeg,
+  p99Ms: nonNeg,
+  minMs: nonNeg,
+  maxMs: nonNeg,
+  rmePct: nonNeg,
+  samples: num({ int: true, min: 1 }),
+  roundMediansMs: array(nonNeg),
+});
+
+const scenarioInfo = obj({
+  name,
+  description: text,
+  candidates: num({ int: true, min: 1 }),
+  features: num({ int: true, min: 1 }),
+  contextFeatures: count,
+  seed: count,
+  fingerprint: str({ pattern: /^[0-9a-f]{8,64}$/ }),
+});
+
+const sizeRecord = obj({ scenario: name, format: name, codec: name, rawBytes: count, compressedBytes: count });
+
+const microRecord = obj({
+  scenario: name,
+  format: name,
+  codec: name,
+  op: oneOf('encode', 'compress', 'decompress', 'decode', 'total', 'floor'),
+  bytes: count,
+  stats,
+  xFloor: nonNeg,
+});
+
+const sweepRecord = obj({
+  scenario: name,
+  dimension: oneOf('candidates', 'features'),
+  value: num({ int: true, min: 1 }),
+  format: name,
+  codec: name,
+  rawBytes: count,
+  compressedBytes: count,
+  encodeMs: nonNeg,
+  decodeMs: nonNeg,
+  totalMs: nonNeg,
+  perUnitUs: nonNeg,
+});
+
+const latency = obj({
+  count,
+  meanMs: nonNeg,
+  p50Ms: nonNeg,
+  p90Ms: nonNeg,
+  p99Ms: nonNeg,
+  p999Ms: nonNeg,
+  maxMs: nonNeg,
+  curve: array(tuple(num({ min: 0, max: 100 }), nonNeg)),
+});
+
+const e2eRun = obj(
+  {
+    scenario: name,
+    format: name,
+    compression: name,
+    batchSize: num({ int: true, min: 1 }),
+    mode: oneOf('closed', 'open'),
+    target: name,
+    durationS: nonNeg,
+    endReason: oneOf('duration', 'requests', 'interrupted', 'error'),
+    requests: obj({ intended: count, sent: count, dropped: count, ok: count, errors: record(count), clientTimeouts: count }),
+    searches: obj({ intended: count, completed: count, failed: count }),
+    achievedRate: nonNeg,
+    rateShortfall: bool,
+    latency: obj({ request: latency, search: latency }, { service: latency }),
+    breakdown: obj({ clientEncodeMs: nonNeg, wireQueueMs: nonNeg, serverDecodeMs: nonNeg, serverComputeMs: nonNeg, clientDecodeMs: nonNeg }),
+    cost: obj({ clientCpuMsPerSearch: nonNeg, serverCpuMsPerSearch: nonNeg, coresPer1kSearchesPerSec: nonNeg }, { monthlyUsd: nonNeg }),
+    schedulerLagP99Ms: nonNeg,
+    warnings: array(text),
+  },
+  { concurrency: num({ int: true, min: 1 }), targetRate: nonNeg, arrival: oneOf('constant', 'poisson'), bandwidth: name, rttMs: nonNeg },
+);
+
+const configCheck: Check = (v, path, errs) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) errs.push(`${path}: expected an object, got ${describe(v)}`);
+};
+
+const results = obj(
+  {
+    schemaVersion: oneOf(SCHEMA_VERSION),
+    tool: obj({ name: oneOf('payload-bench'), version: name }),
+    createdAt: str({ pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/ }),
+    env,
+    config: configCheck,
+    scenarios: array(scenarioInfo),
+    sizes: array(sizeRecord),
+    micro: array(microRecord),
+    state: oneOf('complete', 'interrupted'),
+    warnings: array(text),
+  },
+  { sweeps: array(sweepRecord), e2e: array(e2eRun) },
+);
+
+/** Every problem found, as `path: what is wrong`; empty when `v` is a valid Results. */
+export function validateResults(v: unknown): string[] {
+  const errs: string[] = [];
+  results(v, '$', errs);
+  if (errs.length) return errs;
+  const r = v as Results;
+  const names = new Set(r.scenarios.map((s) => s.name));
+  if (names.size !== r.scenarios.length) errs.push('$.scenarios: two scenarios share a name');
+  const known = (list: readonly { scenario: string }[], where: string): void =>
+    list.forEach((x, i) => {
+      if (!names.has(x.scenario)) errs.push(`$.${where}[${i}].scenario: "${x.scenario}" is not in $.scenarios`);
+    });
+  known(r.sizes, 'sizes');
+  known(r.micro, 'micro');
+  known(r.sweeps ?? [], 'sweeps');
+  r.micro.forEach((m, i) => {
+    if (m.stats.minMs > m.stats.medianMs || m.stats.medianMs > m.stats.maxMs) errs.push(`$.micro[${i}].stats: expected minMs <= medianMs <= maxMs`);
+  });
+  return errs;
+}
+
+export class InvalidResultsError extends Error {
+  override name = 'InvalidResultsError';
+}
+
+/** `v` as Results, or throws listing (up to 20 of) its problems. */
+export function assertResults(v: unknown): Results {
+  const errs = validateResults(v);
+  if (errs.length) {
+    const more = errs.length > 20 ? `\n  ... and ${errs.length - 20} more` : '';
+    throw new InvalidResultsError(`invalid results (${errs.length} problem${errs.length === 1 ? '' : 's'}):\n  ${errs.slice(0, 20).join('\n  ')}${more}`);
+  }
+  return v as Results;
+}

@@ -1,0 +1,35 @@
+// Messages between the parent (run-matrix.ts) and a measuring child (measure-worker.ts),
+// over the child_process IPC channel. Plain JSON-serialisable data only.
+import type { MicroOp } from '../results/index.js';
+import type { Scenario } from '../scenario/index.js';
+import type { MeasurePlan } from './measure-plan.js';
+import type { RoundSample } from './stats.js';
+
+/** Ops a child times. `total` is derived by the parent. */
+export type TimedOp = Exclude<MicroOp, 'total'>;
+
+/** One child's work: one format on one scenario, with every codec. */
+export interface WorkerJob {
+  scenario: Scenario;
+  format: string;
+  /** Codec labels, e.g. `gzip:6`. */
+  codecs: string[];
+  plan: MeasurePlan;
+  /** Time the memcpy floor too (the main matrix does; sweeps do not need it). */
+  floor: boolean;
+}
+
+export type ParentMessage = { type: 'job'; job: WorkerJob };
+
+export type WorkerMessage =
+  /** Sizes are exact; sent once after the round-trip check passed. */
+  | { type: 'sizes'; rawBytes: number; compressed: { codec: string; bytes: number }[] }
+  /** Announces the op about to be timed (progress only). */
+  | { type: 'op-start'; op: TimedOp; codec: string }
+  | { type: 'op'; op: TimedOp; codec: string; bytes: number; sample: RoundSample }
+  | { type: 'done' }
+  /** `verification`: a format or codec round trip did not reproduce the request (exit 4). */
+  | { type: 'error'; kind: 'verification' | 'crash'; message: string };
+
+/** Exit code of a child (and of the bench) when a round-trip check fails. */
+export const EXIT_VERIFICATION = 4;
