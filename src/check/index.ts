@@ -4,3 +4,6 @@ export * from './check.js';
 export * from './compare-sizes.js';
 export * from './compare-timings.js';
 export * from './render-check.js';
+export * from './fresh-sizes.js';
+export * from './load-results.js';
+export * from './remeasure.js';

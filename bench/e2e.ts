@@ -1,0 +1,75 @@
+// `npm run e2e`: the end-to-end load test. Parses options (exit 2 on bad ones), spawns the stub
+// server unless --target is given, measures every format x compression x batch size (x
+// bandwidth), writes <out>/e2e.json and prints the tables. Ctrl-C stops the current
+// measurement, keeps what was measured and writes it (exit 130); a second Ctrl-C quits.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadScenario, ScenarioError } from '../src/scenario/index.js';
+import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, runE2e } from '../src/load/index.js';
+import type { E2eRun } from '../src/results/index.js';
+
+const parsed = parseE2eArgs(process.argv.slice(2));
+if (parsed.kind === 'error') {
+  console.error(`e2e: ${parsed.message}`);
+  process.exit(parsed.exitCode);
+}
+if (parsed.kind === 'help') {
+  console.log(parsed.text);
+  process.exit(0);
+}
+const config = parsed.config;
+
+let scenario;
+try {
+  scenario = loadScenario(config.scenario, { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) });
+} catch (err) {
+  if (err instanceof ScenarioError) {
+    console.error(`e2e: --scenario: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const abort = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts++;
+  if (interrupts > 1) {
+    console.error('\ne2e: interrupted again, quitting without writing');
+    process.exit(130);
+  }
+  console.error('\ne2e: interrupted: finishing the current measurement and writing what was measured (Ctrl-C again to quit)');
+  abort.abort();
+});
+
+const progress = createE2eProgress(process.stderr);
+const t0 = performance.now();
+let runs: E2eRun[];
+try {
+  runs = await runE2e(config, { onProgress: (e) => progress.listener(e), signal: abort.signal, scenario });
+} catch (err) {
+  progress.close();
+  console.error(`e2e: ${(err as Error).message}`);
+  process.exit(err instanceof E2eServerError ? 3 : 1);
+}
+progress.close();
+const wallS = (performance.now() - t0) / 1000;
+
+const interrupted = abort.signal.aborted;
+const results = e2eResults(config, scenario, runs, interrupted ? 'interrupted' : 'complete');
+const dir = resolve(config.out);
+mkdirSync(dir, { recursive: true });
+const file = join(dir, 'e2e.json');
+const tmp = `${file}.${process.pid}.tmp`;
+writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
+renameSync(tmp, file);
+
+const tables = renderE2eTables(runs);
+if (config.json) {
+  process.stderr.write(tables);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+} else {
+  process.stdout.write(tables);
+}
+console.error(`e2e: ${runs.length} runs in ${wallS.toFixed(1)}s; wrote ${file}`);
+process.exit(interrupted ? 130 : 0);

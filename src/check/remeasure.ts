@@ -1,0 +1,33 @@
+// Re-measures the formats behind suspected timing regressions with the same plan
+// the current results were measured with, so a false alarm has to happen twice.
+import type { BenchConfig } from '../bench/parse-args.js';
+import { runBench } from '../bench/run-bench.js';
+import type { Results } from '../results/index.js';
+import type { CheckRow } from './types.js';
+
+/** The bench config recorded in `current`, narrowed to the suspects' scenarios and formats. */
+export function remeasureConfig(current: Results, suspects: readonly CheckRow[]): BenchConfig {
+  const c = current.config as Partial<BenchConfig>;
+  if (!Array.isArray(c.scenarios) || !c.plan) throw new Error('the current results do not record the bench config they were measured with');
+  const formats = [...new Set(suspects.map((s) => s.format))] as BenchConfig['formats'];
+  const names = new Set(suspects.map((s) => s.scenario));
+  const scenarios = c.scenarios.filter((ref, i) => names.has(current.scenarios[i]?.name ?? ref));
+  return {
+    scenarios: scenarios.length ? scenarios : c.scenarios,
+    formats,
+    codecs: ['identity'],
+    candidates: c.candidates ?? null,
+    seed: c.seed ?? null,
+    out: c.out ?? 'results',
+    json: false,
+    quick: c.quick ?? false,
+    sweeps: [],
+    plan: c.plan,
+  };
+}
+
+export async function remeasure(current: Results, suspects: readonly CheckRow[], signal?: AbortSignal): Promise<Results> {
+  const again = await runBench(remeasureConfig(current, suspects), signal ? { signal } : {});
+  // Sizes were already compared; the re-measure only speaks for timings.
+  return { ...again, sizes: current.sizes, scenarios: current.scenarios };
+}

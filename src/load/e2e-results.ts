@@ -1,0 +1,29 @@
+// Wraps end-to-end runs in a full Results object (results/e2e.json): same schema, env and
+// config rules as the offline bench, with empty sizes and micro sections.
+import { collectEnv, toolVersion } from '../bench/env.js';
+import { scenarioInfo } from '../bench/scenario-info.js';
+import { SCHEMA_VERSION, type E2eRun, type Results } from '../results/index.js';
+import type { Scenario } from '../scenario/index.js';
+import type { E2eConfig } from './config.js';
+import { formatBandwidth } from './units.js';
+
+/** The config as recorded: bandwidths as labels, everything else verbatim. */
+export function configRecord(config: E2eConfig): Record<string, unknown> {
+  return { command: 'e2e', ...config, bandwidths: config.bandwidths.map((b) => (b === null ? null : formatBandwidth(b))) };
+}
+
+export function e2eResults(config: E2eConfig, scenario: Scenario, runs: E2eRun[], state: Results['state'], warnings: string[] = []): Results {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'payload-bench', version: toolVersion() },
+    createdAt: new Date().toISOString(),
+    env: collectEnv(['gzip', 'deflate']),
+    config: configRecord(config),
+    scenarios: [scenarioInfo(scenario)],
+    sizes: [],
+    micro: [],
+    e2e: runs,
+    state,
+    warnings,
+  };
+}

@@ -1,0 +1,369 @@
+// Command-line parsing for `npm run e2e`: argv in, a typed E2eConfig or a usage error out (the
+// entry point prints it and exits 2). Pure: loads no scenario, touches no file or socket.
+import { parseArgs as nodeParseArgs } from 'node:util';
+import { FormatError, getFormat, parseFormatList } from '../formats/index.js';
+import { MAX_CANDIDATES } from '../scenario/index.js';
+import {
+  COMPRESSIONS,
+  DEFAULT_BATCH_SIZES,
+  DEFAULT_COMPRESSIONS,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_DURATION_MS,
+  DEFAULT_E2E_FORMATS,
+  DEFAULT_E2E_SCENARIO,
+  DEFAULT_MODEL_NAME,
+  DEFAULT_OUT,
+  DEFAULT_WARMUP_MS,
+  MAX_COMBINATION_MS,
+  type Compression,
+  type E2eConfig,
+  type LoadSpec,
+  type StubOptions,
+} from './config.js';
+import { formatBandwidth, parseBandwidth, parseDurationMs, parseRttMs, UnitError } from './units.js';
+
+export type ParsedE2eArgs =
+  | { kind: 'run'; config: E2eConfig }
+  | { kind: 'help'; text: string }
+  | { kind: 'error'; message: string; exitCode: 2 };
+
+export const E2E_USAGE = `Usage: npm run e2e -- [options]
+
+End-to-end load test: spawns the stub TF Serving server in its own process (or uses
+--target), sends searches split into batches, and reports per-request and per-search
+latency (HDR percentiles), accounting, a per-request time breakdown and CPU cost. Writes
+e2e.json to the output folder and prints a table.
+
+What to send:
+  --scenario <preset|file>   scenario (default ${DEFAULT_E2E_SCENARIO}); a search = its candidates
+  --candidates <N>           override the scenario's candidates per search
+  --seed <S>                 override the scenario's seed
+  --formats <a,b|all>        formats (default ${DEFAULT_E2E_FORMATS.join(',')})
+  --compression <list>       identity,gzip,deflate: gRPC message compression, REST request
+                             body Content-Encoding (default ${DEFAULT_COMPRESSIONS.join(',')})
+  --batch-size <list>        candidates per request, e.g. 5,25,100,1000 (default ${DEFAULT_BATCH_SIZES.join(',')})
+
+How hard (one of):
+  --rate <R|auto>            open loop (default): R searches/s started on schedule; latency is
+                             measured from each search's intended start. auto = half the rate
+                             one search at a time reaches, measured during warmup (default)
+  --arrival constant|poisson open-loop arrivals (default constant)
+  --concurrency <N>          closed loop: N searches in flight, back to back
+
+How long (per format x compression x batch size):
+  --duration <time>          measured time, e.g. 10s, 500ms (default ${DEFAULT_DURATION_MS / 1000}s)
+  --requests <N>             measured searches (each is ceil(candidates / batch) requests);
+                             with --duration, whichever comes first; alone, capped at ${MAX_COMBINATION_MS / 1000}s
+  --warmup <time>            unmeasured load before each measurement (default ${DEFAULT_WARMUP_MS / 1000}s)
+  --deadline-ms <ms>         per-search budget from its intended start (default ${DEFAULT_DEADLINE_MS});
+                             late answers are client timeouts, not latency
+
+Where:
+  --target <host:port>       measure a running gRPC server instead of spawning the stub
+  --rest-target <host:port>  its REST endpoint (for json-* and msgpack formats)
+  --model-name <name>        model to call (default ${DEFAULT_MODEL_NAME})
+  --signature <name>         signature for every format (default: each format's own)
+  --connections <K>          gRPC channels to spread requests over (default 1); REST keep-alive
+                             socket cap (default: one per in-flight request)
+
+Network (through a shaping relay on 127.0.0.1):
+  --bandwidth <bw>           link bandwidth per direction, e.g. 100mbit, 1gbit
+  --rtt <time>               added round-trip time, e.g. 2ms (half each way)
+  --sweep bandwidth=<list>   repeat everything per bandwidth, e.g. bandwidth=100mbit,1gbit,10gbit
+
+Stub fault injection (spawned stub only):
+  --delay-ms <ms>  --stall-every <N> --stall-ms <ms>  --error-rate <p>  --model-cost <n>
+
+Output and cost:
+  --core-hour-usd <price>    monthly cost estimate at 1,000 searches/s
+  --out <dir>                output folder for e2e.json (default ${DEFAULT_OUT}/)
+  --json                     print the results JSON on stdout; tables and progress go to stderr
+  -h, --help                 show this help
+
+Exit codes: 0 done, 1 unexpected failure, 2 bad arguments, 3 the server could not be
+started or reached, 130 interrupted (what was measured is written).`;
+
+const OPTIONS = {
+  scenario: { type: 'string' },
+  candidates: { type: 'string' },
+  seed: { type: 'string' },
+  formats: { type: 'string' },
+  compression: { type: 'string' },
+  'batch-size': { type: 'string' },
+  rate: { type: 'string' },
+  arrival: { type: 'string' },
+  concurrency: { type: 'string' },
+  duration: { type: 'string' },
+  requests: { type: 'string' },
+  warmup: { type: 'string' },
+  'deadline-ms': { type: 'string' },
+  connections: { type: 'string' },
+  target: { type: 'string' },
+  'rest-target': { type: 'string' },
+  'model-name': { type: 'string' },
+  signature: { type: 'string' },
+  'core-hour-usd': { type: 'string' },
+  bandwidth: { type: 'string' },
+  rtt: { type: 'string' },
+  sweep: { type: 'string', multiple: true },
+  'delay-ms': { type: 'string' },
+  'stall-every': { type: 'string' },
+  'stall-ms': { type: 'string' },
+  'error-rate': { type: 'string' },
+  'model-cost': { type: 'string' },
+  'arrival-seed': { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export class E2eUsageError extends Error {
+  override name = 'E2eUsageError';
+}
+
+/** Parse `npm run e2e` arguments (without node and script). Never throws. */
+export function parseE2eArgs(argv: readonly string[]): ParsedE2eArgs {
+  try {
+    return parseOrThrow(argv);
+  } catch (err) {
+    if (err instanceof E2eUsageError || err instanceof FormatError || err instanceof UnitError) {
+      return { kind: 'error', message: err.message, exitCode: 2 };
+    }
+    throw err;
+  }
+}
+
+type Values = ReturnType<typeof nodeParse>['values'];
+
+function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = nodeParse(argv));
+  } catch (err) {
+    throw new E2eUsageError(nodeErrorText(err));
+  }
+  if (values.help) return { kind: 'help', text: E2E_USAGE };
+  if (positionals.length > 0) throw new E2eUsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
+
+  const scenario = str('--scenario', values.scenario) ?? DEFAULT_E2E_SCENARIO;
+  const formats = values.formats === undefined ? [...DEFAULT_E2E_FORMATS] : parseFormatList(str('--formats', values.formats)!).map((f) => f.id);
+  const compressions = parseCompressions(values.compression);
+  const batchSizes = parseBatchSizes(values['batch-size']);
+  const load = parseLoad(values);
+
+  const durationText = str('--duration', values.duration);
+  const searches = int('--requests', values.requests, 1, 10_000_000) ?? null;
+  let durationMs: number | null = durationText === undefined ? (searches === null ? DEFAULT_DURATION_MS : null) : parseDurationMs(durationText, '--duration');
+  if (durationMs !== null && (durationMs < 10 || durationMs > 3_600_000)) {
+    throw new E2eUsageError(`--duration: expected from 10ms to 1h, got ${JSON.stringify(durationText)}`);
+  }
+  if (durationMs === null && searches === null) durationMs = DEFAULT_DURATION_MS;
+  const warmupText = str('--warmup', values.warmup);
+  const warmupMs = warmupText === undefined ? DEFAULT_WARMUP_MS : parseDurationMs(warmupText, '--warmup');
+  if (warmupMs > 600_000) throw new E2eUsageError(`--warmup: expected at most 10m, got ${JSON.stringify(warmupText)}`);
+  if (load.mode === 'open' && load.rate === 'auto' && warmupMs === 0) {
+    throw new E2eUsageError('--warmup 0 leaves nothing to measure the automatic rate from: give --warmup > 0 or an explicit --rate R');
+  }
+  const deadlineMs = num('--deadline-ms', values['deadline-ms'], 1, 600_000) ?? DEFAULT_DEADLINE_MS;
+
+  const target = hostPort('--target', values.target);
+  const restTarget = hostPort('--rest-target', values['rest-target']);
+  const external = target !== null || restTarget !== null;
+  if (external) {
+    const needsRest = formats.filter((f) => isRestFormat(f));
+    const needsGrpc = formats.filter((f) => !isRestFormat(f));
+    if (needsRest.length > 0 && restTarget === null) {
+      throw new E2eUsageError(`--target: formats ${needsRest.join(', ')} travel over REST; give --rest-target <host:port> too, or leave them out of --formats`);
+    }
+    if (needsGrpc.length > 0 && target === null) {
+      throw new E2eUsageError(`--rest-target: formats ${needsGrpc.join(', ')} travel over gRPC; give --target <host:port> too, or leave them out of --formats`);
+    }
+  }
+
+  const stub = parseStub(values);
+  if (external && Object.keys(stub).length > 0) {
+    throw new E2eUsageError(`--${Object.keys(stub).map(kebab)[0]}: fault injection applies to the spawned stub server only, not to --target / --rest-target`);
+  }
+
+  const bandwidthText = str('--bandwidth', values.bandwidth);
+  const sweepBandwidths = parseSweeps(values.sweep ?? []);
+  if (bandwidthText !== undefined && sweepBandwidths !== undefined) {
+    throw new E2eUsageError('--bandwidth and --sweep bandwidth=... both set the link bandwidth; give one of them');
+  }
+  const bandwidths = sweepBandwidths ?? [bandwidthText === undefined ? null : parseBandwidth(bandwidthText, '--bandwidth')];
+  const rttText = str('--rtt', values.rtt);
+  const rttMs = rttText === undefined ? 0 : parseRttMs(rttText);
+
+  const config: E2eConfig = {
+    scenario,
+    candidates: int('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null,
+    seed: int('--seed', values.seed, 0, 0xffffffff) ?? null,
+    formats,
+    compressions,
+    batchSizes,
+    load,
+    durationMs,
+    searches,
+    warmupMs,
+    deadlineMs,
+    connections: int('--connections', values.connections, 1, 256) ?? null,
+    target,
+    restTarget,
+    modelName: str('--model-name', values['model-name']) ?? DEFAULT_MODEL_NAME,
+    signature: str('--signature', values.signature) ?? null,
+    coreHourUsd: num('--core-hour-usd', values['core-hour-usd'], 0, 1000, true) ?? null,
+    bandwidths,
+    rttMs,
+    stub,
+    arrivalSeed: int('--arrival-seed', values['arrival-seed'], 0, 0xffffffff) ?? 1,
+    json: values.json === true,
+    out: str('--out', values.out) ?? DEFAULT_OUT,
+  };
+  return { kind: 'run', config };
+}
+
+function isRestFormat(id: string): boolean {
+  return getFormat(id).transport === 'rest';
+}
+
+function nodeParse(argv: readonly string[]) {
+  return nodeParseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+}
+
+/** node:util parseArgs errors, reworded without the internal error code. */
+function nodeErrorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const unknown = /Unknown option '([^']+)'/.exec(msg);
+  if (unknown) return `unknown option "${unknown[1]}" (see --help)`;
+  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(msg);
+  if (missing) return `option "${missing[1]!.replace(/^-\w, /, '')}" needs a value`;
+  return `${msg.replace(/\.$/, '')} (see --help)`;
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function str(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (v.trim() === '' || v.startsWith('--')) throw new E2eUsageError(`${name}: expected a value, got ${JSON.stringify(v)}`);
+  return v.trim();
+}
+
+/** Decimal integer in [min, max]; undefined when absent. */
+function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim().replaceAll('_', '');
+  const n = /^-?\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new E2eUsageError(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Decimal number in [min, max] (exclusive of min when `gtMin`); undefined when absent. */
+function num(name: string, v: string | undefined, min: number, max: number, gtMin = false): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  const n = /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+  if (!Number.isFinite(n) || (gtMin ? n <= min : n < min) || n > max) {
+    throw new E2eUsageError(`${name}: expected a number ${gtMin ? 'above' : 'from'} ${min} ${gtMin ? 'and up ' : ''}to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function list(name: string, v: string): string[] {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === '')) throw new E2eUsageError(`${name}: expected a comma-separated list without empty items, got ${JSON.stringify(v)}`);
+  const dup = parts.find((p, i) => parts.indexOf(p) !== i);
+  if (dup !== undefined) throw new E2eUsageError(`${name}: "${dup}" is listed twice`);
+  return parts;
+}
+
+function parseCompressions(v: string | undefined): Compression[] {
+  if (v === undefined) return [...DEFAULT_COMPRESSIONS];
+  return list('--compression', str('--compression', v)!).map((c) => {
+    const id = c.toLowerCase();
+    if (!(COMPRESSIONS as readonly string[]).includes(id)) {
+      throw new E2eUsageError(`--compression: unknown compression "${c}" (expected ${COMPRESSIONS.join(', ')}: what gRPC and HTTP clients send)`);
+    }
+    return id as Compression;
+  });
+}
+
+function parseBatchSizes(v: string | undefined): number[] {
+  if (v === undefined) return [...DEFAULT_BATCH_SIZES];
+  return list('--batch-size', str('--batch-size', v)!).map((b) => int('--batch-size', b, 1, MAX_CANDIDATES)!);
+}
+
+function parseLoad(values: Values): LoadSpec {
+  const concurrency = int('--concurrency', values.concurrency, 1, 10_000);
+  const rateText = str('--rate', values.rate);
+  const arrivalText = str('--arrival', values.arrival);
+  if (concurrency !== undefined && rateText !== undefined) {
+    throw new E2eUsageError('--concurrency (closed loop) and --rate (open loop) exclude each other; give one');
+  }
+  if (concurrency !== undefined) {
+    if (arrivalText !== undefined) throw new E2eUsageError('--arrival applies to the open loop (--rate); a closed loop (--concurrency) starts each search when one ends');
+    return { mode: 'closed', concurrency };
+  }
+  if (arrivalText !== undefined && arrivalText !== 'constant' && arrivalText !== 'poisson') {
+    throw new E2eUsageError(`--arrival: expected constant or poisson, got ${JSON.stringify(arrivalText)}`);
+  }
+  const arrival = (arrivalText ?? 'constant') as 'constant' | 'poisson';
+  if (rateText === undefined || rateText === 'auto') return { mode: 'open', rate: 'auto', arrival };
+  const rate = Number(rateText);
+  if (!/^\d+(\.\d+)?$/.test(rateText) || !(rate > 0) || rate > 100_000) {
+    throw new E2eUsageError(`--rate: expected searches per second above 0 and up to 100000, or auto, got ${JSON.stringify(rateText)}`);
+  }
+  return { mode: 'open', rate, arrival };
+}
+
+function hostPort(name: string, v: string | undefined): string | null {
+  const t = str(name, v);
+  if (t === undefined) return null;
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(t);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 1 && port <= 65535)) throw new E2eUsageError(`${name}: expected host:port such as 127.0.0.1:8500, got ${JSON.stringify(v)}`);
+  return t;
+}
+
+function parseStub(values: Values): StubOptions {
+  const stub: StubOptions = {};
+  const delayMs = num('--delay-ms', values['delay-ms'], 0, 600_000);
+  if (delayMs !== undefined) stub.delayMs = delayMs;
+  const stallEvery = int('--stall-every', values['stall-every'], 1, 1_000_000_000);
+  const stallMs = num('--stall-ms', values['stall-ms'], 0, 600_000);
+  if ((stallEvery === undefined) !== (stallMs === undefined)) {
+    throw new E2eUsageError('--stall-every N and --stall-ms M go together: every N-th call stalls for M ms');
+  }
+  if (stallEvery !== undefined) stub.stallEvery = stallEvery;
+  if (stallMs !== undefined) stub.stallMs = stallMs;
+  const errorRate = num('--error-rate', values['error-rate'], 0, 1);
+  if (errorRate !== undefined) stub.errorRate = errorRate;
+  const modelCost = int('--model-cost', values['model-cost'], 0, 10_000_000);
+  if (modelCost !== undefined) stub.modelCost = modelCost;
+  return stub;
+}
+
+/** `bandwidth=100mbit,1gbit` -> bandwidths in bits/s; undefined when no sweep is given. */
+function parseSweeps(items: readonly string[]): number[] | undefined {
+  let out: number[] | undefined;
+  for (const item of items) {
+    const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(item);
+    if (!m) throw new E2eUsageError(`--sweep: expected bandwidth=<v1,v2,...> such as bandwidth=100mbit,1gbit,10gbit, got ${JSON.stringify(item)}`);
+    if (m[1] !== 'bandwidth') throw new E2eUsageError(`--sweep: unknown dimension "${m[1]}" (expected bandwidth)`);
+    if (out) throw new E2eUsageError('--sweep: dimension "bandwidth" is given twice');
+    const values = list('--sweep bandwidth', m[2]!).map((b) => parseBandwidth(b, '--sweep bandwidth'));
+    const dup = values.find((b, i) => values.indexOf(b) !== i);
+    if (dup !== undefined) throw new E2eUsageError(`--sweep bandwidth: ${formatBandwidth(dup)} is given twice`);
+    out = [...values].sort((a, b) => a - b);
+  }
+  return out;
+}
+
+/** The configuration `npm run e2e` runs with no options (for callers such as `npm run bench`), with overrides. */
+export function defaultE2eConfig(overrides: Partial<E2eConfig> = {}): E2eConfig {
+  const p = parseE2eArgs([]);
+  if (p.kind !== 'run') throw new Error('unreachable: the defaults parse');
+  return { ...p.config, ...overrides };
+}
