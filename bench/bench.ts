@@ -14,6 +14,11 @@ import {
   writeResults,
   type ResolvedScenarios,
 } from '../src/bench/index.js';
+import { appendFileSync } from 'node:fs';
+import type { BenchConfig } from '../src/bench/index.js';
+import { assertComparable, check, CheckError, confirm, loadResults, remeasure, renderCheckMarkdown } from '../src/check/index.js';
+import { createE2eProgress, defaultE2eConfig, e2eConfigRecord, renderE2eTables, runE2e } from '../src/load/index.js';
+import type { Results } from '../src/results/index.js';
 import { ScenarioError } from '../src/scenario/index.js';
 
 async function main(): Promise<number> {
@@ -58,17 +63,62 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+  if (config.e2e && results.state === 'complete' && !abort.signal.aborted) {
+    // The short end-to-end pass: stub server in its own process, main formats, batch 25 and 1000.
+    // A 1 s deadline so slow formats still yield a latency figure; the 250 ms budget is read off the tables.
+    const e2eConfig = defaultE2eConfig({ scenario: config.scenarios[0]!, candidates: config.candidates, seed: config.seed, out: config.out, deadlineMs: 1000 });
+    const e2eProgress = createE2eProgress(process.stderr);
+    try {
+      results.e2e = await runE2e(e2eConfig, { onProgress: (e) => e2eProgress.listener(e), signal: abort.signal, scenario: resolved.main[0]! });
+    } catch (err) {
+      e2eProgress.close();
+      process.stderr.write(`\nbench: the end-to-end pass failed: ${(err as Error).message}\n`);
+      results.warnings.push(`end-to-end pass failed: ${(err as Error).message}`);
+      results.state = 'interrupted';
+    }
+    e2eProgress.close();
+    results.config.e2e = e2eConfigRecord(e2eConfig);
+    if (abort.signal.aborted) results.state = 'interrupted';
+  }
   assertResults(JSON.parse(JSON.stringify(results)));
   const files = writeResults(results, config.out);
-  const table = renderConsole(results);
+  const table = renderConsole(results) + (results.e2e?.length ? `\n${renderE2eTables(results.e2e)}` : '');
   if (config.json) {
     process.stderr.write(`\n${table}`);
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     process.stdout.write(`\n${table}`);
   }
-  process.stderr.write(`bench: wrote ${files.json}, ${files.markdown}, ${files.csv}\n`);
-  return results.state === 'interrupted' ? 130 : 0;
+  process.stderr.write(`bench: wrote ${files.json} and ${files.report.files.length} report files in ${files.dir}${files.report.skipped.length ? ` (${files.report.skipped.length} charts skipped: no data)` : ''}\n`);
+  if (process.env.GITHUB_STEP_SUMMARY && !config.check) appendFileSync(process.env.GITHUB_STEP_SUMMARY, files.report.stepSummary);
+  if (results.state === 'interrupted') return 130;
+  if (config.check) return runCheck(config.check, results);
+  return 0;
+}
+
+/** --check: compare with the baseline; suspected timing regressions are re-measured once. */
+async function runCheck(opts: NonNullable<BenchConfig['check']>, current: Results): Promise<number> {
+  try {
+    const baseline = loadResults(opts.baseline, 'baseline');
+    assertComparable(baseline, current);
+    const checkOpts = { threshold: opts.threshold, strict: opts.strict };
+    let report = check(baseline, current, checkOpts);
+    if (report.suspects.length) {
+      process.stderr.write(`bench: ${report.suspects.length} suspected timing regression(s); re-measuring ${[...new Set(report.suspects.map((x) => x.format))].join(', ')}\n`);
+      report = confirm(report, check(baseline, await remeasure(current, report.suspects), checkOpts));
+    }
+    const md = renderCheckMarkdown(report);
+    process.stdout.write(`\n${md}`);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, md);
+    process.stderr.write(`bench: check ${report.headline}\n`);
+    return report.exitCode;
+  } catch (err) {
+    if (err instanceof CheckError) {
+      process.stderr.write(`bench: check: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
 }
 
 main().then(

@@ -11,7 +11,7 @@ import { validateResults, writeReport } from '../src/report/index.js';
 const USAGE = `usage: npm run report -- [--in results/latest.json] [--out results/]
 
   --in   results file written by \`npm run bench\` (default results/latest.json)
-  --out  directory for summary.md, report.html, charts/, measurements.csv,
+  --out  directory for summary.md, report.html, charts/, results.csv,
          github-benchmark.json and bencher.json (default results/)`;
 
 function fail(code: 2 | 3, message: string): never {

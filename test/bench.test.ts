@@ -18,8 +18,6 @@ import {
   planJobs,
   poolRounds,
   renderConsole,
-  renderCsv,
-  renderMarkdownSummary,
   runBench,
   runMatrix,
   scaleScenario,
@@ -242,17 +240,18 @@ describe('a small run', () => {
     assert.deepEqual(validateResults(JSON.parse(JSON.stringify(results))), []);
   });
 
-  it('writes latest.json, summary.md and results.csv', () => {
+  it('writes latest.json and the report rendered from it (summary.md, results.csv, charts, report.html)', () => {
     const dir = join(TMP, 'written');
     const files = writeResults(results, dir);
     assertResults(JSON.parse(readFileSync(files.json, 'utf8')));
-    const md = readFileSync(files.markdown, 'utf8');
+    const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     assert.ok(Buffer.byteLength(md) < 64 * 1024);
-    assert.match(md, /## tiny/);
-    assert.match(md, /## ctr-small/);
-    const csv = readFileSync(files.csv, 'utf8').trimEnd().split('\n');
-    assert.equal(csv.length, 1 + results.micro.length);
-    assert.match(csv[0]!, /^kind,scenario,dimension,value,format,codec,op,bytes,/);
+    assert.match(md, /tiny/);
+    assert.match(md, /ctr-small/);
+    const csv = readFileSync(join(dir, 'results.csv'), 'utf8').trimEnd().split('\n');
+    assert.ok(csv.length > results.micro.length, `${csv.length} CSV rows for ${results.micro.length} timings`);
+    assert.match(csv[0]!, /^section,scenario,format,codec,op,/);
+    for (const f of ['report.html', 'charts/bytes.png', 'charts/cpu.png']) assert.ok(files.report.files.includes(f), f);
     const table = renderConsole(results);
     for (const f of formats) assert.match(table, new RegExp(`^${f} `, 'm'));
   });
@@ -280,8 +279,6 @@ describe('rounds and sweeps', () => {
     const raw = (dimension: string, value: number) => sweeps.find((s) => s.dimension === dimension && s.value === value && s.format === 'tf-example' && s.codec === 'identity')!.rawBytes;
     assert.ok(raw('candidates', 8) > raw('candidates', 2));
     assert.ok(raw('features', 30) > raw('features', 5));
-    assert.equal(renderCsv(results).trimEnd().split('\n').length, 1 + results.micro.length + 3 * sweeps.length);
-    assert.match(renderMarkdownSummary(results), /## Sweeps/);
   });
 
   it('interleaves formats across rounds: each round has every format once, starting elsewhere', () => {
@@ -526,59 +523,3 @@ const FIXTURE: Results = {
   warnings: ['demo / tf-example decode: round medians spread 15% (60.000, 70.000 ms): the machine was busy; compare with care'],
 };
 
-const GOLDEN_SUMMARY = `# payload-bench results
-
-Complete run, 2025-01-02T03:04:05.000Z, payload-bench 0.1.0.
-Node 20.20.2 (V8 11.3.244.8-node.38, zlib 1.3.1), Test CPU, 2 cores, Linux 6.1.0, commit \`0123456789ab\` (uncommitted changes).
-Measured: 2 rounds (one child process per format each), at least 5 samples and 100 ms per op and round.
-
-Times are medians in ms. *x floor* is the time over one memcpy of the format's encoded bytes in the same process; *spread* is the range of the per-process medians over the median. Sizes are exact; 1 kB = 1000 bytes.
-
-## demo
-
-1,000 candidates x 300 features (30 context), seed 1, fingerprint \`00112233aabbccdd\`.
-
-| format | raw | x min | best wire | codec | x min | encode ms | decode ms | enc+dec ms | x floor | spread |
-|:---|---:|---:|---:|:---|---:|---:|---:|---:|---:|---:|
-| tf-example | 10.8 MB | 6.41x | 1.57 MB | gzip:6 | 2.00x | 55.0 | 65.0 | 120 | 480x | 10% |
-| tensor-content | 1.69 MB | 1.00x | 783 kB | gzip:6 | 1.00x | 1.40 | 0.930 | 2.33 | 66.6x | 6.4% |
-
-Bytes on the wire by codec:
-
-| format | identity | gzip:6 |
-|:---|---:|---:|
-| tf-example | 10.8 MB | 1.57 MB |
-| tensor-content | 1.69 MB | 783 kB |
-
-CPU ms per request by codec (encode + compress + decompress + decode):
-
-| format | identity | gzip:6 |
-|:---|---:|---:|
-| tf-example | 120 | 272 |
-| tensor-content | 2.33 | 48.1 |
-
-## Sweeps
-
-demo by candidates: total CPU in µs per candidate (identity); flat rows scale linearly.
-
-| format | 10 | 100 |
-|:---|---:|---:|
-| tf-example | 130 | 120 |
-| tensor-content | 9.00 | 3.00 |
-
-## Warnings
-
-- demo / tf-example decode: round medians spread 15% (60.000, 70.000 ms): the machine was busy; compare with care
-`;
-
-describe('renderMarkdownSummary', () => {
-  it('renders the fixture exactly (golden)', () => {
-    assert.equal(renderMarkdownSummary(FIXTURE), GOLDEN_SUMMARY);
-  });
-
-  it('is a pure function of the results', () => {
-    const copy = structuredClone(FIXTURE);
-    assert.equal(renderMarkdownSummary(copy), renderMarkdownSummary(FIXTURE));
-    assert.deepEqual(copy, FIXTURE);
-  });
-});

@@ -79,7 +79,7 @@ function pngSize(png: Buffer): { width: number; height: number } {
 
 describe('golden outputs', () => {
   test('summary.md', () => golden('summary.md', summaryMarkdown(fixture, { charts })));
-  test('measurements.csv', () => golden('measurements.csv', resultsCsv(fixture)));
+  test('results.csv', () => golden('results.csv', resultsCsv(fixture)));
   test('github-benchmark.json', () => golden('github-benchmark.json', githubBenchmarkJson(fixture)));
   test('bencher.json', () => golden('bencher.json', bencherJson(fixture)));
 });

@@ -21,8 +21,6 @@ export * from './text-table.js';
 export * from './table-model.js';
 export * from './result-grids.js';
 export * from './console-table.js';
-export * from './markdown-summary.js';
-export * from './csv.js';
 export * from './write-results.js';
 export * from './validate-results.js';
 export * from './dump-args.js';

@@ -31,6 +31,10 @@ export interface BenchConfig {
   quick: boolean;
   sweeps: SweepSpec[];
   plan: MeasurePlan;
+  /** Also run the short end-to-end pass against the stub server (off with --quick, --check, --no-e2e). */
+  e2e: boolean;
+  /** After measuring, compare with the baseline (the CI gate); null when not checking. */
+  check: { baseline: string; threshold: number; strict: boolean } | null;
 }
 
 export type ParsedArgs =
@@ -59,10 +63,17 @@ Options:
   --rounds <N>            child processes per format (default ${DEFAULT_PLAN.rounds}, quick ${QUICK_PLAN.rounds})
   --time-ms <ms>          time budget per timed op and round (default ${DEFAULT_PLAN.timeMs}, quick ${QUICK_PLAN.timeMs})
   --min-samples <N>       minimum samples per timed op and round (default ${DEFAULT_PLAN.minSamples}, quick ${QUICK_PLAN.minSamples})
+  --no-e2e                skip the end-to-end pass (it is skipped by --quick and --check)
+  --check                 the CI gate: the quick suite, then compare with the baseline
+                          (writes to results/check/ unless --out is given)
+  --baseline <file>       baseline for --check (default results/baseline.json)
+  --threshold <pct>       timing change that counts as a regression (default 25)
+  --strict                with --check, a run too noisy to judge fails
   -h, --help              show this help
 
-Exit codes: 0 done, 1 unexpected failure, 2 bad arguments, 4 a format or codec failed
-its round-trip check, 130 interrupted (what was measured is written).`;
+Exit codes: 0 done, 1 unexpected failure (with --check: a confirmed regression), 2 bad
+arguments, 3 (--check) missing or incompatible baseline, 4 a format or codec failed its
+round-trip check, 130 interrupted (what was measured is written).`;
 
 const OPTIONS = {
   quick: { type: 'boolean' },
@@ -77,6 +88,11 @@ const OPTIONS = {
   rounds: { type: 'string' },
   'time-ms': { type: 'string' },
   'min-samples': { type: 'string' },
+  'no-e2e': { type: 'boolean' },
+  check: { type: 'boolean' },
+  baseline: { type: 'string' },
+  threshold: { type: 'string' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -108,7 +124,17 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
   if (values.help) return { kind: 'help', text: BENCH_USAGE };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
 
-  const quick = values.quick === true;
+  const checking = values.check === true;
+  const quick = values.quick === true || checking;
+  if (!checking && (values.baseline !== undefined || values.threshold !== undefined || values.strict !== undefined)) {
+    throw new UsageError('--baseline, --threshold and --strict go with --check');
+  }
+  let threshold = 0.25;
+  if (values.threshold !== undefined) {
+    const t = Number(values.threshold);
+    if (!Number.isFinite(t) || t <= 0 || t > 1000) throw new UsageError(`--threshold: expected a percentage > 0, got "${values.threshold}"`);
+    threshold = t / 100;
+  }
   const base = quick ? QUICK_PLAN : DEFAULT_PLAN;
   const plan: MeasurePlan = {
     ...base,
@@ -124,7 +150,7 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
   if (dup !== undefined) throw new UsageError(`--scenario: "${dup}" is given twice`);
   const formats = parseFormatList(stringOption('--formats', values.formats) ?? 'all').map((f) => f.id);
   const codecs = parseCodecList(stringOption('--codecs', values.codecs) ?? DEFAULT_CODECS).map((c) => c.label);
-  const out = stringOption('--out', values.out) ?? DEFAULT_OUT_DIR;
+  const out = stringOption('--out', values.out) ?? (checking ? `${DEFAULT_OUT_DIR}/check` : DEFAULT_OUT_DIR);
   const config: BenchConfig = {
     scenarios,
     formats,
@@ -136,6 +162,8 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     quick,
     sweeps: parseSweeps(values.sweep ?? []),
     plan,
+    e2e: !quick && values['no-e2e'] !== true,
+    check: checking ? { baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`, threshold, strict: values.strict === true } : null,
   };
   return { kind: 'run', config };
 }

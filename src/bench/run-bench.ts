@@ -140,6 +140,8 @@ export function configRecord(config: BenchConfig): Record<string, unknown> {
     quick: config.quick,
     sweeps: config.sweeps.map((s) => ({ dimension: s.dimension, values: s.values })),
     plan: { ...config.plan },
+    e2e: config.e2e,
+    check: config.check,
     timer: 'tinybench runSync, process.hrtime.bigint',
     isolation: 'one child process per scenario x format x round, run one at a time, formats rotated across rounds',
     floor: 'Uint8Array.prototype.set of the raw encoded bytes into a preallocated buffer, same process',

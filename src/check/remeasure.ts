@@ -23,6 +23,8 @@ export function remeasureConfig(current: Results, suspects: readonly CheckRow[])
     quick: c.quick ?? false,
     sweeps: [],
     plan: c.plan,
+    e2e: false,
+    check: null,
   };
 }
 

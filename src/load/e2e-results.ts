@@ -8,7 +8,7 @@ import type { E2eConfig } from './config.js';
 import { formatBandwidth } from './units.js';
 
 /** The config as recorded: bandwidths as labels, everything else verbatim. */
-export function configRecord(config: E2eConfig): Record<string, unknown> {
+export function e2eConfigRecord(config: E2eConfig): Record<string, unknown> {
   return { command: 'e2e', ...config, bandwidths: config.bandwidths.map((b) => (b === null ? null : formatBandwidth(b))) };
 }
 
@@ -18,7 +18,7 @@ export function e2eResults(config: E2eConfig, scenario: Scenario, runs: E2eRun[]
     tool: { name: 'payload-bench', version: toolVersion() },
     createdAt: new Date().toISOString(),
     env: collectEnv(['gzip', 'deflate']),
-    config: configRecord(config),
+    config: e2eConfigRecord(config),
     scenarios: [scenarioInfo(scenario)],
     sizes: [],
     micro: [],

@@ -1,4 +1,4 @@
-// measurements.csv: every measurement as one row (long format, end-to-end runs included), so
+// results.csv: every measurement as one row (long format, end-to-end runs included), so
 // a spreadsheet pivot or a dataframe can slice by section, format, codec, op, batch size,
 // link or sweep point. (The bench's own results.csv is the wide micro/sweep table.)
 import type { Results } from '../results/index.js';

@@ -78,8 +78,22 @@ export function uniqueNames(): (name: string) => string {
   };
 }
 
+/**
+ * Runs compared side by side share a load model. Open-loop rates are left out: with the
+ * default `--rate auto` every format x batch runs at its own rate (half what one search at
+ * a time reaches), and those runs still belong in one comparison.
+ */
 function loadKey(run: E2eRun): string {
-  return `${run.mode}|${run.concurrency ?? ''}|${run.targetRate ?? ''}|${run.arrival ?? ''}`;
+  return run.mode === 'closed' ? `closed|${run.concurrency ?? ''}` : `open|${run.arrival ?? ''}`;
+}
+
+/** The load of a set of runs in words: one rate when they share it, else "per-run rates". */
+export function loadLabelOf(runs: readonly E2eRun[]): string {
+  const first = runs[0];
+  if (!first) return '';
+  if (first.mode === 'closed' || runs.every((x) => x.targetRate === first.targetRate)) return loadLabel(first);
+  const rates = runs.map((x) => x.targetRate ?? 0);
+  return `open loop, ${first.arrival ?? ''} arrivals at per-run rates (${Number(Math.min(...rates).toPrecision(3))}-${Number(Math.max(...rates).toPrecision(3))}/s)`.replace('  ', ' ');
 }
 
 /** Runs of `scenario` on the unshaped link with the most common load settings. */
@@ -130,7 +144,7 @@ export function headlineE2e(r: Results, scenario: string): E2eSlice | undefined 
   for (const run of pool) if (run.batchSize === batchSize && !byFormat.has(run.format)) byFormat.set(run.format, run);
   const runs = orderFormats(byFormat.keys()).map((f) => byFormat.get(f)!);
   const shaped = runs[0]!.bandwidth === undefined ? 'unshaped link' : `link ${runs[0]!.bandwidth}`;
-  return { runs, batchSize, compression, conditions: `batch ${batchSize}, ${compression}, ${loadLabel(runs[0]!)}, ${shaped}` };
+  return { runs, batchSize, compression, conditions: `batch ${batchSize}, ${compression}, ${loadLabelOf(runs)}, ${shaped}` };
 }
 
 /** Runs for the batch-size sweep: as the headline slice, but every batch size. */
@@ -140,7 +154,7 @@ export function batchSweepRuns(r: Results, scenario: string): { runs: E2eRun[]; 
   if (compression === undefined) return undefined;
   const runs = base.filter((x) => x.compression === compression);
   const shaped = runs[0]!.bandwidth === undefined ? 'unshaped link' : `link ${runs[0]!.bandwidth}`;
-  return { runs, compression, conditions: `${compression}, ${loadLabel(runs[0]!)}, ${shaped}` };
+  return { runs, compression, conditions: `${compression}, ${loadLabelOf(runs)}, ${shaped}` };
 }
 
 /**

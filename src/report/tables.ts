@@ -153,7 +153,7 @@ export function e2eTable(r: Results, scenario: string, limit = Infinity): Table 
     rows,
     note:
       'Search latency (all requests of one search answered); CPU = client + server per search; errors = failed requests, timeouts, drops and failed searches; ⚠ = open-loop rate fell short.' +
-      (more > 0 ? ` ${more} more runs are in report.html and measurements.csv.` : ''),
+      (more > 0 ? ` ${more} more runs are in report.html and results.csv.` : ''),
   };
 }
 

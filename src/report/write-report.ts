@@ -1,5 +1,5 @@
 // Writes the whole report for a Results object into an output directory: charts/*.png,
-// summary.md, report.html, measurements.csv, github-benchmark.json and bencher.json. Chart files
+// summary.md, report.html, results.csv, github-benchmark.json and bencher.json. Chart files
 // a previous run left that this run did not draw are removed, so no stale chart survives.
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,7 +53,7 @@ export function writeReport(r: Results, opts: WriteReportOptions): WrittenReport
   }
   write('summary.md', summaryMarkdown(r, { charts, chartsDir }));
   write('report.html', reportHtml(r, { charts, notes: [['chart font (PNG)', font.note]] }));
-  write('measurements.csv', resultsCsv(r));
+  write('results.csv', resultsCsv(r));
   write('github-benchmark.json', githubBenchmarkJson(r));
   write('bencher.json', bencherJson(r));
   return { files, removed, skipped: charts.skipped, font, stepSummary: summaryMarkdown(r, { charts, images: false }) };
