@@ -14,7 +14,8 @@ import {
   writeResults,
   type ResolvedScenarios,
 } from '../src/bench/index.js';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchConfig } from '../src/bench/index.js';
 import { assertComparable, check, CheckError, confirm, loadResults, remeasure, renderCheckMarkdown } from '../src/check/index.js';
 import { createE2eProgress, defaultE2eConfig, e2eConfigRecord, renderE2eTables, runE2e } from '../src/load/index.js';
@@ -92,12 +93,12 @@ async function main(): Promise<number> {
   process.stderr.write(`bench: wrote ${files.json} and ${files.report.files.length} report files in ${files.dir}${files.report.skipped.length ? ` (${files.report.skipped.length} charts skipped: no data)` : ''}\n`);
   if (process.env.GITHUB_STEP_SUMMARY && !config.check) appendFileSync(process.env.GITHUB_STEP_SUMMARY, files.report.stepSummary);
   if (results.state === 'interrupted') return 130;
-  if (config.check) return runCheck(config.check, results);
+  if (config.check) return runCheck(config.check, results, files.dir);
   return 0;
 }
 
 /** --check: compare with the baseline; suspected timing regressions are re-measured once. */
-async function runCheck(opts: NonNullable<BenchConfig['check']>, current: Results): Promise<number> {
+async function runCheck(opts: NonNullable<BenchConfig['check']>, current: Results, outDir: string): Promise<number> {
   try {
     const baseline = loadResults(opts.baseline, 'baseline');
     assertComparable(baseline, current);
@@ -109,6 +110,7 @@ async function runCheck(opts: NonNullable<BenchConfig['check']>, current: Result
     }
     const md = renderCheckMarkdown(report);
     process.stdout.write(`\n${md}`);
+    writeFileSync(join(outDir, 'check.md'), md);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, md);
     process.stderr.write(`bench: check ${report.headline}\n`);
     return report.exitCode;

@@ -1,16 +1,17 @@
 // `npm run check`: compares results with a baseline and exits 0 pass, 1 confirmed
 // regression, 2 usage error, 3 missing or incompatible baseline, 4 the run failed.
 // Bytes are compared exactly; timings as in-run ratios, suspects re-measured.
-import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertComparable, check, CheckError, confirm, freshSizes, loadResults, remeasure, renderCheckMarkdown, type CheckReport } from '../src/check/index.js';
+import { assertComparable, check, CheckError, confirm, freshSizes, loadResults, mergeResults, remeasure, renderCheckMarkdown, type CheckReport } from '../src/check/index.js';
 
 export const CHECK_USAGE = `Usage: npm run check -- [options]
 
   --baseline <file>     baseline results (default results/baseline.json)
   --current <file>      results to check (default results/latest.json)
-  --update-baseline     copy the current results to the baseline and exit
+  --update-baseline     write the current results as the baseline and exit; give --current
+                        several times to merge runs (recommended: 3 runs of bench --check)
   --sizes-only          compare payload sizes only; without --current, re-encodes the
                         baseline's scenarios now (seconds; no timing)
   --threshold <pct>     timing change that counts as a regression (default 25)
@@ -23,12 +24,12 @@ Exit codes: 0 pass, 1 confirmed regression, 2 usage error, 3 missing or incompat
 baseline, 4 the run itself failed.`;
 
 async function main(): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
       options: {
-        baseline: { type: 'string' }, current: { type: 'string' }, 'update-baseline': { type: 'boolean' }, 'sizes-only': { type: 'boolean' },
+        baseline: { type: 'string' }, current: { type: 'string', multiple: true }, 'update-baseline': { type: 'boolean' }, 'sizes-only': { type: 'boolean' },
         threshold: { type: 'string' }, strict: { type: 'boolean' }, 'no-remeasure': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -41,7 +42,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const baselinePath = (values.baseline as string | undefined) ?? 'results/baseline.json';
-  const currentPath = values.current as string | undefined;
+  const currents = (values.current as string[] | undefined) ?? [];
+  const currentPath = currents[0];
   let threshold = 0.25;
   if (values.threshold !== undefined) {
     const t = Number(values.threshold);
@@ -49,14 +51,17 @@ async function main(): Promise<number> {
     threshold = t / 100;
   }
   if (values['update-baseline']) {
-    const from = currentPath ?? 'results/latest.json';
-    const current = loadResults(from, 'current');
-    if (current.state !== 'complete') throw new CheckError(`${from} is from an interrupted run: not taken as a baseline`, 4);
+    const from = currents.length ? currents : ['results/latest.json'];
+    const runs = from.map((f) => loadResults(f, 'current'));
+    const bad = runs.findIndex((r) => r.state !== 'complete');
+    if (bad >= 0) throw new CheckError(`${from[bad]} is from an interrupted run: not taken as a baseline`, 4);
+    const merged = mergeResults(runs);
     mkdirSync(dirname(baselinePath), { recursive: true });
-    copyFileSync(from, baselinePath);
-    process.stderr.write(`check: ${baselinePath} now holds ${from} (${current.sizes.length} sizes, ${current.micro.length} timings); commit it\n`);
+    writeFileSync(baselinePath, `${JSON.stringify(merged, null, 2)}\n`);
+    process.stderr.write(`check: ${baselinePath} now holds ${from.join(' + ')} (${merged.sizes.length} sizes, ${merged.micro.length} timings${runs.length > 1 ? `, merged from ${runs.length} runs` : ''}); commit it\n`);
     return 0;
   }
+  if (currents.length > 1) throw new CheckError('several --current files are only for --update-baseline (to merge runs into a baseline)', 2);
   const baseline = loadResults(baselinePath, 'baseline');
   const sizesOnly = values['sizes-only'] === true;
   const current = sizesOnly && !currentPath ? freshSizes(baseline) : loadResults(currentPath ?? 'results/latest.json', 'current');

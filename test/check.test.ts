@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { assertComparable, check, CheckError, confirm, renderCheckMarkdown } from '../src/check/index.js';
+import { assertComparable, check, CheckError, confirm, mergeResults, renderCheckMarkdown } from '../src/check/index.js';
 import { SCHEMA_VERSION, type MicroRecord, type Results } from '../src/results/index.js';
 
 function micro(format: string, op: MicroRecord['op'], medianMs: number, floorMs: number, spread = 0.02, rmePct = 1.5): MicroRecord {
@@ -14,7 +14,7 @@ function micro(format: string, op: MicroRecord['op'], medianMs: number, floorMs:
   };
 }
 
-function results(opts: { decodeMs?: Record<string, number>; floorMs?: number; raw?: Record<string, number>; gz?: number; zstdVersion?: string; spread?: number } = {}): Results {
+function results(opts: { decodeMs?: Record<string, number>; floorMs?: number; raw?: Record<string, number>; gz?: number; zstdVersion?: string; spread?: number; calibrationMs?: number } = {}): Results {
   const floor = opts.floorMs ?? 0.05;
   const decode = { 'tf-example': 50, 'tensor-content': 0.6, ...opts.decodeMs };
   const raw = { 'tf-example': 10_849_115, 'tensor-content': 1_693_413, ...opts.raw };
@@ -33,7 +33,11 @@ function results(opts: { decodeMs?: Record<string, number>; floorMs?: number; ra
       { scenario: 'etsy-search', format, codec: 'gzip:6', rawBytes, compressedBytes: opts.gz ?? Math.round(rawBytes / 4) },
       { scenario: 'etsy-search', format, codec: 'zstd:1', rawBytes, compressedBytes: Math.round(rawBytes / 5) },
     ]),
-    micro: Object.entries(decode).flatMap(([format, ms]) => [micro(format, 'decode', ms, floor, opts.spread), micro(format, 'encode', ms / 2, floor, opts.spread)]),
+    micro: Object.entries(decode).flatMap(([format, ms]) => [
+      micro(format, 'decode', ms, floor, opts.spread),
+      micro(format, 'encode', ms / 2, floor, opts.spread),
+      ...(opts.calibrationMs ? [micro(format, 'calibration', opts.calibrationMs, floor, 0.01)] : []),
+    ]),
     state: 'complete',
     warnings: [],
   };
@@ -106,6 +110,23 @@ describe('check: timings as in-run ratios', () => {
   });
 });
 
+describe('check: the calibration workload is the ruler', () => {
+  it('CPU steal that slows compute 1.6x but not memcpy passes with calibration, and would fail against the floor', () => {
+    const base = results({ calibrationMs: 2 });
+    const stolen = results({ decodeMs: { 'tf-example': 80, 'tensor-content': 0.96 }, calibrationMs: 3.2 });
+    const r = check(base, stolen);
+    assert.equal(r.exitCode, 0);
+    assert.ok(r.rows.some((x) => x.metric === 'decode x calibration'));
+    const floorOnly = check(results(), results({ decodeMs: { 'tf-example': 80, 'tensor-content': 0.96 } }));
+    assert.equal(floorOnly.exitCode, 1);
+  });
+  it('one format slowed while the calibration holds still fails', () => {
+    const r = check(results({ calibrationMs: 2 }), results({ decodeMs: { 'tensor-content': 1.2 }, calibrationMs: 2 }));
+    assert.equal(r.exitCode, 1);
+    assert.deepEqual(r.suspects.map((x) => `${x.format} ${x.metric}`), ['tensor-content decode x calibration', 'tensor-content encode x calibration']);
+  });
+});
+
 describe('check: baseline compatibility', () => {
   it('a baseline from another schema version is exit 3 with a message', () => {
     const old = { ...results(), schemaVersion: 0 };
@@ -124,6 +145,19 @@ describe('check: baseline compatibility', () => {
     const r = check(results(), more);
     assert.equal(r.exitCode, 0);
     assert.ok(r.rows.some((x) => x.format === 'elwc' && x.verdict === 'missing'));
+  });
+});
+
+describe('check: baselines merged from several runs', () => {
+  it('take the median ratio and pool the rounds, so one lucky run does not set the bar', () => {
+    const merged = mergeResults([results({ decodeMs: { 'tensor-content': 0.4 } }), results(), results({ decodeMs: { 'tensor-content': 0.7 } })]);
+    const m = merged.micro.find((x) => x.format === 'tensor-content' && x.op === 'decode')!;
+    assert.equal(m.xFloor, 0.6 / 0.05);
+    assert.equal(m.stats.roundMediansMs.length, 9);
+    assert.ok(merged.warnings.some((w) => /merged from 3 runs/.test(w)));
+  });
+  it('refuse runs whose sizes disagree', () => {
+    assert.throws(() => mergeResults([results(), results({ gz: 5 })]), /disagree on payload sizes/);
   });
 });
 

@@ -73,6 +73,7 @@ function microRecords(scenario: string, format: string, jobs: readonly JobResult
     out.push({ scenario, format, codec, op, bytes: m.bytes, stats: m.stats, xFloor });
   };
   push('floor', 'identity', floor);
+  push('calibration', 'identity', pooled('calibration', 'identity'));
   const encode = pooled('encode', 'identity');
   const decode = pooled('decode', 'identity');
   push('encode', 'identity', encode);

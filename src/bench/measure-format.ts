@@ -4,7 +4,9 @@
 import { parseCodec } from '../codecs/index.js';
 import { getFormat } from '../formats/index.js';
 import { generate } from '../scenario/index.js';
+import { calibrationWorkload } from './calibration.js';
 import { memcpyFloor } from './floor.js';
+import { parseSlowdown, withSlowdown } from './inject-slowdown.js';
 import { timeOp } from './time-op.js';
 import { verifyRoundTrips } from './verify.js';
 import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
@@ -23,13 +25,17 @@ export async function measureFormat(
   const raw = encoded.length;
   send({ type: 'sizes', rawBytes: raw, compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })) });
 
+  const slow = parseSlowdown(process.env.PAYLOAD_BENCH_INJECT_SLOWDOWN);
   const ENC = 'identity';
   const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown }[] = [
-    { op: { type: 'op-start', op: 'encode', codec: ENC }, fn: () => format.encode(req) },
+    { op: { type: 'op-start', op: 'encode', codec: ENC }, fn: withSlowdown(slow, job.format, 'encode', () => format.encode(req)) },
   ];
-  if (job.floor) steps.push({ op: { type: 'op-start', op: 'floor', codec: ENC }, fn: memcpyFloor(encoded) });
-  steps.push({ op: { type: 'op-start', op: 'decode', codec: ENC }, fn: () => format.decode(encoded, schema) });
-  for (const codec of codecs) {
+  if (job.floor) {
+    steps.push({ op: { type: 'op-start', op: 'floor', codec: ENC }, fn: memcpyFloor(encoded) });
+    steps.push({ op: { type: 'op-start', op: 'calibration', codec: ENC }, fn: calibrationWorkload() });
+  }
+  steps.push({ op: { type: 'op-start', op: 'decode', codec: ENC }, fn: withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema)) });
+  for (const codec of job.plan.timeCodecs === false ? [] : codecs) {
     const packed = compressed.get(codec.label)!;
     steps.push({ op: { type: 'op-start', op: 'compress', codec: codec.label }, fn: () => codec.compress(encoded) });
     steps.push({ op: { type: 'op-start', op: 'decompress', codec: codec.label }, fn: () => codec.decompress(packed) });

@@ -28,10 +28,18 @@ export interface MeasurePlan {
   warmupMs: number;
   /** Minimum warmup calls per op (after the verification pass, which also warms up). @default 1 */
   warmupSamples: number;
+  /** Time each codec's compress and decompress (sizes are always measured). @default true (check: false) */
+  timeCodecs?: boolean;
 }
 
 export const DEFAULT_PLAN: Readonly<MeasurePlan> = { rounds: 3, timeMs: 50, minSamples: 4, warmupMs: 20, warmupSamples: 1 };
 export const QUICK_PLAN: Readonly<MeasurePlan> = { rounds: 1, timeMs: 30, minSamples: 3, warmupMs: 10, warmupSamples: 1 };
+/**
+ * --check: the regression gate compares encode and decode (over the floor) and exact sizes, so
+ * it skips timing codecs and spends the time on two interleaved rounds with more samples each:
+ * with the quick plan, 13-15 of 20 figures were too noisy (margin of error > 25 %) to judge.
+ */
+export const CHECK_PLAN: Readonly<MeasurePlan> = { rounds: 2, timeMs: 100, minSamples: 8, warmupMs: 20, warmupSamples: 2, timeCodecs: false };
 
 /** Default codec set: no compression, gzip and deflate at zlib's default level 6 (what gRPC
  * and HTTP stacks use when asked for gzip), zstd at a fast and its default level, brotli at

@@ -4,7 +4,7 @@ import { parseArgs as nodeParseArgs } from 'node:util';
 import { CodecError, parseCodecList } from '../codecs/index.js';
 import { FormatError, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
-import { DEFAULT_CODECS, DEFAULT_OUT_DIR, DEFAULT_PLAN, DEFAULT_SCENARIO, QUICK_PLAN, type MeasurePlan } from './measure-plan.js';
+import { CHECK_PLAN, DEFAULT_CODECS, DEFAULT_OUT_DIR, DEFAULT_PLAN, DEFAULT_SCENARIO, QUICK_PLAN, type MeasurePlan } from './measure-plan.js';
 
 export type SweepDimension = 'candidates' | 'features';
 
@@ -135,7 +135,7 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     if (!Number.isFinite(t) || t <= 0 || t > 1000) throw new UsageError(`--threshold: expected a percentage > 0, got "${values.threshold}"`);
     threshold = t / 100;
   }
-  const base = quick ? QUICK_PLAN : DEFAULT_PLAN;
+  const base = checking ? CHECK_PLAN : quick ? QUICK_PLAN : DEFAULT_PLAN;
   const plan: MeasurePlan = {
     ...base,
     rounds: intOption('--rounds', values.rounds, 1, 20) ?? base.rounds,

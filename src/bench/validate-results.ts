@@ -125,7 +125,7 @@ const microRecord = obj({
   scenario: name,
   format: name,
   codec: name,
-  op: oneOf('encode', 'compress', 'decompress', 'decode', 'total', 'floor'),
+  op: oneOf('encode', 'compress', 'decompress', 'decode', 'total', 'floor', 'calibration'),
   bytes: count,
   stats,
   xFloor: nonNeg,

@@ -1,5 +1,9 @@
 // Timings compared as ratios measured within one run, never as absolute times:
-// each op's median over the in-run memcpy floor of the same bytes (xFloor). A
+// each op's median over the calibration workload timed in the same child process
+// (src/bench/calibration.ts: fixed CPU-bound work), so a slower or busier machine
+// scales both alike. The memcpy floor is a poor ruler for this: CPU steal on a shared
+// runner slowed every format 1.4-1.7x here while memcpy did not move. (Results
+// without calibration records fall back to the floor ratio, xFloor.) A
 // regression needs the ratio to grow by more than the threshold AND its 95 %
 // interval (from both runs' margins of error and round-to-round spread) to exclude
 // no change. A run whose rounds disagree by more than the threshold is too noisy to judge.
@@ -26,33 +30,40 @@ export function compareTimings(baseline: Results, current: Results, opts: CheckO
   const key = (m: MicroRecord) => `${m.scenario}\u0000${m.format}\u0000${m.codec}\u0000${m.op}`;
   const base = new Map(baseline.micro.map((m) => [key(m), m]));
   let noisy = 0;
+  const calib = (r: Results, m: MicroRecord) => r.micro.find((x) => x.op === 'calibration' && x.scenario === m.scenario && x.format === m.format);
   for (const cur of current.micro) {
     if (!opts.ops.includes(cur.op)) continue;
     const b = base.get(key(cur));
+    const cc = calib(current, cur);
+    const bc = b ? calib(baseline, b) : undefined;
+    const useCal = cc !== undefined && bc !== undefined;
+    const ratio = (m: MicroRecord, c: MicroRecord | undefined) => (useCal ? m.stats.medianMs / c!.stats.medianMs : m.xFloor);
     const row: CheckRow = {
-      kind: 'time-ratio', scenario: cur.scenario, format: cur.format, codec: cur.codec, metric: `${cur.op} x floor`,
-      baseline: b ? b.xFloor : null, current: cur.xFloor, change: null, verdict: 'missing',
+      kind: 'time-ratio', scenario: cur.scenario, format: cur.format, codec: cur.codec, metric: `${cur.op} ${useCal ? 'x calibration' : 'x floor'}`,
+      baseline: b ? ratio(b, bc) : null, current: ratio(cur, cc), change: null, verdict: 'missing',
     };
     if (!b) {
       row.note = 'not in the baseline';
       rows.push(row);
       continue;
     }
-    const change = rel(b.xFloor, cur.xFloor);
+    const change = rel(row.baseline!, row.current!);
     row.change = change;
-    // Interval of the ratio change: combine both sides' relative uncertainties.
-    const u = Math.hypot(uncertainty(b), uncertainty(cur));
+    // Interval of the ratio change: combine both sides' relative uncertainties (and the rulers').
+    const u = Math.hypot(uncertainty(b), uncertainty(cur), useCal ? uncertainty(bc!) : 0, useCal ? uncertainty(cc!) : 0);
     const lower = (1 + change) * (1 - u) - 1;
     const upper = (1 + change) * (1 + u) - 1;
-    if (u > opts.threshold) {
-      row.verdict = 'noisy';
-      row.note = `uncertainty +/-${pct(u)} exceeds the ${pct(opts.threshold)} threshold`;
-      noisy++;
-    } else if (change > opts.threshold && lower > 0) {
+    if (change > opts.threshold && lower > 0) {
+      // Larger than the threshold and than the noise of both runs.
       row.verdict = 'regression';
       row.note = `interval ${pct(lower)}..${pct(upper)}`;
     } else if (change < -opts.threshold && upper < 0) {
       row.verdict = 'improvement';
+    } else if (u > opts.threshold) {
+      // Rounds or runs disagree by more than the threshold: a regression that size could hide here.
+      row.verdict = 'noisy';
+      row.note = `uncertainty +/-${(u * 100).toFixed(1)}% exceeds the ${(opts.threshold * 100).toFixed(0)}% threshold`;
+      noisy++;
     } else {
       row.verdict = 'pass';
     }

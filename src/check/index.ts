@@ -7,3 +7,4 @@ export * from './render-check.js';
 export * from './fresh-sizes.js';
 export * from './load-results.js';
 export * from './remeasure.js';
+export * from './merge-results.js';

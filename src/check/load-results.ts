@@ -10,7 +10,7 @@ export function loadResults(path: string, role: 'baseline' | 'current'): Results
   if (!existsSync(path)) {
     throw new CheckError(
       role === 'baseline'
-        ? `no baseline at ${path}: create one with "npm run bench -- --quick" then "npm run check -- --update-baseline", and commit it`
+        ? `no baseline at ${path}: create one with "npm run bench -- --check" (it measures, then stops here) and "npm run check -- --current results/check/latest.json --update-baseline", and commit it`
         : `no results at ${path}: run "npm run bench" first, or pass --current <file>`,
       code,
     );

@@ -56,7 +56,7 @@ class Checker {
   }
 }
 
-const MICRO_OPS = ['encode', 'compress', 'decompress', 'decode', 'total', 'floor'] as const;
+const MICRO_OPS = ['encode', 'compress', 'decompress', 'decode', 'total', 'floor', 'calibration'] as const;
 
 export function validateResults(value: unknown): ResultsValidation {
   const c = new Checker();

@@ -56,7 +56,11 @@ export interface SizeRecord {
   compressedBytes: number;
 }
 
-export type MicroOp = 'encode' | 'compress' | 'decompress' | 'decode' | 'total' | 'floor';
+/**
+ * `floor`: one memcpy of the encoded bytes. `calibration`: a fixed CPU-bound reference
+ * workload (src/bench/calibration.ts) the regression check divides timings by.
+ */
+export type MicroOp = 'encode' | 'compress' | 'decompress' | 'decode' | 'total' | 'floor' | 'calibration';
 
 export interface MicroRecord {
   scenario: string;
