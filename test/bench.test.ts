@@ -182,7 +182,7 @@ describe('a small run', () => {
     for (const scenario of ['tiny', 'ctr-small']) {
       for (const format of formats) {
         const has = (op: string, codec: string) => results.micro.some((m) => m.scenario === scenario && m.format === format && m.op === op && m.codec === codec);
-        for (const op of ['encode', 'decode', 'floor']) assert.ok(has(op, 'identity'), `${scenario} ${format} ${op}`);
+        for (const op of ['encode', 'decode', 'floor', 'calibration']) assert.ok(has(op, 'identity'), `${scenario} ${format} ${op}`);
         for (const codec of codecs) {
           const size = results.sizes.find((s) => s.scenario === scenario && s.format === format && s.codec === codec);
           assert.ok(size && size.rawBytes > 0 && size.compressedBytes > 0, `${scenario} ${format} ${codec} size`);
@@ -191,7 +191,7 @@ describe('a small run', () => {
       }
     }
     assert.equal(results.sizes.length, 2 * formats.length * codecs.length);
-    assert.equal(results.micro.length, 2 * formats.length * (3 + 3 * codecs.length));
+    assert.equal(results.micro.length, 2 * formats.length * (4 + 3 * codecs.length));
   });
 
   it('has finite stats, xFloor > 0, and sizes equal to the formats\' own encodings', () => {

@@ -22,7 +22,7 @@ export * from './table-model.js';
 export * from './result-grids.js';
 export * from './console-table.js';
 export * from './write-results.js';
-export * from './validate-results.js';
+export { validateResults, assertResults, InvalidResultsError } from '../results/validate-results.js';
 export * from './dump-args.js';
 export * from './dump-request.js';
 export * from './list-formats.js';

@@ -24,6 +24,33 @@ export function uncertainty(m: MicroRecord): number {
   return Math.max(rme, spread);
 }
 
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The op/calibration ratio of a record and its relative uncertainty, from per-round
+ * ratios (round i of both comes from the same child process, so a round slowed by a busy
+ * machine moves both and its ratio stays put): the median ratio, and the median absolute
+ * deviation scaled to a standard deviation (robust to the one odd process that a range
+ * would let dominate). The margin of error of the *mean* is not used: GC pauses inflate it
+ * while barely moving medians. Fewer than two rounds: pooled medians and margins of error.
+ */
+export function calibratedRatio(op: MicroRecord, cal: MicroRecord): { ratio: number; u: number } {
+  const a = op.stats.roundMediansMs;
+  const b = cal.stats.roundMediansMs;
+  if (a.length < 2 || a.length !== b.length) {
+    return { ratio: op.stats.medianMs / cal.stats.medianMs, u: Math.hypot(op.stats.rmePct, cal.stats.rmePct) / 100 };
+  }
+  const ratios = a.map((x, i) => x / b[i]!);
+  const ratio = median(ratios);
+  const mad = median(ratios.map((r) => Math.abs(r - ratio)));
+  // With 2 rounds the MAD is half the range; with more it ignores a lone outlier round.
+  return { ratio, u: ratio > 0 ? (1.4826 * mad) / ratio : 0 };
+}
+
 export function compareTimings(baseline: Results, current: Results, opts: CheckOptions): { rows: CheckRow[]; warnings: string[] } {
   const rows: CheckRow[] = [];
   const warnings: string[] = [];
@@ -37,7 +64,7 @@ export function compareTimings(baseline: Results, current: Results, opts: CheckO
     const cc = calib(current, cur);
     const bc = b ? calib(baseline, b) : undefined;
     const useCal = cc !== undefined && bc !== undefined;
-    const ratio = (m: MicroRecord, c: MicroRecord | undefined) => (useCal ? m.stats.medianMs / c!.stats.medianMs : m.xFloor);
+    const ratio = (m: MicroRecord, c: MicroRecord | undefined) => (useCal ? calibratedRatio(m, c!).ratio : m.xFloor);
     const row: CheckRow = {
       kind: 'time-ratio', scenario: cur.scenario, format: cur.format, codec: cur.codec, metric: `${cur.op} ${useCal ? 'x calibration' : 'x floor'}`,
       baseline: b ? ratio(b, bc) : null, current: ratio(cur, cc), change: null, verdict: 'missing',
@@ -50,7 +77,7 @@ export function compareTimings(baseline: Results, current: Results, opts: CheckO
     const change = rel(row.baseline!, row.current!);
     row.change = change;
     // Interval of the ratio change: combine both sides' relative uncertainties (and the rulers').
-    const u = Math.hypot(uncertainty(b), uncertainty(cur), useCal ? uncertainty(bc!) : 0, useCal ? uncertainty(cc!) : 0);
+    const u = useCal ? Math.hypot(calibratedRatio(b, bc!).u, calibratedRatio(cur, cc!).u) : Math.hypot(uncertainty(b), uncertainty(cur));
     const lower = (1 + change) * (1 - u) - 1;
     const upper = (1 + change) * (1 + u) - 1;
     if (change > opts.threshold && lower > 0) {

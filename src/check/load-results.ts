@@ -1,7 +1,7 @@
 // Reads a results file for the check, turning every way it can be unusable into a
 // CheckError with the right exit code (3: missing or incompatible baseline; 2: usage).
 import { existsSync, readFileSync } from 'node:fs';
-import { validateResults } from '../bench/validate-results.js';
+import { validateResults } from '../results/validate-results.js';
 import { SCHEMA_VERSION, type Results } from '../results/index.js';
 import { CheckError } from './types.js';
 

@@ -1,2 +1,3 @@
 // Public surface of the results schema.
 export * from './types.js';
+export * from './validate-results.js';

@@ -1,7 +1,5 @@
-// Strict runtime validation of a Results object (as read back from latest.json): every field
-// of src/results/types.ts with its type and range, no unknown fields, and records that only
-// name scenarios the file describes. Returns every problem with its path.
-import { SCHEMA_VERSION, type Results } from '../results/index.js';
+// Strict runtime validation of a Results object (the schema in types.ts): unknown or missing fields fail, every problem named by its path.
+import { SCHEMA_VERSION, type Results } from './types.js';
 
 type Check = (v: unknown, path: string, errs: string[]) => void;
 
