@@ -21,6 +21,7 @@ import { assertComparable, check, CheckError, confirm, loadResults, remeasure, r
 import { createE2eProgress, defaultE2eConfig, e2eConfigRecord, renderE2eTables, runE2e } from '../src/load/index.js';
 import type { Results } from '../src/results/index.js';
 import { ScenarioError } from '../src/scenario/index.js';
+import { DataError } from '../src/data/index.js';
 
 async function main(): Promise<number> {
   const parsed = parseBenchArgs(process.argv.slice(2));
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
   try {
     resolved = resolveScenarios(config);
   } catch (err) {
-    if (err instanceof ScenarioError) {
+    if (err instanceof ScenarioError || err instanceof DataError) {
       process.stderr.write(`bench: ${err.message}\n`);
       return 2;
     }
@@ -67,10 +68,10 @@ async function main(): Promise<number> {
   if (config.e2e && results.state === 'complete' && !abort.signal.aborted) {
     // The short end-to-end pass: stub server in its own process, main formats, batch 25 and 1000.
     // A 1 s deadline so slow formats still yield a latency figure; the 250 ms budget is read off the tables.
-    const e2eConfig = defaultE2eConfig({ scenario: config.scenarios[0]!, candidates: config.candidates, seed: config.seed, out: config.out, deadlineMs: 1000 });
+    const e2eConfig = defaultE2eConfig({ scenario: config.scenarios[0] ?? null, data: config.data ?? null, candidates: config.candidates, seed: config.seed, out: config.out, deadlineMs: 1000 });
     const e2eProgress = createE2eProgress(process.stderr);
     try {
-      results.e2e = await runE2e(e2eConfig, { onProgress: (e) => e2eProgress.listener(e), signal: abort.signal, scenario: resolved.main[0]! });
+      results.e2e = await runE2e(e2eConfig, { onProgress: (e) => e2eProgress.listener(e), signal: abort.signal, scenario: resolved.main[0]!, ...(resolved.data ? { requests: resolved.data.requests } : {}) });
     } catch (err) {
       e2eProgress.close();
       process.stderr.write(`\nbench: the end-to-end pass failed: ${(err as Error).message}\n`);

@@ -1,11 +1,16 @@
-// `npm run e2e`: the end-to-end load test. Parses options (exit 2 on bad ones), spawns the stub
-// server unless --target is given, measures every format x compression x batch size (x
-// bandwidth), writes <out>/e2e.json and prints the tables. Ctrl-C stops the current
-// measurement, keeps what was measured and writes it (exit 130); a second Ctrl-C quits.
+// `npm run e2e`: the end-to-end load test. Parses options (exit 2 on bad ones), decides what to
+// send (a scenario, the user's recorded requests with --data, or with --target alone a schema
+// read from the model's signature; data and scenarios are checked against a --target's
+// signature first: exit 2 on a mismatch, nothing sent), spawns the stub server unless --target
+// is given, measures every format x compression x batch size (x bandwidth), writes
+// <out>/e2e.json and prints the tables. Ctrl-C stops the current measurement, keeps what was
+// measured and writes it (exit 130); a second Ctrl-C quits.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadScenario, ScenarioError } from '../src/scenario/index.js';
-import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, runE2e } from '../src/load/index.js';
+import { dataScenarioInfo } from '../src/bench/scenario-info.js';
+import { DataError } from '../src/data/index.js';
+import { ScenarioError } from '../src/scenario/index.js';
+import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, resolveE2eInput, runE2e, SignatureError, type E2eInput } from '../src/load/index.js';
 import type { E2eRun } from '../src/results/index.js';
 
 const parsed = parseE2eArgs(process.argv.slice(2));
@@ -19,16 +24,33 @@ if (parsed.kind === 'help') {
 }
 const config = parsed.config;
 
-let scenario;
+let input: E2eInput;
 try {
-  scenario = loadScenario(config.scenario, { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) });
+  input = await resolveE2eInput(config);
 } catch (err) {
   if (err instanceof ScenarioError) {
     console.error(`e2e: --scenario: ${err.message}`);
     process.exit(2);
   }
+  if (err instanceof DataError || err instanceof SignatureError) {
+    console.error(`e2e: ${err.message}`);
+    process.exit(2);
+  }
+  if (err instanceof E2eServerError) {
+    console.error(`e2e: ${err.message}`);
+    process.exit(3);
+  }
   throw err;
 }
+const scenario = input.scenario;
+if (input.data) {
+  const d = input.data;
+  console.error(
+    `e2e: replaying ${d.requests} recorded request(s) from ${d.path} (${d.format}, ${d.candidatesPerRequest.min}-${d.candidatesPerRequest.max} candidates), ` +
+      `schema ${d.schema === 'inferred' ? 'inferred from the data' : `checked against ${d.schema}`}: ${d.features} features${d.corruptSkipped ? `; ${d.corruptSkipped} corrupt record(s) skipped` : ''}`,
+  );
+}
+if (input.signature) console.error(`e2e: signature "${input.signature.key}" of model "${config.modelName}": ${input.signature.use === 'built' ? `schema read from it (${scenario.features.length} inputs)` : input.signature.use}`);
 
 const abort = new AbortController();
 let interrupts = 0;
@@ -46,7 +68,7 @@ const progress = createE2eProgress(process.stderr);
 const t0 = performance.now();
 let runs: E2eRun[];
 try {
-  runs = await runE2e(config, { onProgress: (e) => progress.listener(e), signal: abort.signal, scenario });
+  runs = await runE2e(config, { onProgress: (e) => progress.listener(e), signal: abort.signal, input });
 } catch (err) {
   progress.close();
   console.error(`e2e: ${(err as Error).message}`);
@@ -56,7 +78,13 @@ progress.close();
 const wallS = (performance.now() - t0) / 1000;
 
 const interrupted = abort.signal.aborted;
-const results = e2eResults(config, scenario, runs, interrupted ? 'interrupted' : 'complete');
+const results = e2eResults(config, scenario, runs, interrupted ? 'interrupted' : 'complete', input.warnings);
+// What was sent, for the record: aggregate facts about the data only, never its values.
+results.config.input = { source: input.source, ...(input.signature ? { signature: input.signature } : {}) };
+if (input.data) {
+  results.config.data = { ...config.data, ...input.data };
+  results.scenarios = [dataScenarioInfo(scenario, input.data, null)];
+}
 const dir = resolve(config.out);
 mkdirSync(dir, { recursive: true });
 const file = join(dir, 'e2e.json');

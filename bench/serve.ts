@@ -1,6 +1,9 @@
 // `npm run serve`: the stub TensorFlow Serving server (gRPC PredictionService + REST).
 // Prints one ready line with both addresses; SIGTERM / SIGINT drain in-flight calls
-// and exit 0 (a second signal exits at once). Bad flags: message and exit 2.
+// and exit 0 (a second signal exits at once). Bad flags, a bad scenario or bad --data:
+// message and exit 2. With --data it serves the schema of the user's recorded requests.
+import { DataError, loadData } from '../src/data/index.js';
+import { loadScenario, ScenarioError } from '../src/scenario/index.js';
 import { parseServeArgs, SERVE_USAGE, startServer } from '../src/server/index.js';
 
 const args = parseServeArgs(process.argv.slice(2));
@@ -13,6 +16,22 @@ if (args.help) {
   process.exit(0);
 }
 const o = args.options;
+if (args.data) {
+  try {
+    const given = args.data.scenario !== null ? loadScenario(args.data.scenario) : undefined;
+    const loaded = loadData(args.data.spec, given ? { scenario: given } : {});
+    o.scenario = loaded.scenario;
+    const d = loaded.summary;
+    console.error(
+      `serve: schema ${given ? `of scenario ${given.name}, checked against` : 'inferred from'} ${d.requests} request(s) in ${d.path} (${d.format}): ${d.features} features` +
+        `${d.corruptSkipped ? `; ${d.corruptSkipped} corrupt record(s) skipped` : ''}`,
+    );
+  } catch (err) {
+    if (!(err instanceof DataError || err instanceof ScenarioError)) throw err;
+    console.error(`serve: ${err.message}`);
+    process.exit(2);
+  }
+}
 
 const server = await startServer(o).catch((err: unknown) => {
   console.error(`serve: ${(err as Error).message}`);

@@ -1,14 +1,17 @@
-// What one child process does: build the request and every input, check every codec's round
-// trip, then time encode, the memcpy floor, decode and each codec's compress and decompress,
+// What one child process does: build the request (the scenario's synthetic one, or the
+// recorded one a --data run hands over) and every input, check every codec's round trip,
+// then time encode, the memcpy floor, decode and each codec's compress and decompress,
 // reporting each result as soon as it is measured (so an interrupted run keeps it).
 import { parseCodec } from '../codecs/index.js';
+import { parseRawElwc, toRankingRequest } from '../data/index.js';
 import { getFormat } from '../formats/index.js';
 import { generate } from '../scenario/index.js';
+import type { RankingRequest } from '../tensors/index.js';
 import { calibrationWorkload } from './calibration.js';
 import { memcpyFloor } from './floor.js';
 import { parseSlowdown, withSlowdown } from './inject-slowdown.js';
 import { timeOp } from './time-op.js';
-import { verifyRoundTrips } from './verify.js';
+import { VerificationError, verifyRoundTrips } from './verify.js';
 import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
 
 /** Runs `job`; `send` receives every message; `yieldToLoop` lets queued IPC flush between ops. */
@@ -19,9 +22,9 @@ export async function measureFormat(
 ): Promise<void> {
   const format = getFormat(job.format);
   const codecs = job.codecs.map((c) => parseCodec(c));
-  const req = generate(job.scenario);
+  const req = jobRequest(job);
   const schema = req.schema;
-  const { encoded, compressed } = verifyRoundTrips(format, codecs, req);
+  const { encoded, compressed } = recordedCheck(job, () => verifyRoundTrips(format, codecs, req));
   const raw = encoded.length;
   send({ type: 'sizes', rawBytes: raw, compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })) });
 
@@ -46,5 +49,22 @@ export async function measureFormat(
     const sample = timeOp(`${job.format} ${op.op} ${op.codec}`, fn, job.plan);
     // Every op consumes or produces the raw encoded bytes; the floor copies that many.
     send({ type: 'op', op: op.op, codec: op.codec, bytes: raw, sample });
+  }
+}
+
+/** The request a job measures: the recorded one (--data) or the scenario's synthetic one. */
+export function jobRequest(job: WorkerJob): RankingRequest {
+  if (job.recorded === undefined) return generate(job.scenario);
+  return toRankingRequest(parseRawElwc(Buffer.from(job.recorded, 'base64')), job.scenario, 0);
+}
+
+/** On recorded data a failed round trip names the feature and position, never the values. */
+function recordedCheck<T>(job: WorkerJob, fn: () => T): T {
+  if (job.recorded === undefined) return fn();
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof VerificationError) throw new VerificationError(err.message.replace(/: value (\d+): .*$/s, ': value $1 differs'));
+    throw err;
   }
 }

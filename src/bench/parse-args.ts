@@ -2,6 +2,7 @@
 // (the entry point prints it and exits 2). Pure: loads no scenario file, touches nothing.
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { CodecError, parseCodecList } from '../codecs/index.js';
+import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { FormatError, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
 import { CHECK_PLAN, DEFAULT_CODECS, DEFAULT_OUT_DIR, DEFAULT_PLAN, DEFAULT_SCENARIO, QUICK_PLAN, type MeasurePlan } from './measure-plan.js';
@@ -35,6 +36,11 @@ export interface BenchConfig {
   e2e: boolean;
   /** After measuring, compare with the baseline (the CI gate); null when not checking. */
   check: { baseline: string; threshold: number; strict: boolean } | null;
+  /**
+   * --data: measure the user's recorded requests (the first one, see run-bench.ts) instead of
+   * a synthetic one; the schema is inferred unless a --scenario is given. Absent or null: synthetic.
+   */
+  data?: DataSpec | null;
 }
 
 export type ParsedArgs =
@@ -51,10 +57,17 @@ and results.csv to the output folder.
 Options:
   --quick                 short run (1 round, fewer samples; <= 60 s on 2 cores)
   --scenario <preset|file>  scenario preset or JSON file; repeatable (default ${DEFAULT_SCENARIO})
+  --data <file>           measure your own recorded requests instead: TFRecord of tf.Example or
+                          ExampleListWithContext, or JSON Lines of TF Serving REST bodies. The
+                          first request is measured; the schema is inferred from the data, or
+                          checked against --scenario when one is given
+  --data-format <f>       tfrecord-example, tfrecord-elwc or jsonl (default: detected)
+  --skip-corrupt          skip and count corrupt records instead of stopping at the first
   --formats <a,b|all>     formats to measure (default all; see npm run formats)
   --codecs <list>         codec specs, e.g. identity,gzip:1,zstd:3
                           (default ${DEFAULT_CODECS})
-  --candidates <N>        override every scenario's candidate count (1..${MAX_CANDIDATES})
+  --candidates <N>        override every scenario's candidate count (1..${MAX_CANDIDATES});
+                          with --data, regroup the recorded examples into requests of N
   --seed <S>              override every scenario's seed (0..4294967295)
   --out <dir>             output folder (default ${DEFAULT_OUT_DIR}/)
   --json                  print the results JSON on stdout; progress and tables go to stderr
@@ -78,6 +91,9 @@ round-trip check, 130 interrupted (what was measured is written).`;
 const OPTIONS = {
   quick: { type: 'boolean' },
   scenario: { type: 'string', multiple: true },
+  data: { type: 'string' },
+  'data-format': { type: 'string' },
+  'skip-corrupt': { type: 'boolean' },
   formats: { type: 'string' },
   codecs: { type: 'string' },
   candidates: { type: 'string' },
@@ -142,7 +158,12 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     timeMs: intOption('--time-ms', values['time-ms'], 1, 60_000) ?? base.timeMs,
     minSamples: intOption('--min-samples', values['min-samples'], 1, 10_000) ?? base.minSamples,
   };
-  const scenarios = (values.scenario ?? [DEFAULT_SCENARIO]).map((s) => {
+  const data = parseData(values);
+  if (data && (values.scenario?.length ?? 0) > 1) throw new UsageError('--data: give at most one --scenario to check the data against (the data is one scenario)');
+  if (data && values.sweep !== undefined) throw new UsageError('--data: --sweep rescales synthetic scenarios; infer one from the data (npm run scenario -- infer) and sweep that');
+  if (data && checking) throw new UsageError('--data: --check compares with the synthetic baseline; run --data without --check');
+  if (data && values.seed !== undefined) throw new UsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
+  const scenarios = (values.scenario ?? (data ? [] : [DEFAULT_SCENARIO])).map((s) => {
     if (s.trim() === '') throw new UsageError('--scenario: expected a preset name or a file path, got an empty string');
     return s;
   });
@@ -164,6 +185,7 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     plan,
     e2e: !quick && values['no-e2e'] !== true,
     check: checking ? { baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`, threshold, strict: values.strict === true } : null,
+    data: data ? { ...data, candidates: intOption('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null } : null,
   };
   return { kind: 'run', config };
 }
@@ -182,6 +204,19 @@ export function nodeErrorText(err: unknown): string {
   const ambiguous = /Option '(?:-\w, )?([^' ]+)' argument is ambiguous/.exec(msg);
   if (ambiguous) return `option "${ambiguous[1]}": a value starting with "-" must be written as ${ambiguous[1]}=<value>`;
   return `${msg.split('\n')[0]!.replace(/\.$/, '')} (see --help)`;
+}
+
+/** --data, --data-format, --skip-corrupt; the regrouping count is filled in from --candidates. */
+function parseData(values: ReturnType<typeof nodeParse>['values']): Omit<DataSpec, 'candidates'> | null {
+  const path = stringOption('--data', values.data);
+  const formatText = stringOption('--data-format', values['data-format']);
+  if (path === undefined) {
+    if (formatText !== undefined || values['skip-corrupt'] !== undefined) throw new UsageError('--data-format and --skip-corrupt go with --data <file>');
+    return null;
+  }
+  const format = formatText === undefined ? null : parseDataFormat(formatText);
+  if (format === undefined) throw new UsageError(`--data-format: expected tfrecord-example, tfrecord-elwc or jsonl, got ${JSON.stringify(formatText)}`);
+  return { path, format, skipCorrupt: values['skip-corrupt'] === true };
 }
 
 function stringOption(name: string, v: string | undefined): string | undefined {

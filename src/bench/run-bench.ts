@@ -1,6 +1,12 @@
-// One bench run, config in, Results out: resolve scenarios, measure the matrix, then the
-// sweeps, and assemble the schema-versioned results with their environment and config.
+// One bench run, config in, Results out: resolve scenarios (or the user's recorded data),
+// measure the matrix, then the sweeps, and assemble the schema-versioned results with their
+// environment and config.
+//
+// With --data the matrix measures one recorded request, the first one in the file (after
+// --candidates regrouping), converted against the inferred or given schema: deterministic,
+// and the request a user would look at first. Its bytes go to each child in the job.
 import { parseCodecList } from '../codecs/index.js';
+import { elwcRecord, loadData, type DataSummary } from '../data/index.js';
 import { SCHEMA_VERSION, type MicroRecord, type Results, type SweepRecord } from '../results/index.js';
 import { loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
 import { aggregate } from './aggregate.js';
@@ -8,7 +14,8 @@ import { collectEnv, toolVersion } from './env.js';
 import type { BenchConfig } from './parse-args.js';
 import type { ProgressEvent } from './progress-events.js';
 import { runMatrix, type MatrixTarget } from './run-matrix.js';
-import { scenarioInfo } from './scenario-info.js';
+import { dataScenarioInfo, scenarioInfo } from './scenario-info.js';
+import type { RankingRequest } from '../tensors/index.js';
 import { roundSpreadPct } from './stats.js';
 import { scaleScenario, sweepRecords } from './sweep.js';
 
@@ -16,7 +23,24 @@ export interface ResolvedScenarios {
   main: Scenario[];
   /** One entry per scenario x sweep dimension x value, validated up front. */
   sweeps: { base: string; dimension: 'candidates' | 'features'; value: number; scenario: Scenario }[];
+  /** --data: the recorded requests and what the results may say about them. */
+  data?: ResolvedData;
 }
+
+/** The data of a --data run: `main[0]` is its schema, with the measured request's candidates. */
+export interface ResolvedData {
+  /** Every recorded request (the end-to-end pass replays them round-robin). */
+  requests: RankingRequest[];
+  /** Index of the request the matrix measures. */
+  measured: number;
+  /** Base64 ExampleListWithContext of the measured request, for the children. */
+  recorded: string;
+  summary: DataSummary;
+  warnings: string[];
+}
+
+/** Which recorded request the matrix measures: the first. */
+export const MEASURED_REQUEST = 0;
 
 /**
  * Load and validate every scenario the run needs (before anything is measured).
@@ -24,6 +48,22 @@ export interface ResolvedScenarios {
  */
 export function resolveScenarios(config: BenchConfig): ResolvedScenarios {
   const opts = { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) };
+  if (config.data) {
+    const given = config.scenarios[0] !== undefined ? loadScenario(config.scenarios[0]) : undefined;
+    const loaded = loadData(config.data, given ? { scenario: given } : {});
+    const req = loaded.requests[MEASURED_REQUEST]!;
+    return {
+      main: [{ ...loaded.scenario, candidates: req.candidates }],
+      sweeps: [],
+      data: {
+        requests: loaded.requests,
+        measured: MEASURED_REQUEST,
+        recorded: Buffer.from(elwcRecord(req)).toString('base64'),
+        summary: loaded.summary,
+        warnings: loaded.warnings,
+      },
+    };
+  }
   const main = config.scenarios.map((ref) => loadScenario(ref, opts));
   const names = main.map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -56,7 +96,8 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
   const env = collectEnv(codecIds);
   const warnings: string[] = [];
 
-  const targets: MatrixTarget[] = resolved.main.map((s) => ({ name: s.name, scenario: s }));
+  const data = resolved.data;
+  const targets: MatrixTarget[] = resolved.main.map((s) => ({ name: s.name, scenario: s, ...(data ? { recorded: data.recorded } : {}) }));
   const matrix = await runMatrix(
     { phase: 'matrix', targets, formats: config.formats, codecs: config.codecs, plan: config.plan, floor: true },
     { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: emit },
@@ -87,6 +128,7 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
     const done = matrix.jobs.filter((j) => j.outcome.end === 'done').length;
     warnings.push(`interrupted: ${done} of ${config.plan.rounds * config.formats.length * targets.length} child processes of the matrix finished; missing cells are absent, not zero`);
   }
+  if (data) warnings.push(...data.warnings);
   if (config.plan.rounds < 2) warnings.push(`${config.plan.rounds} round: no spread across processes is recorded (use the default run for that)`);
   warnings.push(...spreadWarnings(micro));
   emit({ type: 'done', wallMs: performance.now() - started });
@@ -96,8 +138,8 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
     tool: { name: 'payload-bench', version: toolVersion() },
     createdAt: new Date().toISOString(),
     env,
-    config: configRecord(config),
-    scenarios: resolved.main.map(scenarioInfo),
+    config: { ...configRecord(config), ...(data ? { data: { ...config.data, ...data.summary, measuredRequest: data.measured } } : {}) },
+    scenarios: data ? resolved.main.map((s) => dataScenarioInfo(s, data.summary, data.measured)) : resolved.main.map(scenarioInfo),
     sizes,
     micro,
     state,
@@ -142,6 +184,7 @@ export function configRecord(config: BenchConfig): Record<string, unknown> {
     plan: { ...config.plan },
     e2e: config.e2e,
     check: config.check,
+    data: config.data ?? null,
     timer: 'tinybench runSync, process.hrtime.bigint',
     isolation: 'one child process per scenario x format x round, run one at a time, formats rotated across rounds',
     floor: 'Uint8Array.prototype.set of the raw encoded bytes into a preallocated buffer, same process',

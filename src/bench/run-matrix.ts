@@ -12,6 +12,8 @@ export interface MatrixTarget {
   /** Name the results use for this scenario. */
   name: string;
   scenario: Scenario;
+  /** A recorded request to measure instead of the synthetic one (see WorkerJob.recorded). */
+  recorded?: string;
 }
 
 export interface MatrixInput {
@@ -78,7 +80,14 @@ export async function runMatrix(
       emit({ type: 'job-start', ...where });
       let opIndex = 0;
       current = spawnWorker(
-        { scenario: p.target.scenario, format: p.format, codecs: [...input.codecs], plan: input.plan, floor: input.floor },
+        {
+          scenario: p.target.scenario,
+          format: p.format,
+          codecs: [...input.codecs],
+          plan: input.plan,
+          floor: input.floor,
+          ...(p.target.recorded !== undefined ? { recorded: p.target.recorded } : {}),
+        },
         (msg) => {
           if (msg.type === 'op-start') emit({ type: 'op-start', ...where, op: msg.op, codec: msg.codec, opIndex: opIndex++, opsPerJob });
         },

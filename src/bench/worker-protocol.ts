@@ -17,6 +17,11 @@ export interface WorkerJob {
   plan: MeasurePlan;
   /** Time the memcpy floor too (the main matrix does; sweeps do not need it). */
   floor: boolean;
+  /**
+   * A recorded request (--data), base64 of its ExampleListWithContext bytes, measured
+   * instead of the scenario's synthetic request; `scenario` is then its schema.
+   */
+  recorded?: string;
 }
 
 export type ParentMessage = { type: 'job'; job: WorkerJob };

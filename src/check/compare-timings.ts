@@ -33,9 +33,8 @@ function median(xs: readonly number[]): number {
 /**
  * The op/calibration ratio of a record and its relative uncertainty, from per-round
  * ratios (round i of both comes from the same child process, so a round slowed by a busy
- * machine moves both and its ratio stays put): the median ratio, and the median absolute
- * deviation scaled to a standard deviation (robust to the one odd process that a range
- * would let dominate). The margin of error of the *mean* is not used: GC pauses inflate it
+ * machine moves both and its ratio stays put): the median ratio, and a robust spread of
+ * the rounds (see below). The margin of error of the *mean* is not used: GC pauses inflate it
  * while barely moving medians. Fewer than two rounds: pooled medians and margins of error.
  */
 export function calibratedRatio(op: MicroRecord, cal: MicroRecord): { ratio: number; u: number } {
@@ -47,8 +46,19 @@ export function calibratedRatio(op: MicroRecord, cal: MicroRecord): { ratio: num
   const ratios = a.map((x, i) => x / b[i]!);
   const ratio = median(ratios);
   const mad = median(ratios.map((r) => Math.abs(r - ratio)));
-  // With 2 rounds the MAD is half the range; with more it ignores a lone outlier round.
-  return { ratio, u: ratio > 0 ? (1.4826 * mad) / ratio : 0 };
+  // Both robust spreads, scaled to a standard deviation: the MAD ignores a lone odd round,
+  // the interquartile range sees a second mode (processes here are sometimes 2-3x slower
+  // on the same op), which the MAD alone would hide when it holds a quarter of the rounds.
+  const sigma = Math.max(1.4826 * mad, (quantile(ratios, 0.75) - quantile(ratios, 0.25)) / 1.349);
+  return { ratio, u: ratio > 0 ? sigma / ratio : 0 };
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
 export function compareTimings(baseline: Results, current: Results, opts: CheckOptions): { rows: CheckRow[]; warnings: string[] } {

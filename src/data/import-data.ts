@@ -112,13 +112,22 @@ function readJsonLines(buf: Uint8Array, path: string, skipCorrupt: boolean): { r
     try {
       requests.push(jsonBodyToRaw(JSON.parse(line)));
     } catch (err) {
-      const reason = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
+      const reason = err instanceof SyntaxError ? invalidJsonReason(err) : (err as Error).message;
       if (!skipCorrupt) throw new DataError(`${path}: line ${index + 1} (record ${index}) at byte offset ${here}: ${reason} (use --skip-corrupt to skip corrupt records)`);
       corrupt.push({ index, offset: here, reason });
     }
     index++;
   }
   return { requests, corrupt, records: index };
+}
+
+/**
+ * V8's JSON errors quote the offending text (`Unexpected token 'x', "...secret..." is not
+ * valid JSON`); keep only the position so no value from the data reaches a message.
+ */
+function invalidJsonReason(err: SyntaxError): string {
+  const at = /position (\d+)/.exec(err.message);
+  return `invalid JSON${at ? ` (at character ${at[1]} of the line)` : ''}`;
 }
 
 function jsonValue(x: unknown, name: string): RawFeature {

@@ -7,3 +7,5 @@ export * from './infer-scenario.js';
 export * from './to-request.js';
 export * from './write-data.js';
 export * from './compare-inferred.js';
+export * from './load-data.js';
+export * from './redact.js';

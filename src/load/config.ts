@@ -1,6 +1,7 @@
 // The resolved configuration of one `npm run e2e` run (recorded verbatim in the results) and
 // its defaults, sized so the default matrix (6 formats x 2 batch sizes x 2 compressions)
 // finishes in about two minutes on a 2-core machine.
+import type { DataSpec } from '../data/load-data.js';
 import type { FormatId } from '../formats/index.js';
 import type { Arrival } from './pacer.js';
 
@@ -28,8 +29,13 @@ export interface StubOptions {
 }
 
 export interface E2eConfig {
-  /** Preset name or scenario file path. */
-  scenario: string;
+  /**
+   * Preset name or scenario file path; null when not given: then the schema comes from --data,
+   * or from the --target's signature (GetModelMetadata), or is DEFAULT_E2E_SCENARIO.
+   */
+  scenario: string | null;
+  /** --data: replay these recorded requests round-robin (one per search); null: synthetic. */
+  data: DataSpec | null;
   /** Overrides the scenario's candidate count (candidates per search); null keeps it. */
   candidates: number | null;
   /** Overrides the scenario's seed; null keeps it. */

@@ -21,3 +21,6 @@ export * from './run-e2e.js';
 export * from './e2e-results.js';
 export * from './print-table.js';
 export * from './progress.js';
+export * from './replay.js';
+export * from './signature-scenario.js';
+export * from './resolve-input.js';

@@ -1,6 +1,7 @@
 // Command-line parsing for `npm run e2e`: argv in, a typed E2eConfig or a usage error out (the
 // entry point prints it and exits 2). Pure: loads no scenario, touches no file or socket.
 import { parseArgs as nodeParseArgs } from 'node:util';
+import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { FormatError, getFormat, parseFormatList } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
 import {
@@ -35,8 +36,15 @@ latency (HDR percentiles), accounting, a per-request time breakdown and CPU cost
 e2e.json to the output folder and prints a table.
 
 What to send:
-  --scenario <preset|file>   scenario (default ${DEFAULT_E2E_SCENARIO}); a search = its candidates
-  --candidates <N>           override the scenario's candidates per search
+  --scenario <preset|file>   scenario (default ${DEFAULT_E2E_SCENARIO}, or with --target alone the
+                             model's signature read with GetModelMetadata); a search = its candidates
+  --data <file>              replay your own recorded requests round-robin, one per search: TFRecord
+                             of tf.Example or ExampleListWithContext, or JSON Lines of REST bodies;
+                             schema inferred from the data, or checked against --scenario
+  --data-format <f>          tfrecord-example, tfrecord-elwc or jsonl (default: detected)
+  --skip-corrupt             skip and count corrupt records instead of stopping at the first
+  --candidates <N>           override the scenario's candidates per search; with --data,
+                             regroup the recorded examples into requests of N
   --seed <S>                 override the scenario's seed
   --formats <a,b|all>        formats (default ${DEFAULT_E2E_FORMATS.join(',')})
   --compression <list>       identity,gzip,deflate: gRPC message compression, REST request
@@ -59,10 +67,15 @@ How long (per format x compression x batch size):
                              late answers are client timeouts, not latency
 
 Where:
-  --target <host:port>       measure a running gRPC server instead of spawning the stub
+  --target <host:port>       measure a running gRPC server instead of spawning the stub. Its
+                             signature (GetModelMetadata) gives the schema when neither --scenario
+                             nor --data is given; otherwise they are checked against it first and
+                             every mismatch is explained (exit 2, nothing sent)
   --rest-target <host:port>  its REST endpoint (for json-* and msgpack formats)
   --model-name <name>        model to call (default ${DEFAULT_MODEL_NAME})
-  --signature <name>         signature for every format (default: each format's own)
+  --signature <name>         signature for every format (default: each format's own); with
+                             --target, the signature the schema is read from or checked against
+                             (default serving_default)
   --connections <K>          gRPC channels to spread requests over (default 1); REST keep-alive
                              socket cap (default: one per in-flight request)
 
@@ -85,6 +98,9 @@ started or reached, 130 interrupted (what was measured is written).`;
 
 const OPTIONS = {
   scenario: { type: 'string' },
+  data: { type: 'string' },
+  'data-format': { type: 'string' },
+  'skip-corrupt': { type: 'boolean' },
   candidates: { type: 'string' },
   seed: { type: 'string' },
   formats: { type: 'string' },
@@ -146,7 +162,9 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   if (values.help) return { kind: 'help', text: E2E_USAGE };
   if (positionals.length > 0) throw new E2eUsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
 
-  const scenario = str('--scenario', values.scenario) ?? DEFAULT_E2E_SCENARIO;
+  const scenario = str('--scenario', values.scenario) ?? null;
+  const data = parseData(values);
+  if (data && values.seed !== undefined) throw new E2eUsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
   const formats = values.formats === undefined ? [...DEFAULT_E2E_FORMATS] : parseFormatList(str('--formats', values.formats)!).map((f) => f.id);
   const compressions = parseCompressions(values.compression);
   const batchSizes = parseBatchSizes(values['batch-size']);
@@ -195,9 +213,11 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   const rttText = str('--rtt', values.rtt);
   const rttMs = rttText === undefined ? 0 : parseRttMs(rttText);
 
+  const candidates = int('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null;
   const config: E2eConfig = {
     scenario,
-    candidates: int('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null,
+    data: data ? { ...data, candidates } : null,
+    candidates,
     seed: int('--seed', values.seed, 0, 0xffffffff) ?? null,
     formats,
     compressions,
@@ -221,6 +241,19 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     out: str('--out', values.out) ?? DEFAULT_OUT,
   };
   return { kind: 'run', config };
+}
+
+/** --data, --data-format, --skip-corrupt; the regrouping count is filled in from --candidates. */
+function parseData(values: Values): Omit<DataSpec, 'candidates'> | null {
+  const path = str('--data', values.data);
+  const formatText = str('--data-format', values['data-format']);
+  if (path === undefined) {
+    if (formatText !== undefined || values['skip-corrupt'] !== undefined) throw new E2eUsageError('--data-format and --skip-corrupt go with --data <file>');
+    return null;
+  }
+  const format = formatText === undefined ? null : parseDataFormat(formatText);
+  if (format === undefined) throw new E2eUsageError(`--data-format: expected tfrecord-example, tfrecord-elwc or jsonl, got ${JSON.stringify(formatText)}`);
+  return { path, format, skipCorrupt: values['skip-corrupt'] === true };
 }
 
 function isRestFormat(id: string): boolean {

@@ -1,21 +1,26 @@
 // The end-to-end run: for every bandwidth x batch size x compression x format, connect,
 // check one search works, warm up, measure one bounded phase, and turn it into an E2eRun.
 // Spawns the stub server (its own process) unless a target is given, and a shaping relay
-// (its own process) when a bandwidth or RTT is set; stops both at the end.
+// (its own process) when a bandwidth or RTT is set; stops both at the end. A search is the
+// scenario's synthetic request, or (--data) the next recorded request, round-robin.
+import { redactDetails } from '../data/index.js';
 import { getFormat, type EncodeOptions, type Format } from '../formats/index.js';
 import type { E2eRun } from '../results/index.js';
-import { generate, loadScenario, type Scenario } from '../scenario/index.js';
+import { generate, ROW_SPLITS_SUFFIX, type Scenario } from '../scenario/index.js';
 import type { RankingRequest } from '../tensors/index.js';
 import { checkAccounting } from './accounting.js';
-import { AUTO_RATE_FRACTION, MAX_COMBINATION_MS, MAX_IN_FLIGHT_SEARCHES, MAX_SEARCHES, type Compression, type E2eConfig } from './config.js';
+import { AUTO_RATE_FRACTION, DEFAULT_E2E_SCENARIO, MAX_COMBINATION_MS, MAX_IN_FLIGHT_SEARCHES, MAX_SEARCHES, type Compression, type E2eConfig } from './config.js';
 import { computeCost } from './cost.js';
 import { runClosedLoop, runOpenLoop, type DriverResult, type DriverSink, type StartSearch } from './driver.js';
 import { createBatchSender, runSearch } from './fan-out.js';
 import { createGrpcTransport } from './grpc-transport.js';
 import { Recorder } from './recorder.js';
 import { startRelayProcess, type RelayProcess } from './relay-process.js';
+import { checkReplayAccounting, dropSearch, ReplaySet } from './replay.js';
+import { resolveE2eInput, type E2eInput } from './resolve-input.js';
 import { createRestTransport } from './rest-transport.js';
-import { splitRequest } from './slice-request.js';
+import { writeSchemaFile, type SchemaFile } from './schema-file.js';
+import { E2eServerError } from './server-error.js';
 import { settle, spawnStub, type StubProcess } from './stub-process.js';
 import type { Transport } from './transport.js';
 import { formatBandwidth } from './units.js';
@@ -30,14 +35,15 @@ export interface RunE2eOptions {
   onProgress?: (e: E2eProgressEvent) => void;
   /** Aborting stops the current measurement (kept, marked interrupted) and skips the rest. */
   signal?: AbortSignal;
-  /** Use this already loaded scenario instead of loading `config.scenario`. */
+  /** What to send, already resolved (resolveE2eInput); else resolved here. */
+  input?: E2eInput;
+  /** Use this already loaded scenario instead of loading `config.scenario` (ignored with `input`). */
   scenario?: Scenario;
+  /** With `scenario`: recorded requests of that schema to replay round-robin (--data). */
+  requests?: RankingRequest[];
 }
 
-/** Raised when the server cannot be started or reached (the CLI exits 3). */
-export class E2eServerError extends Error {
-  override name = 'E2eServerError';
-}
+export { E2eServerError };
 
 interface Endpoints {
   grpc: string;
@@ -56,17 +62,30 @@ const AUTO_RATE_MAX = 2000;
 const FEW_SEARCHES = 100;
 
 export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promise<E2eRun[]> {
-  const scenario = opts.scenario ?? loadScenario(config.scenario, { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) });
-  const request = generate(scenario);
+  const input: E2eInput =
+    opts.input ??
+    (opts.scenario
+      ? { scenario: opts.scenario, ...(opts.requests ? { requests: opts.requests } : {}), source: opts.requests ? 'data' : 'scenario', warnings: [] }
+      : await resolveE2eInput(config));
+  const scenario = input.scenario;
+  const requests = input.requests ?? [generate(scenario)];
   const formats = config.formats.map((id) => getFormat(id));
   const emit = opts.onProgress ?? (() => {});
+  // Recorded data: server messages that may echo a request are redacted before they are recorded.
+  const names = scenario.features.flatMap((f) => [f.name, f.name + ROW_SPLITS_SUFFIX]);
+  const redact = input.source === 'data' ? (t: string) => redactDetails(t, names) : (t: string) => t;
 
   let stub: StubProcess | undefined;
+  let schemaFile: SchemaFile | undefined;
   let endpoints: Endpoints;
   if (config.target === null && config.restTarget === null) {
+    // The stub serves the scenario named on the command line, else the schema in use (inferred from the data).
+    const ref = config.scenario ?? (input.source === 'default' ? DEFAULT_E2E_SCENARIO : undefined);
     try {
-      stub = await spawnStub({ scenario: config.scenario, modelName: config.modelName, stub: config.stub });
+      schemaFile = ref === undefined ? writeSchemaFile(scenario) : undefined;
+      stub = await spawnStub({ scenario: ref ?? schemaFile!.path, modelName: config.modelName, stub: config.stub });
     } catch (err) {
+      schemaFile?.remove();
       throw new E2eServerError((err as Error).message);
     }
     emit({ type: 'server', text: stub.readyLine });
@@ -76,7 +95,7 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
   }
 
   const runs: E2eRun[] = [];
-  const batchSizes = uniqueBatchSizes(config.batchSizes, request.candidates);
+  const batchSizes = uniqueBatchSizes(config.batchSizes, requests.reduce((m, r) => Math.max(m, r.candidates), 1));
   const total = config.bandwidths.length * batchSizes.length * config.compressions.length * formats.length;
   let index = 0;
   try {
@@ -95,7 +114,7 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
       }
       try {
         for (const batchSize of batchSizes) {
-          const batches = splitRequest(request, batchSize);
+          const replay = new ReplaySet(requests, batchSize);
           for (const compression of config.compressions) {
             for (const format of formats) {
               if (opts.signal?.aborted) return runs;
@@ -106,11 +125,11 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
               const run = await runCombination({
                 config,
                 scenario,
-                request,
+                replay,
+                redact,
                 format,
                 compression,
                 batchSize,
-                batches,
                 bandwidth,
                 address: format.transport === 'grpc' ? addr.grpc : addr.rest,
                 target: format.transport === 'grpc' ? addr.label.grpc : addr.label.rest,
@@ -131,6 +150,7 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
     }
   } finally {
     await stub?.stop();
+    schemaFile?.remove();
   }
   return runs;
 }
@@ -152,11 +172,13 @@ function comboLabel(format: Format, compression: Compression, batchSize: number,
 interface Combination {
   config: E2eConfig;
   scenario: Scenario;
-  request: RankingRequest;
+  /** The searches to send: recorded requests (or the one synthetic request), sliced into batches. */
+  replay: ReplaySet;
+  /** Applied to server-provided text before it goes into the results. */
+  redact: (text: string) => string;
   format: Format;
   compression: Compression;
   batchSize: number;
-  batches: RankingRequest[];
   bandwidth: number | null;
   address: string;
   target: string;
@@ -166,8 +188,7 @@ interface Combination {
 }
 
 async function runCombination(c: Combination): Promise<E2eRun | null> {
-  const { config, format } = c;
-  const b = c.batches.length;
+  const { config, format, replay } = c;
   const warnings: string[] = [];
   const base = baseRun(c);
   if (c.address === '') return failedRun(base, `no ${format.transport === 'grpc' ? '--target' : '--rest-target'} address for ${format.id}`);
@@ -181,13 +202,16 @@ async function runCombination(c: Combination): Promise<E2eRun | null> {
     } catch (err) {
       return failedRun(base, (err as Error).message);
     }
-    const send = createBatchSender(format, c.batches, encodeOptions, transport);
-    const search: StartSearch = (intendedAt, deadlineAt) => runSearch(b, send, intendedAt, deadlineAt);
+    const senders = replay.batches.map((batches) => createBatchSender(format, batches, encodeOptions, transport));
+    const search: StartSearch = (intendedAt, deadlineAt) => {
+      const i = replay.next();
+      return runSearch(replay.batches[i]!.length, senders[i]!, intendedAt, deadlineAt);
+    };
 
     // Preflight: one search with a generous deadline. A format the server rejects is reported, not measured.
     const pre = await search(performance.now(), performance.now() + PREFLIGHT_DEADLINE_MS);
     const bad = pre.batches.find((x) => x.kind === 'error' && isPermanent(x.code));
-    if (bad) return failedRun(base, `preflight search failed: ${bad.code}: ${bad.details ?? ''}`.trim());
+    if (bad) return failedRun(base, `preflight search failed: ${bad.code}: ${c.redact(bad.details ?? '')}`.trim());
 
     // Warmup (unmeasured); with --rate auto it also measures the one-at-a-time search time.
     const noop: DriverSink = { finished: () => {} };
@@ -207,13 +231,17 @@ async function runCombination(c: Combination): Promise<E2eRun | null> {
     }
     if (config.load.mode === 'open') rate ??= config.load.rate === 'auto' ? autoRate(pre.endAt - pre.startAt) : config.load.rate;
 
-    // The measured phase.
-    const rec = new Recorder(b);
+    // The measured phase: every format replays the same sequence of searches from the first.
+    replay.reset();
+    const uniform = replay.uniformBatches;
+    const rec = new Recorder(uniform ?? 1);
     const sink: DriverSink = {
       started: (lag) => rec.started(lag),
       dropped: (lag) => {
         rec.lag.recordMs(lag);
-        rec.dropped();
+        const n = replay.batches[replay.next()]!.length;
+        if (uniform !== null) rec.dropped();
+        else dropSearch(rec.accounting, n);
       },
       finished: (s) => rec.finished(s),
     };
@@ -322,7 +350,10 @@ function finishRun(
   const sent = searches.completed + searches.failed;
   const cost = computeCost({ clientCpuMs: cpu.clientCpuMs, serverCpuMs: cpu.serverCpuMs, searches: sent, coreHourUsd: config.coreHourUsd });
 
-  const broken = checkAccounting(requests, searches, acc.batchesPerSearch);
+  const broken =
+    c.replay.uniformBatches !== null
+      ? checkAccounting(requests, searches, acc.batchesPerSearch)
+      : checkReplayAccounting(requests, searches, c.replay.intendedBatches, acc.droppedSearches);
   if (broken) warnings.push(`BUG: accounting does not add up: ${broken}`);
   if (rateShortfall) {
     warnings.push(`rate shortfall: ${searches.completed} of ${searches.intended} scheduled searches completed (${pct(1 - searches.completed / Math.max(1, searches.intended))} short; achieved ${achievedRate}/s vs target ${rate}/s)`);

@@ -1,10 +1,19 @@
 // Command-line flags of `npm run serve`, validated into ServerOptions. Returns an error
-// naming the flag, the bad value and what is allowed instead of throwing.
+// naming the flag, the bad value and what is allowed instead of throwing. With --data the
+// schema is to be inferred from recorded requests (or checked against --scenario): the
+// entry point loads the data, this module only validates the flags.
+import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SERVER_OPTIONS, type ServerOptions } from './create-server.js';
 import { NO_FAULTS } from './faults.js';
 import { MAX_WINDOW_BYTES } from './grpc-http2.js';
 
-export type ServeArgs = { ok: true; help: boolean; options: ServerOptions } | { ok: false; error: string };
+/** --data: serve the schema of these recorded requests; `scenario` is the --scenario to check them against, if given. */
+export interface ServeData {
+  spec: DataSpec;
+  scenario: string | null;
+}
+
+export type ServeArgs = { ok: true; help: boolean; options: ServerOptions; data: ServeData | null } | { ok: false; error: string };
 
 export const SERVE_USAGE = `usage: npm run serve -- [flags]
 
@@ -12,6 +21,12 @@ export const SERVE_USAGE = `usage: npm run serve -- [flags]
   --rest-port N          REST port (0 = pick a free port)                 default 8501, or 0 with --port 0
   --host H               address to listen on                             default 127.0.0.1
   --scenario S           preset name or scenario .json: the model schema  default etsy-search
+  --data FILE            serve the schema of your recorded requests (TFRecord of tf.Example or
+                         ExampleListWithContext, or JSON Lines of REST bodies): inferred from
+                         the data, or the data checked against --scenario
+  --data-format F        tfrecord-example, tfrecord-elwc or jsonl          default detected
+  --skip-corrupt         skip and count corrupt records (a boolean flag)
+  --candidates N         with --data, regroup examples into requests of N (changes what is context)
   --model-name NAME      model name clients must ask for                  default ranker
   --model-cost N         extra dense-layer units per candidate (~34N flops each)  default 0
   --delay-ms D           add D ms to every successful call (worker not held)      default 0
@@ -37,10 +52,20 @@ function parseBytes(s: string): number | undefined {
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, faults: { ...NO_FAULTS } };
   let restPortGiven = false;
+  let scenarioGiven: string | null = null;
+  let dataPath: string | undefined;
+  let dataFormat: DataSpec['format'] = null;
+  let dataFormatGiven = false;
+  let skipCorrupt = false;
+  let candidates: number | null = null;
   const fail = (error: string): ServeArgs => ({ ok: false, error });
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') return { ok: true, help: true, options: o };
+    if (arg === '-h' || arg === '--help') return { ok: true, help: true, options: o, data: null };
+    if (arg === '--skip-corrupt') {
+      skipCorrupt = true;
+      continue;
+    }
     if (!arg.startsWith('--')) return fail(`unexpected argument "${arg}" (flags start with --; see --help)`);
     const eq = arg.indexOf('=');
     const flag = eq < 0 ? arg : arg.slice(0, eq);
@@ -82,7 +107,25 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       case '--scenario':
         if (!value.trim()) return bad('a preset name or a path to a scenario .json file');
         o.scenario = value;
+        scenarioGiven = value;
         break;
+      case '--data':
+        if (!value.trim()) return bad('a path to a TFRecord or JSON Lines file of recorded requests');
+        dataPath = value;
+        break;
+      case '--data-format': {
+        const f = parseDataFormat(value);
+        if (f === undefined) return bad('tfrecord-example, tfrecord-elwc or jsonl');
+        dataFormat = f;
+        dataFormatGiven = true;
+        break;
+      }
+      case '--candidates': {
+        const v = int(1, 1_000_000);
+        if (v === undefined) return bad('an integer 1..1000000');
+        candidates = v;
+        break;
+      }
       case '--model-name':
         if (!value || /[/:?#\s]/.test(value)) return bad('a non-empty name without "/", ":", "?", "#" or spaces (it is part of REST URLs)');
         o.modelName = value;
@@ -137,5 +180,9 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     return fail(`--stall-every and --stall-ms go together (got --stall-every ${o.faults.stallEvery}, --stall-ms ${o.faults.stallMs})`);
   }
   if (o.port === 0 && !restPortGiven) o.restPort = 0;
-  return { ok: true, help: false, options: o };
+  if (dataPath === undefined) {
+    if (dataFormatGiven || skipCorrupt || candidates !== null) return fail('--data-format, --skip-corrupt and --candidates go with --data FILE');
+    return { ok: true, help: false, options: o, data: null };
+  }
+  return { ok: true, help: false, options: o, data: { spec: { path: dataPath, format: dataFormat, skipCorrupt, candidates }, scenario: scenarioGiven } };
 }
