@@ -38,7 +38,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
     '|---|---|---|---|---:|---:|---:|---|',
     ...rows.map((r) => `| ${r.scenario} | ${r.format} | ${r.codec} | ${r.metric} | ${num(r.baseline, r.kind)} | ${num(r.current, r.kind)} | ${change(r)} | ${VERDICT[r.verdict]}${r.note ? ` (${r.note})` : ''} |`),
     '',
-    'Bytes are compared exactly. Timings are compared as each figure\'s median over the in-run memcpy floor of the same bytes (x floor), so machines of different speed compare; a regression needs a change above the threshold whose interval excludes no change, confirmed by a re-measure.',
+    'Bytes are compared exactly. Timings are compared as ratios measured inside one process: each figure over a fixed calibration workload timed next to it (x calibration; older results: over the memcpy floor, x floor), so machines of different speed or load compare. A regression needs a change above the threshold whose interval excludes no change, confirmed by a re-measure.',
     '',
   ];
   return lines.join('\n');
