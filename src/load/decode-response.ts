@@ -4,7 +4,7 @@
 // whose score count is not the batch's candidate count is a bad response, not a success.
 import { unpack } from 'msgpackr';
 import type { Format } from '../formats/index.js';
-import { ProtoReader } from '../wire/proto-reader.js';
+import { ProtoReader, readMapEntry } from '../wire/proto-reader.js';
 import { readTensorProto } from '../wire/tensor-proto.js';
 
 /** The output tensor the stub (and a typical ranking model) answers Predict with. */
@@ -38,15 +38,7 @@ function predictScores(body: Uint8Array, outputName: string): Float32Array {
       r.skip(t & 7);
       continue;
     }
-    const e = r.sub();
-    let key = '';
-    let value: ProtoReader | undefined;
-    while (!e.done()) {
-      const u = e.tag();
-      if (u === ((1 << 3) | 2)) key = e.string();
-      else if (u === ((2 << 3) | 2)) value = e.sub();
-      else e.skip(u & 7);
-    }
+    const { key, value } = readMapEntry(r.sub());
     seen.push(key);
     if (key !== outputName || !value) continue;
     const tensor = readTensorProto(value, key);

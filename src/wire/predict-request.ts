@@ -2,7 +2,7 @@
 // inputs = 2 (map<string, TensorProto>), output_filter = 3.
 import type { NamedTensor } from '../formats/columnar.js';
 import { readModelSpec, writeModelSpec, type ModelSpec } from './model-spec.js';
-import { DecodeError, ProtoReader } from './proto-reader.js';
+import { DecodeError, ProtoReader, readMapEntry } from './proto-reader.js';
 import { ProtoWriter, WIRE_LEN } from './proto-writer.js';
 import { readTensorProto, writeTensorProto, type NumericEncoding } from './tensor-proto.js';
 
@@ -41,15 +41,7 @@ export function decodePredictRequest(bytes: Uint8Array): DecodedPredictRequest {
         modelSpec = readModelSpec(r.sub());
         break;
       case (2 << 3) | 2: {
-        const e = r.sub();
-        let key = '';
-        let value: ProtoReader | undefined;
-        while (!e.done()) {
-          const u = e.tag();
-          if (u === ((1 << 3) | 2)) key = e.string();
-          else if (u === ((2 << 3) | 2)) value = e.sub();
-          else e.skip(u & 7);
-        }
+        const { key, value } = readMapEntry(r.sub());
         // A map entry without a value is an empty TensorProto (DT_INVALID), which fails parsing below.
         inputs.set(key, readTensorProto(value ?? new ProtoReader(new Uint8Array(0)), key));
         break;

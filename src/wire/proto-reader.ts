@@ -165,6 +165,19 @@ export class ProtoReader {
   }
 }
 
+/** A map<string, Message> entry (key = 1, value = 2); `value` is undefined when the entry has none. */
+export function readMapEntry(e: ProtoReader): { key: string; value: ProtoReader | undefined } {
+  let key = '';
+  let value: ProtoReader | undefined;
+  while (!e.done()) {
+    const u = e.tag();
+    if (u === ((1 << 3) | 2)) key = e.string();
+    else if (u === ((2 << 3) | 2)) value = e.sub();
+    else e.skip(u & 7);
+  }
+  return { key, value };
+}
+
 /** Copy `count` little-endian float32 values starting at buf[offset] into out[at..]. */
 export function copyFloats(buf: Uint8Array, offset: number, count: number, out: Float32Array, at: number): void {
   const target = new Uint8Array(out.buffer, out.byteOffset + at * 4, count * 4);
