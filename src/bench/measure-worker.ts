@@ -1,6 +1,7 @@
 // Child-process entry point: receives one WorkerJob over IPC, measures one format on one
 // scenario in this fresh V8 (see measure-plan.ts for why), reports over IPC, exits.
 // Exit codes: 0 done, 4 round-trip check failed, 1 anything else.
+import { loadFormatModules } from '../formats/index.js';
 import { measureFormat } from './measure-format.js';
 import { VerificationError } from './verify.js';
 import { EXIT_VERIFICATION, type ParentMessage, type WorkerMessage } from './worker-protocol.js';
@@ -28,6 +29,7 @@ process.once('message', (raw: ParentMessage) => {
   void (async () => {
     let code = 0;
     try {
+      await loadFormatModules(process.argv.slice(2)); // plug-in formats the parent loaded
       await measureFormat(raw.job, (m) => void send(m));
       await send({ type: 'done' });
     } catch (err) {

@@ -3,6 +3,7 @@
 // go to our stderr, so `--json` keeps stdout clean.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pluginModulePaths } from '../formats/index.js';
 import type { ParentMessage, WorkerJob, WorkerMessage } from './worker-protocol.js';
 
 const WORKER_FILE = fileURLToPath(new URL('./measure-worker.ts', import.meta.url));
@@ -30,7 +31,8 @@ export interface WorkerHandle {
 
 export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => void = () => {}): WorkerHandle {
   const started = performance.now();
-  const child = fork(WORKER_FILE, [], {
+  // Plug-in format modules loaded here are loaded again in the child (its arguments).
+  const child = fork(WORKER_FILE, pluginModulePaths(), {
     execArgv: ['--import', TSX_LOADER],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -17,19 +17,15 @@ import {
   type Schema,
   type Values,
 } from '../tensors/feature-batch.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import { DecodeError } from '../wire/proto-reader.js';
 
 export { ROW_SPLITS_SUFFIX };
 export const PACKED_ITEM = 'packed_item_dense';
 export const PACKED_CONTEXT = 'packed_context_dense';
 
-/** A named, typed, shaped tensor: flat row-major values. */
-export interface NamedTensor {
-  name: string;
-  dtype: DType;
-  shape: number[];
-  values: Values;
-}
+// NamedTensor lives in src/tensors (the wire layer needs it too); re-exported here until phase 2.
+export type { NamedTensor } from '../tensors/named-tensor.js';
 
 export interface ColumnarOptions {
   /** Send context features once (leading dimension 1) instead of once per candidate. */
@@ -62,14 +58,16 @@ export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): Name
       const widths = specs.map((s) => fixedWidth(s)!);
       const total = widths.reduce((a, b) => a + b, 0);
       const values = new Float32Array(rows * total);
+      // Copied as 32-bit patterns: a float read into a JS number quiets a signaling NaN.
+      const dst = bitsOf(values);
       let off = 0;
       specs.forEach((s, k) => {
-        const src = req.columns.get(s.name)!.values as Float32Array;
+        const src = bitsOf(req.columns.get(s.name)!.values as Float32Array);
         const w = widths[k]!;
         for (let r = 0; r < rows; r++) {
           const d = r * total + off;
           const o = r * w;
-          for (let j = 0; j < w; j++) values[d + j] = src[o + j]!;
+          for (let j = 0; j < w; j++) dst[d + j] = src[o + j]!;
         }
         off += w;
         packed.add(s.name);
@@ -192,20 +190,26 @@ function unpack(schema: Schema, inputs: Map<string, NamedTensor>, n: number, ten
     if (t.shape.length !== 2 || t.shape[1] !== total || !okRows) {
       throw new DecodeError(`input "${name}": expected shape [${scope === 'context' ? `1 or ${n}` : n},${total}], got ${shapeText(t.shape)}`);
     }
-    const src = t.values as Float32Array;
+    const src = bitsOf(t.values as Float32Array);
     let off = 0;
     for (const s of specs) {
       const w = fixedWidth(s)!;
       const v = new Float32Array(n * w);
+      const dst = bitsOf(v);
       for (let r = 0; r < n; r++) {
         const o = (rows === 1 ? 0 : r) * total + off;
         const d = r * w;
-        for (let j = 0; j < w; j++) v[d + j] = src[o + j]!;
+        for (let j = 0; j < w; j++) dst[d + j] = src[o + j]!;
       }
       tensors.set(s.name, { values: v });
       off += w;
     }
   }
+}
+
+/** The bit patterns of float32 values (same memory). */
+function bitsOf(v: Float32Array): Int32Array {
+  return new Int32Array(v.buffer, v.byteOffset, v.length);
 }
 
 function checkDtype(t: NamedTensor, want: DType): void {

@@ -46,6 +46,12 @@ export interface Format {
   signature: string;
   /** REST content type (rest formats only). */
   contentType?: string;
+  /**
+   * False when the format cannot carry a NaN's payload bits (JSON has a single `NaN` token,
+   * so every NaN decodes as the canonical quiet NaN). Everything else still round-trips bit for bit.
+   * @default true
+   */
+  nanPayloads?: boolean;
   /** Exactly the bytes that go on the wire: a serialized gRPC request message or a REST body. */
   encode(req: RankingRequest, opts?: EncodeOptions): Uint8Array;
   /**

@@ -1,3 +1,4 @@
 // Public surface of the results schema.
 export * from './types.js';
 export * from './validate-results.js';
+export * from './read-results.js';

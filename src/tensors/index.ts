@@ -1,2 +1,3 @@
 // Public surface of the canonical tensor types.
 export * from './feature-batch.js';
+export * from './named-tensor.js';

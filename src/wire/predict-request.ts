@@ -1,6 +1,6 @@
 // PredictRequest (tensorflow_serving/apis/predict.proto): model_spec = 1,
 // inputs = 2 (map<string, TensorProto>), output_filter = 3.
-import type { NamedTensor } from '../formats/columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import { readModelSpec, writeModelSpec, type ModelSpec } from './model-spec.js';
 import { DecodeError, ProtoReader, readMapEntry } from './proto-reader.js';
 import { ProtoWriter, WIRE_LEN } from './proto-writer.js';

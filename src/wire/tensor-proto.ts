@@ -2,7 +2,7 @@
 // dtypes a ranking request uses. Two numeric encodings: typed repeated fields
 // (float_val = 5, int64_val = 10, packed) or raw little-endian tensor_content = 4.
 // Strings always go as string_val = 8: DT_STRING cannot use tensor_content.
-import type { NamedTensor } from '../formats/columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import { elementCount } from '../formats/columnar.js';
 import { DT_FLOAT, DT_INT64, DT_STRING, dtypeFromTf, TF_DTYPE, tfDtypeName } from './dtypes.js';
 import { copyFloats, DecodeError, floatsView, int64View, ProtoReader } from './proto-reader.js';
