@@ -6,12 +6,14 @@ import * as grpc from '@grpc/grpc-js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import type { Scenario } from '../scenario/types.js';
 import { DEFAULT_MODEL } from '../formats/types.js';
-import { CallRunner } from './call-runner.js';
+import type { BatchingParameters } from './batching-params.js';
+import { CallRunner, type RunnerStats } from './call-runner.js';
 import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
 import { predictionServiceDefinition, predictionServiceHandlers } from './grpc-service.js';
 import { attachToHttp2Servers, DEFAULT_WINDOW_BYTES } from './grpc-http2.js';
 import { RestHandler } from './rest-handler.js';
 import { Servable } from './servable.js';
+import { defaultWorkers, InlineExecutor, WorkerPool, type Executor } from './worker-pool.js';
 
 /** TF Serving's default message limit: INT_MAX. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 2 ** 31 - 1;
@@ -37,6 +39,12 @@ export interface ServerOptions {
   windowBytes: number;
   /** On close, in-flight calls get this long to finish before connections are cut. @default 30000 */
   drainTimeoutMs: number;
+  /** Worker threads that decode and compute; 0 runs them on the main thread. @default the machine's cores */
+  workers: number;
+  /** TF Serving's batching (--enable_batching with these parameters); null: off. @default null */
+  batching: BatchingParameters | null;
+  /** TF Serving's --rest_api_timeout_in_ms: REST calls still queued after this are dropped; 0 = none. @default 30000 */
+  restTimeoutMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -50,6 +58,9 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   windowBytes: DEFAULT_WINDOW_BYTES,
   drainTimeoutMs: 30_000,
+  workers: defaultWorkers(),
+  batching: null,
+  restTimeoutMs: 30_000,
 };
 
 export interface RunningServer {
@@ -62,6 +73,8 @@ export interface RunningServer {
   servable: Servable;
   /** Calls accepted and not yet answered. */
   inFlight(): number;
+  /** Calls, model calls, dropped and refused calls since start (also GET /stub/stats on the REST port). */
+  stats(): RunnerStats;
   /** Stop accepting, let in-flight calls finish (up to drainTimeoutMs), then release the ports. */
   close(): Promise<void>;
 }
@@ -72,7 +85,13 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
   const scenario = typeof o.scenario === 'string' ? loadScenario(o.scenario) : o.scenario;
   const servable = new Servable(o.modelName, { features: scenario.features }, o.modelCost);
-  const runner = new CallRunner(servable.model, new FaultInjector(o.faults));
+  if (!Number.isSafeInteger(o.workers) || o.workers < 0) throw new Error(`workers must be an integer >= 0, got ${o.workers}`);
+  const executor: Executor = o.workers === 0 ? new InlineExecutor(servable) : await WorkerPool.start(o.workers, servable);
+  const runner = new CallRunner(servable, { executor, faults: new FaultInjector(o.faults), ...(o.batching ? { batching: o.batching } : {}) });
+  const fail = async (err: unknown): Promise<never> => {
+    await runner.close();
+    throw err;
+  };
 
   const grpcServer = new grpc.Server({
     'grpc.max_receive_message_length': o.maxMessageBytes,
@@ -81,15 +100,15 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   grpcServer.addService(predictionServiceDefinition(), predictionServiceHandlers(servable, runner));
   const grpcPort = await new Promise<number>((resolve, reject) => {
     grpcServer.bindAsync(hostPort(o.host, o.port), grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
-  });
+  }).catch(fail);
   try {
     attachToHttp2Servers(grpcServer, o.windowBytes);
   } catch (err) {
     grpcServer.forceShutdown();
-    throw err;
+    return fail(err);
   }
 
-  const rest = new RestHandler(servable, runner, o.maxMessageBytes);
+  const rest = new RestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs);
   const http: HttpServer = createHttpServer(rest.handle);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -101,7 +120,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     });
   } catch (err) {
     grpcServer.forceShutdown();
-    throw err;
+    return fail(err);
   }
   const restPort = (http.address() as AddressInfo).port;
 
@@ -121,6 +140,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
         http.closeAllConnections();
         await Promise.all([grpcDone, httpDone]);
       }
+      await runner.close();
     })());
 
   return {
@@ -131,6 +151,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     restAddress: hostPort(o.host, restPort),
     servable,
     inFlight: () => runner.inFlight,
+    stats: () => runner.stats(),
     close,
   };
 }

@@ -4,12 +4,12 @@
 // trailing metadata (see timing.ts).
 import * as grpc from '@grpc/grpc-js';
 import { protoType } from '../wire/protos.js';
-import type { CallRunner, Decoded, Outcome } from './call-runner.js';
+import type { CallContext, CallRunner, Outcome } from './call-runner.js';
 import { toServingError } from './errors.js';
 import { STREAM_START_KEY } from './grpc-http2.js';
-import { decodeInputMethod, decodeMultiInference, decodePredict, getModelMetadata } from './rpc-methods.js';
+import { getModelMetadata } from './rpc-methods.js';
 import type { Servable } from './servable.js';
-import { now, timingEntries } from './timing.js';
+import { batchEntries, now, timingEntries } from './timing.js';
 
 export const SERVICE_NAME = 'tensorflow.serving.PredictionService';
 
@@ -48,6 +48,7 @@ export function predictionServiceDefinition(): grpc.ServiceDefinition {
 function trailerOf(outcome: Outcome<unknown>): grpc.Metadata {
   const md = new grpc.Metadata();
   for (const [k, v] of timingEntries(outcome.timing)) md.set(k, v);
+  for (const [k, v] of batchEntries(outcome.batch)) md.set(k, v);
   return md;
 }
 
@@ -57,15 +58,26 @@ function reply(callback: grpc.sendUnaryData<Response>, outcome: Outcome<Response
   else callback({ code: outcome.error.code, details: outcome.error.message, metadata: trailer }, null);
 }
 
-/** Handlers for every method, sharing one CallRunner (queue, faults, timing). */
+/** The call's deadline on the `now()` clock (grpc-timeout), if it has one. */
+function deadlineOf(call: grpc.ServerUnaryCall<Buffer, Response>, arrived: number): number | undefined {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : d;
+  if (!Number.isFinite(ms)) return undefined;
+  return arrived + (ms - Date.now());
+}
+
+/** Handlers for every method, sharing one CallRunner (queue, workers, batching, faults, timing). */
 export function predictionServiceHandlers(servable: Servable, runner: CallRunner): grpc.UntypedServiceImplementation {
   const scored =
-    (decode: (bytes: Buffer) => Decoded<Response>): grpc.handleUnaryCall<Buffer, Response> =>
+    (kind: 'Predict' | 'Classify' | 'Regress' | 'MultiInference'): grpc.handleUnaryCall<Buffer, Response> =>
     (call, callback) => {
       const arrived = now();
       const stamp = call.metadata.get(STREAM_START_KEY)[0];
-      const headersAt = typeof stamp === 'string' ? Number(stamp) : undefined;
-      runner.run(arrived, () => decode(call.request), headersAt).then(
+      const ctx: CallContext = { cancelled: () => call.cancelled };
+      if (typeof stamp === 'string') ctx.headersAt = Number(stamp);
+      const deadline = deadlineOf(call, arrived);
+      if (deadline !== undefined) ctx.deadline = deadline;
+      runner.runJob<Response>(arrived, { kind, bytes: call.request }, ctx).then(
         (outcome) => reply(callback, outcome),
         (err: unknown) => reply(callback, { ok: false, error: toServingError(err), timing: {} }),
       );
@@ -79,10 +91,10 @@ export function predictionServiceHandlers(servable: Servable, runner: CallRunner
     }
   };
   return {
-    Predict: scored((b) => decodePredict(servable, b)),
-    Classify: scored((b) => decodeInputMethod(servable, b, 'Classify')),
-    Regress: scored((b) => decodeInputMethod(servable, b, 'Regress')),
-    MultiInference: scored((b) => decodeMultiInference(servable, b)),
+    Predict: scored('Predict'),
+    Classify: scored('Classify'),
+    Regress: scored('Regress'),
+    MultiInference: scored('MultiInference'),
     GetModelMetadata: metadata,
   };
 }

@@ -7,39 +7,20 @@
 // {"examples", "context"}. Bodies may be gzip or deflate (Content-Encoding). Errors are
 // {"error": "..."} with TF Serving's HTTP status; timing goes back in x-server-* headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { kMaxLength } from 'node:buffer';
-import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { Packr } from 'msgpackr';
-import { getFormat } from '../formats/index.js';
-import { parseJsonBody } from '../formats/json-columnar.js';
-import { floatText } from '../formats/json-values.js';
 import { protoType } from '../wire/protos.js';
-import type { CallRunner, Decoded, Outcome } from './call-runner.js';
+import type { CallContext, CallRunner, Outcome } from './call-runner.js';
 import { httpStatusOf, invalidArgument, restErrorBody, ServingError, Status, toServingError } from './errors.js';
-import { decodeExamplesJson } from './rest-examples.js';
-import { inputSignature, signatureDefMapBytes } from './rpc-methods.js';
+import { jsonReply, type Reply, type RestCallArgs, type RestVerb } from './rest-decode.js';
+import { signatureDefMapBytes } from './rpc-methods.js';
 import type { Servable } from './servable.js';
-import { DEFAULT_SIGNATURE, SCORES_OUTPUT } from './signatures.js';
-import { sniffJson } from './json-sniff.js';
-import { now, timingEntries, type ServerTiming } from './timing.js';
+import { batchEntries, now, timingEntries, type ServerBatchInfo, type ServerTiming } from './timing.js';
 import type { ModelSpec } from '../wire/model-spec.js';
 
 const PREDICTION_RE = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?:(classify|regress|predict)$/i;
 const STATUS_RE = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?(\/metadata)?$/i;
 const MSGPACK_TYPES = new Set(['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack']);
-const packr = new Packr({ useRecords: false, moreTypes: false });
-
-const JSON_ROWS = getFormat('json-rows');
-const JSON_COLUMNAR = getFormat('json-columnar');
-const MSGPACK = getFormat('msgpack-columnar');
-
-interface Reply {
-  status: number;
-  body: string | Uint8Array;
-  contentType: string;
-}
-
-const jsonReply = (body: string, status = 200): Reply => ({ status, body, contentType: 'application/json' });
+/** The stub's own counters (calls, model calls, dropped calls): outside TF Serving's /v1 namespace. */
+export const STATS_PATH = '/stub/stats';
 
 function errorReply(err: unknown): Reply {
   const e = toServingError(err);
@@ -65,25 +46,6 @@ function specFromPath(name: string, version: string | undefined, label: string |
   return spec;
 }
 
-/** Decompress a request body per Content-Encoding, output capped at `max` bytes. */
-function decompressBody(body: Buffer, encoding: string, max: number): Buffer {
-  const maxOutputLength = Math.min(Math.max(max, 1), kMaxLength);
-  const run = (fn: (b: Buffer, o: { maxOutputLength: number }) => Buffer): Buffer => {
-    try {
-      return fn(body, { maxOutputLength });
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ServingError(Status.RESOURCE_EXHAUSTED, `${encoding} request body decompresses to more than ${max} bytes (--max-message-bytes)`, 413);
-      }
-      throw invalidArgument(`Failed to decompress ${encoding} request body: ${(err as Error).message}`);
-    }
-  };
-  if (encoding === 'gzip' || encoding === 'x-gzip') return run(gunzipSync);
-  // HTTP's "deflate" is zlib-wrapped; some clients send raw deflate.
-  if (body.length >= 2 && ((body[0]! << 8) | body[1]!) % 31 === 0 && (body[0]! & 0x0f) === 8) return run(inflateSync);
-  return run(inflateRawSync);
-}
-
 const ENCODINGS = new Set(['', 'identity', 'gzip', 'x-gzip', 'deflate']);
 
 export class RestHandler {
@@ -96,6 +58,8 @@ export class RestHandler {
     private readonly servable: Servable,
     private readonly runner: CallRunner,
     private readonly maxMessageBytes: number,
+    /** TF Serving's --rest_api_timeout_in_ms: a call's deadline from its arrival; 0 = none. */
+    private readonly timeoutMs = 30_000,
   ) {
     this.statusJson = JSON.stringify(
       { model_version_status: [{ version: String(servable.version), state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] },
@@ -122,7 +86,9 @@ export class RestHandler {
     }
     const stat = method === 'GET' ? STATUS_RE.exec(path) : null;
     this.readBody(req, res, () => {
-      if (stat) {
+      if (method === 'GET' && path === STATS_PATH) {
+        this.send(res, jsonReply(JSON.stringify(this.runner.stats())));
+      } else if (stat) {
         try {
           const spec = specFromPath(stat[1]!, stat[2], stat[3]);
           this.servable.checkSpec(spec);
@@ -177,88 +143,29 @@ export class RestHandler {
       this.send(res, errorReply(err));
       return;
     }
-    const decode = (): Decoded<Reply> => {
-      let bytes: Uint8Array = body;
-      let decompressMs: number | undefined;
-      if (encoding && encoding !== 'identity') {
-        const t = now();
-        bytes = decompressBody(body, encoding, this.maxMessageBytes);
-        decompressMs = now() - t;
-      }
-      const d = verb === 'predict' ? this.decodePredict(bytes, MSGPACK_TYPES.has(contentType)) : this.decodeExamples(bytes, verb === 'classify');
-      if (decompressMs !== undefined) d.decompressMs = decompressMs;
-      return d;
-    };
-    this.runner.run(arrived, decode, headersAt).then(
+    const args: RestCallArgs = { verb: verb as RestVerb, encoding, msgpack: MSGPACK_TYPES.has(contentType), maxMessageBytes: this.maxMessageBytes };
+    const ctx: CallContext = { headersAt, cancelled: () => res.destroyed || (req.socket?.destroyed ?? false) };
+    if (this.timeoutMs > 0) ctx.deadline = arrived + this.timeoutMs;
+    this.runner.runJob<Reply>(arrived, { kind: 'rest', bytes: body, args }, ctx).then(
       (outcome) => this.sendOutcome(res, outcome),
       (err: unknown) => this.send(res, errorReply(err)),
     );
   }
 
-  private decodePredict(bytes: Uint8Array, msgpack: boolean): Decoded<Reply> {
-    const schema = this.servable.schema;
-    if (msgpack) {
-      const { batch } = MSGPACK.decode(bytes, schema);
-      return {
-        batch,
-        respond: (scores) => ({
-          status: 200,
-          contentType: 'application/msgpack',
-          body: packr.pack({ outputs: { [SCORES_OUTPUT]: { dtype: 'float32', shape: [scores.length], data: Buffer.from(scores.buffer, scores.byteOffset, scores.byteLength) } } }),
-        }),
-      };
-    }
-    const sniff = sniffJson(bytes);
-    // A body the scan cannot follow: let the JSON parser word the error.
-    if (!sniff.wellFormed) parseJsonBody(bytes);
-    if (sniff.dataKeys.length === 0) throw invalidArgument("Missing 'inputs' or 'instances' key");
-    if (sniff.dataKeys.length > 1) throw invalidArgument("Not formatted correctly expecting only one of 'inputs' or 'instances' keys exists");
-    const key = sniff.signatureName || DEFAULT_SIGNATURE;
-    const sig = this.servable.signatures.get(key);
-    if (!sig) throw invalidArgument(`Serving signature name: "${key}" not found in signature def`);
-    if (sig.kind !== 'columnar') {
-      throw invalidArgument(`signature "${key}" is not served over REST by this stub: REST :predict decodes the columnar "${DEFAULT_SIGNATURE}" signature (json-rows, json-columnar, msgpack-columnar); use gRPC Predict for "${key}"`);
-    }
-    const rows = sniff.dataKeys[0] === 'instances';
-    const { batch } = (rows ? JSON_ROWS : JSON_COLUMNAR).decode(bytes, schema);
-    return {
-      batch,
-      respond: (scores) => jsonReply(`{"${rows ? 'predictions' : 'outputs'}":[${floatList(scores)}]}`),
-    };
-  }
-
-  private decodeExamples(bytes: Uint8Array, classify: boolean): Decoded<Reply> {
-    const { signatureName, batch } = decodeExamplesJson(bytes, this.servable.schema);
-    inputSignature(this.servable, signatureName, classify ? 'Classify' : 'Regress');
-    return {
-      batch,
-      respond: (scores) => {
-        const parts = new Array<string>(scores.length);
-        for (let i = 0; i < scores.length; i++) parts[i] = classify ? `[["",${floatText(scores[i]!)}]]` : floatText(scores[i]!);
-        return jsonReply(`{"results":[${parts.join(',')}]}`);
-      },
-    };
-  }
-
   private sendOutcome(res: ServerResponse, outcome: Outcome<Reply>): void {
-    this.send(res, outcome.ok ? outcome.value : errorReply(outcome.error), outcome.timing);
+    this.send(res, outcome.ok ? outcome.value : errorReply(outcome.error), outcome.timing, outcome.batch);
   }
 
-  private send(res: ServerResponse, reply: Reply, timing?: ServerTiming): void {
+  private send(res: ServerResponse, reply: Reply, timing?: ServerTiming, batch?: ServerBatchInfo): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | number> = {
       'Content-Type': reply.contentType,
       'Content-Length': typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length,
     };
     if (timing) for (const [k, v] of timingEntries(timing)) headers[k] = v;
+    for (const [k, v] of batchEntries(batch)) headers[k] = v;
     if (this.draining) headers.Connection = 'close';
     res.writeHead(reply.status, headers);
     res.end(reply.body);
   }
-}
-
-function floatList(v: Float32Array): string {
-  const parts = new Array<string>(v.length);
-  for (let i = 0; i < v.length; i++) parts[i] = floatText(v[i]!);
-  return parts.join(',');
 }

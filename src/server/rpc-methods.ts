@@ -1,15 +1,17 @@
 // The five PredictionService methods on raw request bytes: check the ModelSpec, pick
 // the signature, decode with the formats' own decoders (the code the offline benchmark
 // measures) and describe the response (protobufjs objects, keepCase field names).
+// Decoding and answering are separate halves joined by a plain-data plan, so a worker
+// thread can decode and the batcher can answer each request from its slice of a batch.
 import { getFormat } from '../formats/index.js';
 import { decodeInputRequest } from '../wire/input.js';
 import type { ModelSpec } from '../wire/model-spec.js';
 import { protoType } from '../wire/protos.js';
 import { DT_FLOAT } from '../wire/dtypes.js';
-import type { Decoded } from './call-runner.js';
+import type { DecodedCall } from './call-kinds.js';
 import { invalidArgument, signatureNotFound, unimplemented } from './errors.js';
 import { readRequestHead } from './request-head.js';
-import type { ModelSpecObject, Servable } from './servable.js';
+import type { Servable } from './servable.js';
 import {
   CLASSIFY_METHOD,
   DEFAULT_SIGNATURE,
@@ -49,7 +51,7 @@ function requireSpec(spec: ModelSpec | undefined): ModelSpec {
 }
 
 /** Predict: signature serving_default (columnar), packed or examples. */
-export function decodePredict(servable: Servable, bytes: Uint8Array): Decoded<Record<string, unknown>> {
+export function decodePredict(servable: Servable, bytes: Uint8Array): DecodedCall {
   const spec = requireSpec(readRequestHead(bytes, false).modelSpec);
   servable.checkSpec(spec);
   const key = spec.signatureName || DEFAULT_SIGNATURE;
@@ -61,10 +63,12 @@ export function decodePredict(servable: Servable, bytes: Uint8Array): Decoded<Re
     );
   }
   const { batch } = PREDICT_DECODERS[sig.kind].decode(bytes, servable.schema);
-  return {
-    batch,
-    respond: (scores) => ({ model_spec: servable.specObject(key), outputs: { [SCORES_OUTPUT]: floatTensor(scores) } }),
-  };
+  return { batch, plan: key, signature: key };
+}
+
+export function respondPredict(servable: Servable, plan: unknown, scores: Float32Array): Record<string, unknown> {
+  const key = plan as string;
+  return { model_spec: servable.specObject(key), outputs: { [SCORES_OUTPUT]: floatTensor(scores) } };
 }
 
 /** The signature a Classify / Regress call runs, with TF Serving's errors. */
@@ -80,26 +84,32 @@ export function inputSignature(servable: Servable, signatureName: string, method
 }
 
 /** Classify / Regress: Input of example_list or example_list_with_context. */
-export function decodeInputMethod(servable: Servable, bytes: Uint8Array, method: InputMethod): Decoded<Record<string, unknown>> {
+export function decodeInputMethod(servable: Servable, bytes: Uint8Array, method: InputMethod): DecodedCall {
   const spec = requireSpec(readRequestHead(bytes, false).modelSpec);
   servable.checkSpec(spec);
   const sig = inputSignature(servable, spec.signatureName, method);
   const { batch } = decodeInputRequest(bytes, servable.schema, false);
+  return { batch, plan: sig.key, signature: sig.key };
+}
+
+export function respondInputMethod(servable: Servable, plan: unknown, scores: Float32Array, method: InputMethod): Record<string, unknown> {
   return {
-    batch,
-    respond: (scores) => ({
-      model_spec: servable.specObject(sig.key),
-      result: method === 'Classify' ? classificationResult(scores) : regressionResult(scores),
-    }),
+    model_spec: servable.specObject(plan as string),
+    result: method === 'Classify' ? classificationResult(scores) : regressionResult(scores),
   };
 }
 
+interface MultiTask {
+  key: string;
+  classify: boolean;
+}
+
 /** MultiInference: one Input, several classify / regress tasks on the same model. */
-export function decodeMultiInference(servable: Servable, bytes: Uint8Array): Decoded<Record<string, unknown>> {
+export function decodeMultiInference(servable: Servable, bytes: Uint8Array): DecodedCall {
   const { tasks } = readRequestHead(bytes, true);
   if (tasks.length === 0) throw invalidArgument('Missing ModelSpec');
   const keys = new Set<string>();
-  const plan: { spec: ModelSpecObject; classify: boolean }[] = [];
+  const plan: MultiTask[] = [];
   for (const task of tasks) {
     if (!task.modelSpec.name) throw invalidArgument('Found ModelSpec with an empty model name.');
     if (task.modelSpec.name !== tasks[0]!.modelSpec.name) {
@@ -115,18 +125,19 @@ export function decodeMultiInference(servable: Servable, bytes: Uint8Array): Dec
     else if (task.methodName === REGRESS_METHOD) classify = false;
     else throw unimplemented(`Unsupported signature method_name: ${task.methodName}`);
     inputSignature(servable, key, classify ? 'Classify' : 'Regress');
-    plan.push({ spec: servable.specObject(key), classify });
+    plan.push({ key, classify });
   }
   const { batch } = decodeInputRequest(bytes, servable.schema, true);
+  return { batch, plan, signature: `multi-inference:${plan.map((p) => p.key).join(',')}` };
+}
+
+export function respondMultiInference(servable: Servable, plan: unknown, scores: Float32Array): Record<string, unknown> {
   return {
-    batch,
-    respond: (scores) => ({
-      results: plan.map((p) =>
-        p.classify
-          ? { model_spec: p.spec, classification_result: classificationResult(scores) }
-          : { model_spec: p.spec, regression_result: regressionResult(scores) },
-      ),
-    }),
+    results: (plan as MultiTask[]).map((p) =>
+      p.classify
+        ? { model_spec: servable.specObject(p.key), classification_result: classificationResult(scores) }
+        : { model_spec: servable.specObject(p.key), regression_result: regressionResult(scores) },
+    ),
   };
 }
 

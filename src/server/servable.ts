@@ -23,7 +23,7 @@ export class Servable {
   constructor(
     readonly name: string,
     readonly schema: Schema,
-    modelCost: number,
+    readonly modelCost: number,
   ) {
     this.signatures = buildSignatures(schema);
     this.model = new RankingModel(schema, { cost: modelCost });

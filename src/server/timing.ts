@@ -6,13 +6,19 @@ import { performance } from 'node:perf_hooks';
 export const TIMING_HEADERS = {
   /** Request headers arrived -> complete request message available (upload, flow control; gRPC: and grpc-js's decompression). */
   receive: 'x-server-receive-ms',
-  /** Waiting for the (single) worker: arrival of the complete request to start of decode. */
+  /** Waiting for a free worker: arrival of the complete request to the call being handed to one. */
   queue: 'x-server-queue-ms',
+  /** Worker threads: handing the request to the worker and the result back (message passing), both ways. */
+  handoff: 'x-server-handoff-ms',
   /** REST only: gunzip / inflate of a compressed body (gRPC decompresses inside grpc-js, before the handler). */
   decompress: 'x-server-decompress-ms',
   /** Format.decode: parse the request and gather the canonical tensors (plus routing). */
   decode: 'x-server-decode-ms',
-  /** The model scoring every candidate. */
+  /** Batching: decoded request enqueued -> its batch started on a worker (TF Serving's batching queue). */
+  batchWait: 'x-server-batch-wait-ms',
+  /** Batching: concatenating the batch's requests along dimension 0 (plus padding), TF Serving's MergeInputTensors. */
+  merge: 'x-server-merge-ms',
+  /** The model scoring every candidate (with batching: the whole batch's model call). */
   compute: 'x-server-compute-ms',
   /** Injected stall and delay (--stall-*, --delay-ms). */
   fault: 'x-server-fault-ms',
@@ -47,4 +53,29 @@ export function parseTiming(get: (name: string) => string | undefined): ServerTi
     if (Number.isFinite(v)) t[phase] = v;
   }
   return t;
+}
+
+/** Batching facts of the model call that served a call (absent without batching). */
+export const BATCH_HEADERS = {
+  /** Candidates in the model call, padding included. */
+  size: 'x-server-batch-size',
+  /** Requests (tasks) whose rows were in that model call. */
+  requests: 'x-server-batch-requests',
+} as const;
+
+export interface ServerBatchInfo {
+  size: number;
+  requests: number;
+}
+
+/** [name, value] pairs of a call's batch facts. */
+export function batchEntries(b: ServerBatchInfo | undefined): [string, string][] {
+  return b ? [[BATCH_HEADERS.size, String(b.size)], [BATCH_HEADERS.requests, String(b.requests)]] : [];
+}
+
+/** Parse batch facts back from headers / trailers; undefined when the server did not batch. */
+export function parseBatchInfo(get: (name: string) => string | undefined): ServerBatchInfo | undefined {
+  const size = Number(get(BATCH_HEADERS.size));
+  const requests = Number(get(BATCH_HEADERS.requests));
+  return Number.isInteger(size) && Number.isInteger(requests) && size > 0 && requests > 0 ? { size, requests } : undefined;
 }
