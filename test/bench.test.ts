@@ -21,7 +21,10 @@ import {
   runBench,
   runMatrix,
   scaleScenario,
-  sumStats,
+  sumOfMedians,
+  hasP99,
+  logicalTensorBytes,
+  P99_MIN_SAMPLES,
   summarize,
   validateResults,
   verifyRoundTrips,
@@ -182,7 +185,7 @@ describe('a small run', () => {
     for (const scenario of ['tiny', 'ctr-small']) {
       for (const format of formats) {
         const has = (op: string, codec: string) => results.micro.some((m) => m.scenario === scenario && m.format === format && m.op === op && m.codec === codec);
-        for (const op of ['encode', 'decode', 'floor', 'calibration']) assert.ok(has(op, 'identity'), `${scenario} ${format} ${op}`);
+        for (const op of ['encode', 'decode', 'floor', 'floor-cold', 'calibration']) assert.ok(has(op, 'identity'), `${scenario} ${format} ${op}`);
         for (const codec of codecs) {
           const size = results.sizes.find((s) => s.scenario === scenario && s.format === format && s.codec === codec);
           assert.ok(size && size.rawBytes > 0 && size.compressedBytes > 0, `${scenario} ${format} ${codec} size`);
@@ -191,19 +194,23 @@ describe('a small run', () => {
       }
     }
     assert.equal(results.sizes.length, 2 * formats.length * codecs.length);
-    assert.equal(results.micro.length, 2 * formats.length * (4 + 3 * codecs.length));
+    assert.equal(results.micro.length, 2 * formats.length * (5 + 3 * codecs.length));
   });
 
   it('has finite stats, xFloor > 0, and sizes equal to the formats\' own encodings', () => {
     for (const m of results.micro) {
       for (const [k, v] of Object.entries(m.stats)) {
-        if (k === 'roundMediansMs') assert.equal((v as number[]).length, 1);
+        if (k === 'roundMediansMs') assert.equal((v as number[]).length, m.op.startsWith('floor') ? formats.length : 1);
         else assert.ok(Number.isFinite(v) && (v as number) >= 0, `${m.format} ${m.op} ${k} = ${String(v)}`);
       }
       assert.ok(m.stats.samples >= TINY_PLAN.minSamples);
       assert.ok(m.stats.minMs <= m.stats.medianMs && m.stats.medianMs <= m.stats.maxMs);
       assert.ok(Number.isFinite(m.xFloor) && m.xFloor > 0, `${m.format} ${m.op} ${m.codec} xFloor ${m.xFloor}`);
       if (m.op === 'floor') assert.equal(m.xFloor, 1);
+      if (m.op === 'total') {
+        assert.equal(m.derived, 'sum-of-medians');
+        assert.equal(m.stats.p99Ms, undefined, 'a sum of medians carries no p99');
+      }
     }
     const req = generate(loadScenario('tiny'));
     for (const f of FORMATS) {
@@ -211,6 +218,26 @@ describe('a small run', () => {
       assert.ok(results.sizes.filter((s) => s.scenario === 'tiny' && s.format === f.id).every((s) => s.rawBytes === raw));
       const identity = results.sizes.find((s) => s.scenario === 'tiny' && s.format === f.id && s.codec === 'identity')!;
       assert.equal(identity.compressedBytes, raw);
+    }
+  });
+
+  it('gives every format of a scenario the identical floor: the logical tensor bytes, warm and cold', () => {
+    for (const scenario of ['tiny', 'ctr-small']) {
+      const logical = logicalTensorBytes(generate(loadScenario(scenario))).length;
+      for (const op of ['floor', 'floor-cold'] as const) {
+        const floors = results.micro.filter((m) => m.scenario === scenario && m.op === op);
+        assert.equal(floors.length, formats.length, `${scenario} ${op}`);
+        for (const f of floors) {
+          assert.equal(f.bytes, logical, `${scenario} ${f.format} ${op} bytes`);
+          assert.deepEqual(f.stats, floors[0]!.stats, `${scenario} ${f.format} ${op} differs from ${floors[0]!.format}`);
+        }
+        // Pooled over every format's child process: one round per child.
+        assert.equal(floors[0]!.stats.roundMediansMs.length, formats.length * TINY_PLAN.rounds);
+      }
+      const warm = results.micro.find((m) => m.scenario === scenario && m.op === 'floor')!.stats.medianMs;
+      for (const m of results.micro.filter((x) => x.scenario === scenario && x.op === 'decode')) {
+        assert.ok(Math.abs(m.xFloor - m.stats.medianMs / warm) < 1e-9, `${m.format} xFloor uses the scenario floor`);
+      }
     }
   });
 
@@ -285,7 +312,7 @@ describe('rounds and sweeps', () => {
     const scenario = loadScenario('tiny');
     const formats = FORMATS.map((f) => f.id);
     const jobs = planJobs([{ name: 'tiny', scenario }], formats, 3);
-    assert.equal(jobs.length, 30);
+    assert.equal(jobs.length, 3 * formats.length);
     for (let r = 0; r < 3; r++) {
       const round = jobs.filter((j) => j.round === r).map((j) => j.format);
       assert.deepEqual([...round].sort(), [...formats].sort());
@@ -398,15 +425,35 @@ describe('stats', () => {
     assert.equal(s.samples, 100_001);
   });
 
-  it('sums stats for totals', () => {
+  it('totals are sums of medians, per round, with no p99 and an interval over the round sums', () => {
     const a: Stats = { medianMs: 1, meanMs: 1.1, p99Ms: 2, minMs: 0.9, maxMs: 3, rmePct: 10, samples: 10, roundMediansMs: [1, 1.2] };
     const b: Stats = { medianMs: 2, meanMs: 2.2, p99Ms: 3, minMs: 1.9, maxMs: 4, rmePct: 5, samples: 5, roundMediansMs: [2, 2.1] };
-    const t = sumStats([a, b]);
+    const t = sumOfMedians([a, b]);
     assert.equal(t.medianMs, 3);
     assert.equal(t.samples, 5);
-    assert.equal(t.roundMediansMs.length, 2);
-    assert.ok(Math.abs(t.roundMediansMs[1]! - 3.3) < 1e-12);
-    assert.ok(t.rmePct > 0 && t.rmePct < 10);
+    assert.equal(t.p99Ms, undefined);
+    assert.deepEqual(t.roundMediansMs.map((x) => Math.round(x * 1e9) / 1e9), [3, 3.3]);
+    // t(1) = 12.706; round sums 3 and 3.3: standard error 0.15, mean 3.15.
+    assert.ok(Math.abs(t.rmePct - (100 * 12.706 * 0.15) / 3.15) < 1e-6, String(t.rmePct));
+  });
+
+  it('takes the interval from the spread of round medians (t over rounds), not from within-round samples', () => {
+    // Two processes with the same median but wildly different samples: no between-process spread.
+    const same = poolRounds([sample([1, 5, 9, 13, 50]), sample([2, 4, 9, 20, 80])]);
+    assert.deepEqual(same.roundMediansMs, [9, 9]);
+    assert.equal(same.rmePct, 0);
+    // Tight samples, disagreeing processes: a wide interval. Round medians 2 and 5: se 1.5, mean 3.5.
+    const apart = poolRounds([sample([1.99, 2, 2.01]), sample([4.99, 5, 5.01])]);
+    assert.ok(Math.abs(apart.rmePct - (100 * 12.706 * 1.5) / 3.5) < 1e-6, String(apart.rmePct));
+    // One process: no between-process interval at all.
+    assert.equal(poolRounds([sample([1, 2, 3])]).rmePct, 0);
+  });
+
+  it('shows a p99 only with enough samples', () => {
+    const few = poolRounds([sample(Array.from({ length: P99_MIN_SAMPLES - 1 }, (_, i) => i))]);
+    const enough = poolRounds([sample(Array.from({ length: P99_MIN_SAMPLES }, (_, i) => i))]);
+    assert.equal(hasP99(few), false);
+    assert.equal(hasP99(enough), true);
   });
 });
 

@@ -17,7 +17,10 @@ export function renderConsole(results: Results): string {
     out.push(`sweep ${s.scenario} by ${s.dimension}: total CPU µs per ${s.dimension === 'candidates' ? 'candidate' : 'feature'} (${s.codec})`);
     out.push(renderText(sweepGrid(s)), '');
   }
-  out.push('medians; x floor = time / one memcpy of the format\'s encoded bytes; spread = range of round medians / median; 1 kB = 1000 B');
+  out.push(
+    'medians; enc+dec = sum of the two medians; x floor = time / the scenario\'s floor (a warm copy of the request\'s ' +
+      'logical tensor bytes into a fresh allocation, the same for every format); spread = range of round medians / median; 1 kB = 1000 B',
+  );
   if (results.state !== 'complete') out.push(`state: ${results.state}`);
   for (const w of results.warnings) out.push(`warning: ${w}`);
   return `${out.join('\n')}\n`;

@@ -1,6 +1,7 @@
 // What one child process does: build the request (the scenario's synthetic one, or the
 // recorded one a --data run hands over) and every input, check every codec's round trip,
-// then time encode, the memcpy floor, decode and each codec's compress and decompress,
+// then time encode, the scenario's floors (warm and cold copy of the logical tensor bytes, see
+// floor.ts), decode and each codec's compress and decompress,
 // reporting each result as soon as it is measured (so an interrupted run keeps it).
 import { parseCodec } from '../codecs/index.js';
 import { parseRawElwc, toRankingRequest } from '../data/index.js';
@@ -8,7 +9,7 @@ import { getFormat } from '../formats/index.js';
 import { generate } from '../scenario/index.js';
 import type { RankingRequest } from '../tensors/index.js';
 import { calibrationWorkload } from './calibration.js';
-import { memcpyFloor } from './floor.js';
+import { coldCopyFloor, logicalTensorBytes, warmCopyFloor } from './floor.js';
 import { parseSlowdown, withSlowdown } from './inject-slowdown.js';
 import { timeOp } from './time-op.js';
 import { VerificationError, verifyRoundTrips } from './verify.js';
@@ -30,11 +31,14 @@ export async function measureFormat(
 
   const slow = parseSlowdown(process.env.PAYLOAD_BENCH_INJECT_SLOWDOWN);
   const ENC = 'identity';
-  const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown }[] = [
+  const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown; bytes?: number }[] = [
     { op: { type: 'op-start', op: 'encode', codec: ENC }, fn: withSlowdown(slow, job.format, 'encode', () => format.encode(req)) },
   ];
   if (job.floor) {
-    steps.push({ op: { type: 'op-start', op: 'floor', codec: ENC }, fn: memcpyFloor(encoded) });
+    // The scenario's floor: the same logical bytes whichever format this child measures.
+    const logical = logicalTensorBytes(req);
+    steps.push({ op: { type: 'op-start', op: 'floor', codec: ENC }, fn: warmCopyFloor(logical), bytes: logical.length });
+    steps.push({ op: { type: 'op-start', op: 'floor-cold', codec: ENC }, fn: coldCopyFloor(logical), bytes: logical.length });
     steps.push({ op: { type: 'op-start', op: 'calibration', codec: ENC }, fn: calibrationWorkload() });
   }
   steps.push({ op: { type: 'op-start', op: 'decode', codec: ENC }, fn: withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema)) });
@@ -43,12 +47,12 @@ export async function measureFormat(
     steps.push({ op: { type: 'op-start', op: 'compress', codec: codec.label }, fn: () => codec.compress(encoded) });
     steps.push({ op: { type: 'op-start', op: 'decompress', codec: codec.label }, fn: () => codec.decompress(packed) });
   }
-  for (const { op, fn } of steps) {
+  for (const { op, fn, bytes } of steps) {
     send(op);
     await yieldToLoop();
     const sample = timeOp(`${job.format} ${op.op} ${op.codec}`, fn, job.plan);
-    // Every op consumes or produces the raw encoded bytes; the floor copies that many.
-    send({ type: 'op', op: op.op, codec: op.codec, bytes: raw, sample });
+    // Every op consumes or produces the raw encoded bytes; the floors copy the logical bytes.
+    send({ type: 'op', op: op.op, codec: op.codec, bytes: bytes ?? raw, sample });
   }
 }
 

@@ -51,7 +51,7 @@ export type ParsedArgs =
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
 
 Measures every format x codec on each scenario (bytes, encode, compress, decompress,
-decode, and each as a multiple of a memcpy floor) and writes latest.json, summary.md
+decode, and each as a multiple of the scenario's floor) and writes latest.json, summary.md
 and results.csv to the output folder.
 
 Options:

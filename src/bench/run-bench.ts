@@ -16,7 +16,8 @@ import type { ProgressEvent } from './progress-events.js';
 import { runMatrix, type MatrixTarget } from './run-matrix.js';
 import { dataScenarioInfo, scenarioInfo } from './scenario-info.js';
 import type { RankingRequest } from '../tensors/index.js';
-import { roundSpreadPct } from './stats.js';
+import { P99_MIN_SAMPLES, roundSpreadPct } from './stats.js';
+import { floorDescription } from './floor.js';
 import { scaleScenario, sweepRecords } from './sweep.js';
 
 export interface ResolvedScenarios {
@@ -187,7 +188,9 @@ export function configRecord(config: BenchConfig): Record<string, unknown> {
     data: config.data ?? null,
     timer: 'tinybench runSync, process.hrtime.bigint',
     isolation: 'one child process per scenario x format x round, run one at a time, formats rotated across rounds',
-    floor: 'Uint8Array.prototype.set of the raw encoded bytes into a preallocated buffer, same process',
-    total: 'encode + compress + decompress + decode, each timed separately; medians summed',
+    floor: floorDescription(),
+    interval: "95 % confidence interval: Student's t over per-round medians (rounds - 1 degrees of freedom); none with 1 round",
+    p99: `shown only with >= ${P99_MIN_SAMPLES} samples`,
+    total: 'sum of medians of encode + compress + decompress + decode, each timed separately (not timed as one op; no p99)',
   };
 }

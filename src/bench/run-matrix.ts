@@ -23,7 +23,7 @@ export interface MatrixInput {
   formats: readonly string[];
   codecs: readonly string[];
   plan: MeasurePlan;
-  /** Time the memcpy floor in each child. */
+  /** Time the scenario's floors (and the calibration workload) in each child. */
   floor: boolean;
 }
 
@@ -68,7 +68,7 @@ export async function runMatrix(
   const emit = opts.onProgress ?? (() => {});
   const planned = planJobs(input.targets, input.formats, input.plan.rounds);
   const jobs: JobResult[] = [];
-  const opsPerJob = (input.floor ? 3 : 2) + 2 * input.codecs.length;
+  const opsPerJob = (input.floor ? 4 : 2) + 2 * input.codecs.length;
   emit({ type: 'phase-start', phase: input.phase, jobs: planned.length, opsPerJob });
   let current: WorkerHandle | undefined;
   const onAbort = (): void => current?.kill();

@@ -93,57 +93,83 @@ export function tCritical95(df: number): number {
 }
 
 /**
- * Pool the rounds of one op into Stats: median, p99 and margin of error over all samples of
- * all rounds, plus each round's own median. Rounds are sampled for the same time budget, so
- * a round slowed by a noisy neighbour contributes fewer samples and moves the pooled median
- * less than it would move a median of round medians; its disagreement stays visible in
- * roundMediansMs (and the spread column).
+ * Pool the rounds of one op into Stats: median and p99 over all samples of all rounds, plus
+ * each round's own median. Rounds are sampled for the same time budget, so a round slowed by
+ * a noisy neighbour contributes fewer samples and moves the pooled median less than it would
+ * move a median of round medians; its disagreement stays visible in roundMediansMs.
+ *
+ * The margin of error comes from between-process variation only: samples inside one process
+ * are autocorrelated (same heap, same JIT state, same neighbour), so treating thousands of
+ * them as independent made the interval look ~50x tighter than rerunning the bench shows.
+ * See roundsRmePct.
  */
 export function poolRounds(rounds: readonly RoundSample[]): Stats {
   if (rounds.length === 0) throw new Error('poolRounds: no rounds');
   const n = rounds.reduce((s, r) => s + r.count, 0);
   const mean = rounds.reduce((s, r) => s + r.count * r.mean, 0) / n;
-  // Pooled variance: within-round sums of squares plus between-round spread of means.
-  const ss = rounds.reduce((s, r) => s + (r.count - 1) * r.variance + r.count * (r.mean - mean) ** 2, 0);
-  const variance = n > 1 ? ss / (n - 1) : 0;
+  const roundMediansMs = rounds.map((r) => pooledQuantile([r], 0.5));
   return {
     medianMs: pooledQuantile(rounds, 0.5),
     meanMs: mean,
     p99Ms: pooledQuantile(rounds, 0.99),
     minMs: Math.min(...rounds.map((r) => r.min)),
     maxMs: Math.max(...rounds.map((r) => r.max)),
-    rmePct: rme(mean, variance, n),
+    rmePct: roundsRmePct(roundMediansMs),
     samples: n,
-    roundMediansMs: rounds.map((r) => pooledQuantile([r], 0.5)),
+    roundMediansMs,
   };
 }
 
-function rme(mean: number, variance: number, n: number): number {
-  if (n < 2 || mean <= 0) return 0;
-  return (100 * tCritical95(n - 1) * Math.sqrt(variance / n)) / mean;
+/**
+ * Relative half-width (percent) of the 95 % confidence interval of the mean of per-round
+ * medians: Student's t with (rounds - 1) degrees of freedom times the standard error of the
+ * round medians, over their mean. Each round is one child process, the unit that repeats
+ * independently. 0 with fewer than two rounds: one process gives no between-process
+ * interval, and renderers show `n/a` there (see hasInterval).
+ */
+export function roundsRmePct(roundMedians: readonly number[]): number {
+  const k = roundMedians.length;
+  if (k < 2) return 0;
+  const mean = roundMedians.reduce((a, b) => a + b, 0) / k;
+  if (mean <= 0) return 0;
+  const variance = roundMedians.reduce((a, x) => a + (x - mean) ** 2, 0) / (k - 1);
+  return (100 * tCritical95(k - 1) * Math.sqrt(variance / k)) / mean;
+}
+
+/** Whether a Stats carries a between-process interval (two rounds or more). */
+export function hasInterval(s: Stats): boolean {
+  return s.roundMediansMs.length >= 2;
+}
+
+/** Fewest samples for which a p99 is shown: below it the "p99" is the maximum or next to it. */
+export const P99_MIN_SAMPLES = 100;
+
+/** Whether `s.p99Ms` is backed by enough samples to be shown (and was measured at all). */
+export function hasP99(s: Stats): boolean {
+  return s.p99Ms !== undefined && s.samples >= P99_MIN_SAMPLES;
 }
 
 /**
- * Stats of a request's total CPU (encode + compress + decompress + decode), derived from
- * the parts, which are timed separately: medians, means, minima, maxima, p99 and per-round
- * medians are summed (the p99 sum is an upper bound of the p99 of the sum); the margin of
- * error combines the parts' as independent; samples is the smallest part's count.
+ * A request's total CPU (encode + compress + decompress + decode) from its parts, which are
+ * timed separately: the SUM OF THE PARTS' MEDIANS (not the median of a sum, which was never
+ * timed), labelled so wherever it is shown. Means add exactly; the sums of minima and maxima
+ * are only bounds (the minimum of a sum is at least the sum of minima); no p99 is given, because
+ * a sum of p99s says nothing about the p99 of the sum. Round r's sum uses round r of every
+ * part (same child process), so the interval is over per-round sums like any other op's.
+ * `samples` is the smallest part's count.
  */
-export function sumStats(parts: readonly Stats[]): Stats {
-  if (parts.length === 0) throw new Error('sumStats: no parts');
+export function sumOfMedians(parts: readonly Stats[]): Stats {
+  if (parts.length === 0) throw new Error('sumOfMedians: no parts');
   const sum = (f: (s: Stats) => number): number => parts.reduce((a, s) => a + f(s), 0);
-  const meanMs = sum((s) => s.meanMs);
-  const moe = Math.sqrt(sum((s) => ((s.rmePct / 100) * s.meanMs) ** 2));
   const rounds = Math.min(...parts.map((s) => s.roundMediansMs.length));
   const roundMediansMs: number[] = [];
   for (let r = 0; r < rounds; r++) roundMediansMs.push(sum((s) => s.roundMediansMs[r]!));
   return {
     medianMs: sum((s) => s.medianMs),
-    meanMs,
-    p99Ms: sum((s) => s.p99Ms),
+    meanMs: sum((s) => s.meanMs),
     minMs: sum((s) => s.minMs),
     maxMs: sum((s) => s.maxMs),
-    rmePct: meanMs > 0 ? (100 * moe) / meanMs : 0,
+    rmePct: roundsRmePct(roundMediansMs),
     samples: Math.min(...parts.map((s) => s.samples)),
     roundMediansMs,
   };

@@ -1,7 +1,7 @@
 // The numbers the console table and the Markdown summary show, computed once from a Results
 // object: per scenario, one row per format plus bytes and CPU per codec. Pure.
 import type { MicroOp, MicroRecord, Results, ScenarioInfo, Stats } from '../results/index.js';
-import { roundSpreadPct, sumStats } from './stats.js';
+import { roundSpreadPct, sumOfMedians } from './stats.js';
 
 export interface FormatRow {
   format: string;
@@ -17,7 +17,7 @@ export interface FormatRow {
   decodeMs?: number;
   /** encode + decode medians: the format's own CPU per request, before any codec. */
   cpuMs?: number;
-  /** cpuMs / the memcpy floor of the format's encoded bytes. */
+  /** cpuMs / the scenario's floor (warm copy of the logical tensor bytes; the same for every format). */
   xFloor?: number;
   /** Spread of encode + decode across rounds (max - min over median), percent. */
   spreadPct?: number;
@@ -70,7 +70,7 @@ export function scenarioTables(results: Results): ScenarioTables[] {
       const encode = stat(format, 'encode');
       const decode = stat(format, 'decode');
       const floor = stat(format, 'floor');
-      const both = encode && decode ? sumStats([encode, decode]) : undefined;
+      const both = encode && decode ? sumOfMedians([encode, decode]) : undefined;
       const row: FormatRow = { format };
       if (own[0]) row.rawBytes = own[0].rawBytes;
       if (best) {

@@ -15,7 +15,7 @@ export interface WorkerJob {
   /** Codec labels, e.g. `gzip:6`. */
   codecs: string[];
   plan: MeasurePlan;
-  /** Time the memcpy floor too (the main matrix does; sweeps do not need it). */
+  /** Time the scenario's floors too (the main matrix does; sweeps do not need them). */
   floor: boolean;
   /**
    * A recorded request (--data), base64 of its ExampleListWithContext bytes, measured

@@ -26,10 +26,19 @@ export interface Env {
 export interface Stats {
   medianMs: number;
   meanMs: number;
-  p99Ms: number;
+  /**
+   * 99th percentile of the pooled samples. Shown only with >= 100 samples (below that it is the
+   * maximum or next to it). Absent where it was never measured: a derived `total` is a sum of
+   * medians, and a sum of p99s is not the p99 of a sum.
+   */
+  p99Ms?: number;
   minMs: number;
   maxMs: number;
-  /** Relative margin of error of the mean at 95 %, in percent. */
+  /**
+   * Relative half-width of the 95 % confidence interval, in percent: Student's t over the
+   * per-round medians (rounds - 1 degrees of freedom), i.e. between-process variation. 0 with
+   * fewer than 2 rounds, where there is no such interval (renderers show `n/a`).
+   */
   rmePct: number;
   samples: number;
   /** Median of each round (one round = one child process), for spread across processes. */
@@ -57,10 +66,14 @@ export interface SizeRecord {
 }
 
 /**
- * `floor`: one memcpy of the encoded bytes. `calibration`: a fixed CPU-bound reference
+ * `floor`: the scenario's floor, the same for every format: copying the request's logical
+ * tensor bytes (every feature's values and row splits, context once) into a fresh allocation,
+ * source warm in cache; pooled over every format's child processes, so each format of a
+ * scenario carries the identical record. `floor-cold`: the same copy from a source rotated
+ * through enough copies that it is not in cache. `calibration`: a fixed CPU-bound reference
  * workload (src/bench/calibration.ts) the regression check divides timings by.
  */
-export type MicroOp = 'encode' | 'compress' | 'decompress' | 'decode' | 'total' | 'floor' | 'calibration';
+export type MicroOp = 'encode' | 'compress' | 'decompress' | 'decode' | 'total' | 'floor' | 'floor-cold' | 'calibration';
 
 export interface MicroRecord {
   scenario: string;
@@ -68,11 +81,48 @@ export interface MicroRecord {
   /** Codec label; `identity` for encode/decode, which do not depend on it. */
   codec: string;
   op: MicroOp;
-  /** Bytes the operation consumed or produced (the floor copies this many). */
+  /** Bytes the operation consumed or produced; for the floors, the logical tensor bytes copied. */
   bytes: number;
   stats: Stats;
-  /** stats.medianMs / the in-run memcpy floor of the same bytes. */
+  /** stats.medianMs / the scenario's warm floor median (same for every format); 0 when no floor was measured. */
   xFloor: number;
+  /** `sum-of-medians`: a `total` derived from its separately timed parts, not timed as one op. */
+  derived?: 'sum-of-medians';
+}
+
+/** One op on the same bytes by ours, a peer library, or the copy reference, timed in the same child process. */
+export interface PeerRecord {
+  scenario: string;
+  format: string;
+  op: 'encode' | 'decode';
+  /**
+   * `ours` (Format.encode / Format.decode), a peer library (`protobufjs`, `protobuf-es`, `JSON`,
+   * `msgpackr`), or `copy`: a fresh-allocation copy of the same encoded bytes (decode's reference).
+   */
+  impl: string;
+  /** What the timed function does, including where it does less (or more) than ours. */
+  work: string;
+  /** Encoded bytes consumed (decode) or produced by ours (encode). */
+  bytes: number;
+  stats: Stats;
+  /** ours' median / this median, same op and child processes: below 1 means ours is faster. */
+  oursRatio: number;
+}
+
+/** How many tensor_content fields of the measured message can be viewed in place (4-byte aligned for float32, 8 for int64). */
+export interface AlignmentRecord {
+  scenario: string;
+  format: string;
+  tensors: number;
+  aligned: number;
+}
+
+/** bench --peers: ours against other JavaScript implementations on the same bytes. */
+export interface PeersSection {
+  /** Versions of the peer packages measured. */
+  versions: Record<string, string>;
+  records: PeerRecord[];
+  alignment: AlignmentRecord[];
 }
 
 export interface SweepRecord {
@@ -155,6 +205,8 @@ export interface Results {
   micro: MicroRecord[];
   sweeps?: SweepRecord[];
   e2e?: E2eRun[];
+  /** bench --peers: the same bytes encoded and decoded by peer libraries. */
+  peers?: PeersSection;
   /** Whether the run finished or was interrupted (what was measured is kept). */
   state: 'complete' | 'interrupted';
   warnings: string[];

@@ -96,16 +96,18 @@ const env = obj({
   gitDirty: nullable(bool),
 });
 
-const stats = obj({
-  medianMs: nonNeg,
-  meanMs: nonNeg,
-  p99Ms: nonNeg,
-  minMs: nonNeg,
-  maxMs: nonNeg,
-  rmePct: nonNeg,
-  samples: num({ int: true, min: 1 }),
-  roundMediansMs: array(nonNeg),
-});
+const stats = obj(
+  {
+    medianMs: nonNeg,
+    meanMs: nonNeg,
+    minMs: nonNeg,
+    maxMs: nonNeg,
+    rmePct: nonNeg,
+    samples: num({ int: true, min: 1 }),
+    roundMediansMs: array(nonNeg),
+  },
+  { p99Ms: nonNeg },
+);
 
 const scenarioInfo = obj({
   name,
@@ -119,14 +121,34 @@ const scenarioInfo = obj({
 
 const sizeRecord = obj({ scenario: name, format: name, codec: name, rawBytes: count, compressedBytes: count });
 
-const microRecord = obj({
+const microRecord = obj(
+  {
+    scenario: name,
+    format: name,
+    codec: name,
+    op: oneOf('encode', 'compress', 'decompress', 'decode', 'total', 'floor', 'floor-cold', 'calibration'),
+    bytes: count,
+    stats,
+    xFloor: nonNeg,
+  },
+  { derived: oneOf('sum-of-medians') },
+);
+
+const peerRecord = obj({
   scenario: name,
   format: name,
-  codec: name,
-  op: oneOf('encode', 'compress', 'decompress', 'decode', 'total', 'floor', 'calibration'),
+  op: oneOf('encode', 'decode'),
+  impl: name,
+  work: name,
   bytes: count,
   stats,
-  xFloor: nonNeg,
+  oursRatio: nonNeg,
+});
+
+const peersSection = obj({
+  versions: record(name),
+  records: array(peerRecord),
+  alignment: array(obj({ scenario: name, format: name, tensors: count, aligned: count })),
 });
 
 const sweepRecord = obj({
@@ -194,7 +216,7 @@ const results = obj(
     state: oneOf('complete', 'interrupted'),
     warnings: array(text),
   },
-  { sweeps: array(sweepRecord), e2e: array(e2eRun) },
+  { sweeps: array(sweepRecord), e2e: array(e2eRun), peers: peersSection },
 );
 
 /** Every problem found, as `path: what is wrong`; empty when `v` is a valid Results. */
@@ -212,6 +234,13 @@ export function validateResults(v: unknown): string[] {
   known(r.sizes, 'sizes');
   known(r.micro, 'micro');
   known(r.sweeps ?? [], 'sweeps');
+  known(r.peers?.records ?? [], 'peers.records');
+  r.peers?.alignment.forEach((a, i) => {
+    if (a.aligned > a.tensors) errs.push(`$.peers.alignment[${i}]: aligned (${a.aligned}) > tensors (${a.tensors})`);
+  });
+  r.micro.forEach((m, i) => {
+    if (m.derived === 'sum-of-medians' && m.stats.p99Ms !== undefined) errs.push(`$.micro[${i}].stats.p99Ms: a sum of medians has no p99`);
+  });
   r.micro.forEach((m, i) => {
     if (m.stats.minMs > m.stats.medianMs || m.stats.medianMs > m.stats.maxMs) errs.push(`$.micro[${i}].stats: expected minMs <= medianMs <= maxMs`);
   });
