@@ -6,22 +6,17 @@ import { describe, it } from 'node:test';
 import { FORMATS, FormatError, getFormat, parseFormatList, formatIds, methodLabel } from '../src/formats/index.js';
 import { decodeTfExampleWithProtobufjs } from '../src/formats/reference/protobufjs-tf-example.js';
 import { presetNames } from '../src/scenario/index.js';
-import { diffBatches, toFeatureBatch, type FeatureBatch, type Schema } from '../src/tensors/index.js';
+import { diffBatches, toFeatureBatch, type FeatureBatch, type RankingRequest, type Schema } from '../src/tensors/index.js';
 import { DecodeError } from '../src/wire/proto-reader.js';
 import { protoType } from '../src/wire/protos.js';
 import { testRequest } from './helpers.js';
+import { checkRoundTrip } from './round-trip.js';
 
 describe('round trip: every format decodes to the canonical tensors', () => {
   for (const preset of presetNames()) {
     for (const seed of [1, 2, 31337]) {
       it(`${preset} seed ${seed}`, () => {
-        const req = testRequest(preset, seed);
-        const want = toFeatureBatch(req);
-        for (const f of FORMATS) {
-          const bytes = f.encode(req);
-          const got = f.decode(bytes, req.schema);
-          assert.equal(diffBatches(req.schema, want, got.batch), undefined, `${f.id} on ${preset} seed ${seed}`);
-        }
+        checkRoundTrip(testRequest(preset, seed), `${preset} seed ${seed}`);
       });
     }
   }
@@ -135,16 +130,18 @@ describe('determinism', () => {
 
 describe('format registry', () => {
   it('lists the ten formats of the design, in order', () => {
-    assert.deepEqual(formatIds(), ['json-rows', 'json-columnar', 'tf-example', 'example-list', 'elwc', 'tensor-typed', 'tensor-content', 'tensor-broadcast', 'tensor-packed', 'msgpack-columnar']);
+    assert.deepEqual(formatIds(), ['json-rows', 'json-columnar', 'tf-example', 'example-list', 'elwc', 'tensor-typed', 'tensor-content', 'tensor-broadcast', 'tensor-packed', 'msgpack-columnar', 'oip-typed', 'oip-raw', 'oip-json', 'oip-binary']);
   });
   it('unknown ids name the bad value and the allowed ones', () => {
     assert.throws(() => getFormat('protobuf'), (e: Error) => e instanceof FormatError && /unknown format "protobuf" \(formats: json-rows, /.test(e.message));
     assert.throws(() => parseFormatList('tf-example,nope'), /unknown format "nope"/);
     assert.throws(() => parseFormatList('elwc,elwc'), /listed twice/);
-    assert.equal(parseFormatList('all').length, 10);
+    assert.equal(parseFormatList('all').length, 14);
   });
   it('method labels', () => {
     assert.equal(methodLabel(getFormat('tensor-content')), '/tensorflow.serving.PredictionService/Predict');
+    assert.equal(methodLabel(getFormat('oip-raw')), '/inference.GRPCInferenceService/ModelInfer');
+    assert.equal(methodLabel(getFormat('oip-binary'), 'my model'), 'POST /v2/models/my%20model/infer');
     assert.equal(methodLabel(getFormat('elwc')), '/tensorflow.serving.PredictionService/Regress');
     assert.equal(methodLabel(getFormat('json-rows')), 'POST /v1/models/ranker:predict');
   });

@@ -36,7 +36,7 @@ export function verifyRoundTrips(format: Format, codecs: readonly Codec[], req: 
     } catch (err) {
       throw new VerificationError(`${where}: round trip threw: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const diff = diffBatches(req.schema, decoded.batch, expected);
+    const diff = diffBatches(req.schema, decoded.batch, expected, { nanPayloads: format.nanPayloads !== false });
     if (diff !== undefined) throw new VerificationError(`${where}: decode(decompress(compress(encode(request)))) differs from the request: ${diff}`);
     const spec = decoded.modelSpec;
     if (format.transport === 'grpc' && (spec?.name !== DEFAULT_MODEL || spec.signatureName !== format.signature)) {

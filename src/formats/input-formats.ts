@@ -33,7 +33,8 @@ export function estimateExampleBytes(req: RankingRequest): number {
   for (const f of req.schema.features) {
     const col = req.columns.get(f.name)!;
     const rows = f.scope === 'context' ? 1 : req.candidates;
-    const vals = col.values.length / rows;
+    // Zero candidates: no item values, and no division by zero.
+    const vals = rows > 0 ? col.values.length / rows : 0;
     perRow += f.name.length + 12 + (Array.isArray(col.values) ? vals * 16 : vals * 9);
   }
   return Math.ceil(perRow * req.candidates * 1.1) + 1024;

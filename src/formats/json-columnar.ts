@@ -5,11 +5,11 @@ import type { DType } from '../scenario/types.js';
 import { allocValues, type RankingRequest, type Schema } from '../tensors/feature-batch.js';
 import { DecodeError } from '../wire/proto-reader.js';
 import { assembleBatch, ROW_SPLITS_SUFFIX, toNamedTensors, type NamedTensor } from './columnar.js';
+import { parseServingJson } from './json-parse.js';
 import { flattenInto, nestedShape, valuesText } from './json-values.js';
 import { type DecodedRequest, type EncodeOptions, type Format } from './types.js';
 
 const utf8 = new TextEncoder();
-const utf8d = new TextDecoder();
 
 function nestedText(t: NamedTensor): string {
   const { shape, values } = t;
@@ -27,6 +27,7 @@ export const jsonColumnar: Format = {
   rpc: 'Predict',
   signature: 'serving_default',
   contentType: 'application/json',
+  nanPayloads: false,
   encode(req: RankingRequest, opts: EncodeOptions = {}): Uint8Array {
     const tensors = toNamedTensors(req, { contextOnce: false, pack: false });
     const parts = tensors.map((t) => `${JSON.stringify(t.name)}:${nestedText(t)}`);
@@ -40,15 +41,20 @@ export const jsonColumnar: Format = {
       throw new DecodeError('JSON body must have an "inputs" object (columnar format)');
     }
     const dtypes = new Map<string, DType>();
+    const vectorLength = new Map<string, number>();
     for (const f of schema.features) {
       dtypes.set(f.name, f.dtype);
       if (f.shape.kind === 'list') dtypes.set(f.name + ROW_SPLITS_SUFFIX, 'int64');
+      if (f.shape.kind === 'vector') vectorLength.set(f.name, f.shape.length);
     }
     const named = new Map<string, NamedTensor>();
     for (const [name, value] of Object.entries(inputs as Record<string, unknown>)) {
       // Unknown names keep a placeholder so the signature check names them.
       const dtype = dtypes.get(name) ?? 'float32';
       const shape = nestedShape(value);
+      // Zero candidates: a [0, L] tensor is written `[]`, which reads back as shape [0].
+      const length = vectorLength.get(name);
+      if (length !== undefined && shape.length === 1 && shape[0] === 0) shape.push(length);
       const count = shape.reduce((a, b) => a * b, 1);
       // Every element takes at least one byte of the body: a larger count means a ragged
       // list whose first rows claim more than exists; refuse before allocating.
@@ -65,9 +71,9 @@ export const jsonColumnar: Format = {
 export function parseJsonBody(bytes: Uint8Array): Record<string, unknown> {
   let body: unknown;
   try {
-    body = JSON.parse(utf8d.decode(bytes));
+    body = parseServingJson(bytes);
   } catch (err) {
-    throw new DecodeError(`JSON Parse error: ${(err as Error).message}`);
+    throw new DecodeError((err as Error).message);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DecodeError('JSON body must be an object');
   return body as Record<string, unknown>;

@@ -17,6 +17,7 @@ export const jsonRows: Format = {
   rpc: 'Predict',
   signature: 'serving_default',
   contentType: 'application/json',
+  nanPayloads: false,
   encode(req: RankingRequest, opts: EncodeOptions = {}): Uint8Array {
     const specs = req.schema.features;
     const keys = specs.map((f) => `${JSON.stringify(f.name)}:`);
@@ -44,6 +45,8 @@ export const jsonRows: Format = {
     const body = parseJsonBody(bytes);
     const instances = body.instances;
     if (!Array.isArray(instances)) throw new DecodeError('JSON body must have an "instances" list (row format)');
+    // TF Serving refuses an empty row list (json_tensor.cc); zero candidates need a columnar format.
+    if (instances.length === 0) throw new DecodeError("No values in 'instances' array");
     const n = instances.length;
     const specs = schema.features;
     const tensors = new Map<string, Column>();

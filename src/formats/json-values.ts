@@ -2,7 +2,8 @@
 // REST rules: numbers as JSON numbers, strings as JSON strings when they are
 // valid UTF-8 and {"b64": "..."} otherwise. float32 values are written with 9
 // significant digits (enough to round-trip any float32 exactly), trailing zeros
-// trimmed; int64 values are written as exact decimal integers.
+// trimmed, -0 as "-0", and non-finite values as TF Serving's tokens NaN, Infinity and
+// -Infinity; int64 values are written as exact decimal integers.
 import type { DType } from '../scenario/types.js';
 import type { Values } from '../tensors/feature-batch.js';
 import { DecodeError } from '../wire/proto-reader.js';
@@ -11,7 +12,13 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8 = new TextEncoder();
 
 export function floatText(x: number): string {
-  if (!Number.isFinite(x)) throw new Error(`JSON cannot carry ${x}: TF Serving's JSON API has no NaN/Infinity`);
+  // TF Serving's REST API writes and reads these tokens (rapidjson kParseNanAndInfFlag);
+  // a NaN's payload bits cannot travel in JSON.
+  if (x !== x) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  // String(-0) is "0": keep the sign, which JSON carries.
+  if (x === 0) return 1 / x < 0 ? '-0' : '0';
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   let s = x.toPrecision(9);
   const e = s.indexOf('e');
@@ -24,7 +31,20 @@ export function floatText(x: number): string {
     mant = mant.slice(0, end);
   }
   s = mant + exp;
+  // Only ±float32 max: its 9-digit text (3.40282347e+38) is above FLT_MAX as a double, which
+  // TF Serving refuses as lossy; the shortest double text is exact.
+  if (x > FLT_MAX_9 || x < -FLT_MAX_9) return String(x);
   return s;
+}
+
+/** Largest finite float32. */
+export const FLT_MAX = 3.4028234663852886e38;
+/** The largest float32 below FLT_MAX: its 9-digit text still parses below FLT_MAX. */
+const FLT_MAX_9 = 3.4028232635611926e38;
+
+/** TF Serving's refusal of a finite JSON number outside the float32 range (IsLosslessDecimal). */
+function lossyFloat(x: number, what: string): never {
+  throw new DecodeError(`${what}: Cannot convert JSON value: ${x} to float without loss of precision.`);
 }
 
 export function bytesJson(b: Uint8Array): string {
@@ -63,6 +83,7 @@ export function scalarFrom(x: unknown, dtype: DType, what: string): number | big
     throw new DecodeError(`${what}: expected a string or {"b64": ...}, got ${JSON.stringify(x)?.slice(0, 40)}`);
   }
   if (typeof x !== 'number') throw new DecodeError(`${what}: expected a number, got ${JSON.stringify(x)?.slice(0, 40)}`);
+  if (dtype === 'float32' && (x > FLT_MAX || x < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x, what);
   if (dtype === 'int64') {
     if (!Number.isSafeInteger(x)) {
       throw new DecodeError(`${what}: ${x} is not an integer this server can parse exactly (JSON numbers are exact only up to 2^53)`);
@@ -83,6 +104,7 @@ export function storeInt64(halves: Int32Array, at: number, x: unknown, what: str
 export function storeOne(x: unknown, dtype: DType, out: Values, halves: Int32Array | undefined, at: number, what: string): void {
   if (out instanceof Float32Array) {
     if (typeof x !== 'number') scalarFrom(x, dtype, what);
+    if (((x as number) > FLT_MAX || (x as number) < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x as number, what);
     out[at] = x as number;
   } else if (halves) storeInt64(halves, at, x, what);
   else (out as Uint8Array[])[at] = typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, what) as Uint8Array);
@@ -94,6 +116,7 @@ export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number,
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];
       if (typeof x !== 'number') scalarFrom(x, dtype, `${what}[${i}]`);
+      if (((x as number) > FLT_MAX || (x as number) < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x as number, `${what}[${i}]`);
       out[at++] = x as number;
     }
   } else if (out instanceof BigInt64Array) {

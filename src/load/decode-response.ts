@@ -4,6 +4,7 @@
 // whose score count is not the batch's candidate count is a bad response, not a success.
 import { unpack } from 'msgpackr';
 import type { Format } from '../formats/index.js';
+import { parseServingJson } from '../formats/json-parse.js';
 import { ProtoReader, readMapEntry } from '../wire/proto-reader.js';
 import { readTensorProto } from '../wire/tensor-proto.js';
 
@@ -113,13 +114,12 @@ function multiInferenceScores(body: Uint8Array): number[] {
   throw new ResponseError('MultiInferenceResponse has no results');
 }
 
-const utf8 = new TextDecoder();
-
 /** TF Serving REST: {"predictions": [...]} (row format) or {"outputs": [...] | {"scores": [...]}} (columnar). */
 function jsonScores(body: Uint8Array): number[] {
   let json: unknown;
   try {
-    json = JSON.parse(utf8.decode(body));
+    // TF Serving writes non-finite scores as NaN / Infinity / -Infinity tokens.
+    json = parseServingJson(body);
   } catch (err) {
     throw new ResponseError(`response body is not JSON: ${(err as Error).message}`);
   }

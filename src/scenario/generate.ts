@@ -44,12 +44,21 @@ export function generateColumn(spec: FeatureSpec, candidates: number, seed: numb
     rowSplits = new Int32Array(rows + 1);
     // Lengths come from their own stream so changing a distribution keeps the shape.
     const lengths = new Prng(seed, `${spec.name}#lengths`);
-    for (let r = 0; r < rows; r++) rowSplits[r + 1] = rowSplits[r]! + lengths.int(min, max);
+    // Edge values: the first row at the maximum length, the second at the minimum (often empty).
+    const edge = spec.dist.kind === 'edge';
+    for (let r = 0; r < rows; r++) {
+      const len = edge && r === 0 ? max : edge && r === 1 ? min : lengths.int(min, max);
+      rowSplits[r + 1] = rowSplits[r]! + len;
+    }
     total = rowSplits[rows]!;
   } else {
     total = rows * width;
   }
   const values = allocValues(spec.dtype, total);
+  if (spec.dist.kind === 'edge') {
+    fillEdge(values, rng);
+    return rowSplits ? { values, rowSplits } : { values };
+  }
   // Float32Array stores round to float32; drawers return doubles.
   const draw = drawer(spec.dist, rng);
   if (values instanceof Float32Array) {
@@ -77,6 +86,49 @@ export function generateColumn(spec: FeatureSpec, candidates: number, seed: numb
   return rowSplits ? { values, rowSplits } : { values };
 }
 
+/**
+ * float32 edge values as bit patterns, so NaN payloads are exact: -0, +0, the canonical quiet
+ * NaN, quiet NaNs with payloads (positive and negative), signaling NaNs (a float read into a JS
+ * number comes back quieted, so a format must copy bits), ±Infinity, the smallest and largest
+ * subnormals, the smallest normal, ±float32 max, and two ordinary values.
+ */
+export const EDGE_FLOAT32_BITS: readonly number[] = [
+  0x80000000, 0x00000000, 0x7fc00000, 0x7fc12345, 0xffc00001, 0x7f800001, 0xff800abc, 0x7f800000, 0xff800000,
+  0x00000001, 0x807fffff, 0x00800000, 0x7f7fffff, 0xff7fffff, 0x3f800000, 0x3dcccccd,
+];
+
+/** int64 edge values: min, max, just beyond 2^53 both ways, 2^53, 2^53 - 1, 0, ±1, 2^32. */
+export const EDGE_INT64: readonly bigint[] = [
+  -(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, -(2n ** 53n + 1n), 2n ** 53n, 2n ** 53n - 1n, 0n, -1n, 1n, 2n ** 32n,
+];
+
+/** bytes edge values: empty, invalid UTF-8 (stray byte, truncated sequence, surrogate), NUL, JSON specials, multi-byte UTF-8. */
+export const EDGE_BYTES: readonly Uint8Array[] = [
+  new Uint8Array(0),
+  Uint8Array.of(0xff, 0xfe),
+  Uint8Array.of(0x61, 0xc3),
+  Uint8Array.of(0xed, 0xa0, 0x80),
+  Uint8Array.of(0x00),
+  utf8.encode('"quoted" \\ back\nslash'),
+  utf8.encode('ñ€😀'),
+  Uint8Array.of(0xef, 0xbb, 0xbf, 0x62, 0x6f, 0x6d),
+];
+
+/** Cycle a column through its dtype's edge table from a per-feature start, so every value occurs. */
+function fillEdge(values: Float32Array | BigInt64Array | Uint8Array[], rng: Prng): void {
+  if (values instanceof Float32Array) {
+    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    const start = rng.int(0, EDGE_FLOAT32_BITS.length - 1);
+    for (let i = 0; i < bits.length; i++) bits[i] = EDGE_FLOAT32_BITS[(start + i) % EDGE_FLOAT32_BITS.length]!;
+  } else if (values instanceof BigInt64Array) {
+    const start = rng.int(0, EDGE_INT64.length - 1);
+    for (let i = 0; i < values.length; i++) values[i] = EDGE_INT64[(start + i) % EDGE_INT64.length]!;
+  } else {
+    const start = rng.int(0, EDGE_BYTES.length - 1);
+    for (let i = 0; i < values.length; i++) values[i] = EDGE_BYTES[(start + i) % EDGE_BYTES.length]!;
+  }
+}
+
 function drawer(dist: Distribution, rng: Prng): () => number {
   switch (dist.kind) {
     case 'continuous': {
@@ -98,6 +150,8 @@ function drawer(dist: Distribution, rng: Prng): () => number {
     }
     case 'text':
       return () => rng.int(0, dist.vocabulary - 1);
+    case 'edge':
+      throw new Error('unreachable: edge columns are filled by fillEdge');
   }
 }
 

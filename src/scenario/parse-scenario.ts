@@ -60,9 +60,9 @@ class Ctx {
 const DTYPES = ['float32', 'int64', 'bytes'] as const;
 const SCOPES = ['context', 'item'] as const;
 const DIST_FOR: Record<DType, readonly Distribution['kind'][]> = {
-  float32: ['continuous', 'quantized', 'sparse'],
-  int64: ['categorical', 'quantized', 'sparse'],
-  bytes: ['categorical', 'text'],
+  float32: ['continuous', 'quantized', 'sparse', 'edge'],
+  int64: ['categorical', 'quantized', 'sparse', 'edge'],
+  bytes: ['categorical', 'text', 'edge'],
 };
 
 export interface ParseOptions {
@@ -179,6 +179,9 @@ function parseDist(c: Ctx, path: string, json: Json, dtype: DType): Distribution
         mean: c.num(`${path}.mean`, o.mean ?? 0),
         std: c.num(`${path}.std`, o.std ?? 1, { min: 0 }),
       };
+    case 'edge':
+      c.keys(path, o, ['kind']);
+      return { kind };
     case 'text': {
       c.keys(path, o, ['kind', 'minWords', 'maxWords', 'vocabulary']);
       const minWords = c.num(`${path}.minWords`, o.minWords ?? 1, { int: true, min: 0, max: 10_000 });

@@ -23,7 +23,13 @@ export type Distribution =
   /** `zeroShare` of values are exactly 0, the rest Normal(mean, std) (int64: rounded |x|). */
   | { kind: 'sparse'; zeroShare: number; mean: number; std: number }
   /** Words from a vocabulary of `vocabulary` words, `minWords`..`maxWords` per value. */
-  | { kind: 'text'; minWords: number; maxWords: number; vocabulary: number };
+  | { kind: 'text'; minWords: number; maxWords: number; vocabulary: number }
+  /**
+   * The values that break formats, cycled so every one occurs (see EDGE_* in generate.ts):
+   * float32 -0, NaNs with payloads, ±Infinity, subnormals, ±float32 max; int64 min/max and
+   * beyond 2^53; bytes that are empty, not UTF-8, NUL, quotes. Lists alternate max and min length.
+   */
+  | { kind: 'edge' };
 
 export interface FeatureSpec {
   name: string;

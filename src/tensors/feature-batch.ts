@@ -104,24 +104,33 @@ export function columnRows(spec: FeatureSpec, col: Column): number {
   return col.values.length / (fixedWidth(spec) ?? 1);
 }
 
+export interface DiffOptions {
+  /**
+   * Compare NaN payload bits too. False for formats that cannot carry them (JSON has one
+   * NaN token): any NaN then equals any NaN, and every other float is still compared bit for bit.
+   * @default true
+   */
+  nanPayloads?: boolean;
+}
+
 /**
  * First difference between two batches, or undefined when they are identical
  * value for value (floats compared bit for bit, NaN included).
  */
-export function diffBatches(schema: Schema, a: FeatureBatch, b: FeatureBatch): string | undefined {
+export function diffBatches(schema: Schema, a: FeatureBatch, b: FeatureBatch, opts: DiffOptions = {}): string | undefined {
   if (a.candidates !== b.candidates) return `candidates: ${a.candidates} vs ${b.candidates}`;
   if (a.tensors.size !== b.tensors.size) return `tensor count: ${a.tensors.size} vs ${b.tensors.size}`;
   for (const spec of schema.features) {
     const x = a.tensors.get(spec.name);
     const y = b.tensors.get(spec.name);
     if (!x || !y) return `feature "${spec.name}" missing on the ${x ? 'right' : 'left'}`;
-    const d = diffColumns(x, y);
+    const d = diffColumns(x, y, opts);
     if (d) return `feature "${spec.name}": ${d}`;
   }
   return undefined;
 }
 
-export function diffColumns(x: Column, y: Column): string | undefined {
+export function diffColumns(x: Column, y: Column, opts: DiffOptions = {}): string | undefined {
   if (!!x.rowSplits !== !!y.rowSplits) return 'one side is ragged, the other is not';
   if (x.rowSplits && y.rowSplits) {
     if (x.rowSplits.length !== y.rowSplits.length) return `row_splits length ${x.rowSplits.length} vs ${y.rowSplits.length}`;
@@ -141,9 +150,24 @@ export function diffColumns(x: Column, y: Column): string | undefined {
   const vb = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   if (!bytesEqual(ub, vb)) {
     for (let i = 0; i < u.length; i++) if (!Object.is(u[i], v[i])) return `value ${i}: ${String(u[i])} vs ${String(v[i])}`;
-    return 'values differ bitwise';
+    if (opts.nanPayloads === false && u instanceof Float32Array) {
+      // Same values as numbers (NaN is NaN); only NaN payloads may differ, and -0 vs 0 was caught above.
+      return undefined;
+    }
+    return firstBitDiff(ub, vb, u.BYTES_PER_ELEMENT);
   }
   return undefined;
+}
+
+function firstBitDiff(a: Uint8Array, b: Uint8Array, width: number): string {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      const at = Math.floor(i / width) * width;
+      const hex = (x: Uint8Array): string => Buffer.from(x.subarray(at, at + width)).reverse().toString('hex');
+      return `value ${at / width} differs bitwise (0x${hex(a)} vs 0x${hex(b)}, NaN payloads differ)`;
+    }
+  }
+  return 'values differ bitwise';
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

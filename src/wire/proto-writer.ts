@@ -8,14 +8,20 @@ export const WIRE_LEN = 2;
 export const WIRE_I32 = 5;
 
 const utf8 = new TextEncoder();
+/** Smallest buffer the writer grows from. */
+const MIN_CAPACITY = 64;
+/** A size hint above this is not trusted up front (the writer still grows to any size). */
+const MAX_INITIAL = 1 << 30;
 
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
   pos = 0;
 
+  /** `initial` is a capacity hint; anything not a positive integer (0, NaN) starts at a small default. */
   constructor(initial = 1 << 16) {
-    this.buf = new Uint8Array(initial);
+    const cap = Number.isSafeInteger(initial) && initial > 0 ? Math.min(initial, MAX_INITIAL) : MIN_CAPACITY;
+    this.buf = new Uint8Array(cap);
     this.view = new DataView(this.buf.buffer);
   }
 
@@ -23,7 +29,8 @@ export class ProtoWriter {
   ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    // Doubling from at least MIN_CAPACITY: a zero-length buffer would double 0 forever.
+    let cap = Math.max(this.buf.length * 2, MIN_CAPACITY);
     while (cap < need) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
