@@ -4,7 +4,7 @@
 // message and exit 2. With --data it serves the schema of the user's recorded requests.
 import { DataError, loadData } from '../src/data/index.js';
 import { loadScenario, ScenarioError } from '../src/scenario/index.js';
-import { parseServeArgs, SERVE_USAGE, startServer } from '../src/server/index.js';
+import { formatBatchingParameters, parseServeArgs, SERVE_USAGE, startServer } from '../src/server/index.js';
 
 const args = parseServeArgs(process.argv.slice(2));
 if (!args.ok) {
@@ -41,8 +41,9 @@ const server = await startServer(o).catch((err: unknown) => {
 const scenario = typeof o.scenario === 'string' ? o.scenario : o.scenario.name;
 console.log(
   `stub TF Serving ready: model=${o.modelName} version=1 scenario=${scenario} features=${server.servable.schema.features.length} ` +
-    `grpc=${server.grpcAddress} rest=${server.restAddress}`,
+    `grpc=${server.grpcAddress} rest=${server.restAddress} workers=${o.workers} batching=${o.batching ? 'on' : 'off'}`,
 );
+if (o.batching) console.error(`serve: batching parameters:\n${formatBatchingParameters(o.batching).trimEnd()}`);
 
 let stopping = false;
 const stop = (signal: string): void => {
@@ -54,6 +55,7 @@ const stop = (signal: string): void => {
   console.log(`serve: ${signal}, draining ${server.inFlight()} in-flight call(s)`);
   server.close().then(
     () => {
+      console.log(`serve: stats ${JSON.stringify(server.stats())}`);
       console.log('serve: stopped');
       process.exit(0);
     },

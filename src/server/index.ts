@@ -1,4 +1,8 @@
 // Public surface of the stub TF Serving server.
+export * from './batching-params.js';
+export { paddedSize } from './batcher.js';
+export { registerCallKind, type CallKind, type DecodedCall } from './call-kinds.js';
+export type { RunnerStats } from './call-runner.js';
 export * from './create-server.js';
 export * from './errors.js';
 export * from './faults.js';
@@ -9,4 +13,6 @@ export * from './signatures.js';
 export * from './timing.js';
 export { DEFAULT_WINDOW_BYTES, MAX_WINDOW_BYTES } from './grpc-http2.js';
 export { METHOD_NAMES, SERVICE_NAME, type MethodName } from './grpc-service.js';
+export { STATS_PATH } from './rest-handler.js';
+export { defaultWorkers } from './worker-pool.js';
 export { createRawClient, type RawCallOptions, type RawCallResult, type RawClient } from './raw-client.js';

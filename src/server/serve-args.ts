@@ -2,7 +2,9 @@
 // naming the flag, the bad value and what is allowed instead of throwing. With --data the
 // schema is to be inferred from recorded requests (or checked against --scenario): the
 // entry point loads the data, this module only validates the flags.
+import { readFileSync } from 'node:fs';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
+import { BatchingParamsError, checkBatchingParameters, defaultBatchingParameters, parseBatchingParameters, type BatchingParameters } from './batching-params.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SERVER_OPTIONS, type ServerOptions } from './create-server.js';
 import { NO_FAULTS } from './faults.js';
 import { MAX_WINDOW_BYTES } from './grpc-http2.js';
@@ -35,6 +37,17 @@ export const SERVE_USAGE = `usage: npm run serve -- [flags]
   --error-rate P         share of calls answered UNAVAILABLE, 0..1        default 0
   --max-message-bytes B  largest request message / body (suffix KiB, MiB, GiB allowed)  default 2147483647
   --window-bytes W       HTTP/2 receive window of the gRPC server (0 = Node's 64 KiB)   default 16MiB
+  --workers N            worker threads that decode and compute (0 = on the main thread) default: cores
+  --rest-api-timeout-ms T  REST calls still waiting after T ms are dropped (TF Serving's
+                         --rest_api_timeout_in_ms; 0 = none)               default 30000
+
+  TF Serving batching (merges concurrent requests of a signature into one model call):
+  --enable-batching      turn batching on (TF Serving's --enable_batching)
+  --batching-parameters-file FILE  BatchingParameters in protobuf text format, the file
+                         TF Serving takes, e.g. max_batch_size { value: 128 }
+  --max-batch-size N, --batch-timeout-micros N, --max-enqueued-batches N, --num-batch-threads N,
+  --allowed-batch-sizes A,B,..., --max-execution-batch-size N, --enable-large-batch-splitting,
+  --pad-variable-length-inputs   the same parameters as flags (override the file)
   -h, --help             this text
 
 Prints one line "... grpc=HOST:PORT rest=HOST:PORT" when ready. SIGTERM / SIGINT:
@@ -58,12 +71,21 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   let dataFormatGiven = false;
   let skipCorrupt = false;
   let candidates: number | null = null;
+  let enableBatching = false;
+  let batchingFile: string | null = null;
+  const batchFlags: Partial<BatchingParameters> = {};
   const fail = (error: string): ServeArgs => ({ ok: false, error });
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return { ok: true, help: true, options: o, data: null };
     if (arg === '--skip-corrupt') {
       skipCorrupt = true;
+      continue;
+    }
+    if (arg === '--enable-batching' || arg === '--enable-large-batch-splitting' || arg === '--pad-variable-length-inputs') {
+      if (arg === '--enable-batching') enableBatching = true;
+      else if (arg === '--enable-large-batch-splitting') batchFlags.enableLargeBatchSplitting = true;
+      else batchFlags.padVariableLengthInputs = true;
       continue;
     }
     if (!arg.startsWith('--')) return fail(`unexpected argument "${arg}" (flags start with --; see --help)`);
@@ -172,6 +194,53 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         o.windowBytes = v;
         break;
       }
+      case '--workers': {
+        const v = int(0, 256);
+        if (v === undefined) return bad('an integer 0..256 (0 = decode and compute on the main thread)');
+        o.workers = v;
+        break;
+      }
+      case '--rest-api-timeout-ms': {
+        const v = int(0, 2_147_483_647);
+        if (v === undefined) return bad('milliseconds >= 0 (0 = no timeout)');
+        o.restTimeoutMs = v;
+        break;
+      }
+      case '--batching-parameters-file':
+        if (!value.trim()) return bad('a path to a BatchingParameters text file');
+        batchingFile = value;
+        break;
+      case '--max-batch-size':
+      case '--max-execution-batch-size':
+      case '--num-batch-threads': {
+        const v = int(1, 1_000_000);
+        if (v === undefined) return bad('an integer 1..1000000');
+        if (flag === '--max-batch-size') batchFlags.maxBatchSize = v;
+        else if (flag === '--max-execution-batch-size') batchFlags.maxExecutionBatchSize = v;
+        else batchFlags.numBatchThreads = v;
+        break;
+      }
+      case '--batch-timeout-micros': {
+        const v = int(0, 3_600_000_000);
+        if (v === undefined) return bad('microseconds 0..3600000000');
+        batchFlags.batchTimeoutMicros = v;
+        break;
+      }
+      case '--max-enqueued-batches': {
+        const v = int(1, 1_000_000_000);
+        if (v === undefined) return bad('an integer 1..1000000000');
+        batchFlags.maxEnqueuedBatches = v;
+        break;
+      }
+      case '--allowed-batch-sizes': {
+        const parts = value.split(',').map((x) => x.trim());
+        const sizes = parts.map(Number);
+        if (!parts.length || parts.some((x) => !/^\d+$/.test(x)) || sizes.some((n) => n < 1 || n > 1_000_000)) {
+          return bad('increasing integers 1..1000000 separated by commas, the last equal to max_batch_size (e.g. 8,16,32)');
+        }
+        batchFlags.allowedBatchSizes = sizes;
+        break;
+      }
       default:
         return fail(`unknown flag ${flag} (see --help)`);
     }
@@ -180,9 +249,44 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     return fail(`--stall-every and --stall-ms go together (got --stall-every ${o.faults.stallEvery}, --stall-ms ${o.faults.stallMs})`);
   }
   if (o.port === 0 && !restPortGiven) o.restPort = 0;
+  const batching = resolveBatching(enableBatching, batchingFile, batchFlags);
+  if (typeof batching === 'string') return fail(batching);
+  o.batching = batching;
   if (dataPath === undefined) {
     if (dataFormatGiven || skipCorrupt || candidates !== null) return fail('--data-format, --skip-corrupt and --candidates go with --data FILE');
     return { ok: true, help: false, options: o, data: null };
   }
   return { ok: true, help: false, options: o, data: { spec: { path: dataPath, format: dataFormat, skipCorrupt, candidates }, scenario: scenarioGiven } };
+}
+
+/** The batching parameters of --enable-batching, its file and flags; an error message when bad. */
+function resolveBatching(enable: boolean, file: string | null, flags: Partial<BatchingParameters>): BatchingParameters | null | string {
+  const given = Object.keys(flags);
+  if (!enable) {
+    // TF Serving: "server_options.batching_parameters_file is set without setting server_options.enable_batching to true."
+    if (file !== null) return '--batching-parameters-file is set without --enable-batching (TF Serving refuses this too)';
+    if (given.length) return 'batching parameter flags (--max-batch-size, ...) need --enable-batching';
+    return null;
+  }
+  let p: BatchingParameters;
+  if (file === null) p = { ...defaultBatchingParameters(), threadPoolName: 'model_server_batch_threads' };
+  else {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      return `--batching-parameters-file: cannot read "${file}": ${(err as Error).message}`;
+    }
+    try {
+      p = parseBatchingParameters(text, file);
+    } catch (err) {
+      if (err instanceof BatchingParamsError) return `--batching-parameters-file: ${err.message}`;
+      throw err;
+    }
+  }
+  const executionWasDefault = p.maxExecutionBatchSize === p.maxBatchSize && flags.maxExecutionBatchSize === undefined;
+  Object.assign(p, flags);
+  if (executionWasDefault) p.maxExecutionBatchSize = p.maxBatchSize;
+  const err = checkBatchingParameters(p);
+  return err ? `batching parameters: ${err}` : p;
 }
