@@ -2,6 +2,7 @@
 // ExampleListWithContext records, or JSON Lines of TF Serving REST bodies
 // ("instances" rows or "inputs" columns). Touches the file system only to read `path`.
 import { readFileSync, statSync } from 'node:fs';
+import { JsonSyntaxError, parseServingJsonText } from '../formats/json-parse.js';
 import { DecodeError } from '../wire/proto-reader.js';
 import { parseRawElwc, parseRawExample, type RawExample, type RawFeature, type RawRequest } from './raw-example.js';
 import { DataError, readTfRecords, type CorruptRecord } from './tfrecord.js';
@@ -101,8 +102,13 @@ const utf8 = new TextEncoder();
 
 function readJsonLines(buf: Uint8Array, path: string, skipCorrupt: boolean): { requests: RawRequest[]; corrupt: CorruptRecord[]; records: number } {
   const text = new TextDecoder().decode(buf);
-  const requests: RawRequest[] = [];
   const corrupt: CorruptRecord[] = [];
+  const fail = (index: number, offset: number, reason: string): void => {
+    if (!skipCorrupt) throw new DataError(`${path}: line ${index + 1} (record ${index}) at byte offset ${offset}: ${reason} (use --skip-corrupt to skip corrupt records)`);
+    corrupt.push({ index, offset, reason });
+  };
+  // Pass 1: parse every line (NaN / Infinity / -Infinity as TF Serving reads them).
+  const lines: { index: number; offset: number; body: unknown }[] = [];
   let offset = 0;
   let index = 0;
   for (const line of text.split('\n')) {
@@ -110,31 +116,57 @@ function readJsonLines(buf: Uint8Array, path: string, skipCorrupt: boolean): { r
     offset += Buffer.byteLength(line) + 1;
     if (!line.trim()) continue;
     try {
-      requests.push(jsonBodyToRaw(JSON.parse(line)));
+      lines.push({ index, offset: here, body: parseServingJsonText(line) });
     } catch (err) {
-      const reason = err instanceof SyntaxError ? invalidJsonReason(err) : (err as Error).message;
-      if (!skipCorrupt) throw new DataError(`${path}: line ${index + 1} (record ${index}) at byte offset ${here}: ${reason} (use --skip-corrupt to skip corrupt records)`);
-      corrupt.push({ index, offset: here, reason });
+      fail(index, here, err instanceof JsonSyntaxError ? invalidJsonReason(err) : (err as Error).message);
     }
     index++;
   }
+  // A feature with any fractional, non-finite or negative-zero number in the file is float32,
+  // whole-valued rows included: JSON writes a float 2.0 as 2.
+  const floats = new Set<string>();
+  for (const l of lines) collectFloatFeatures(l.body, floats);
+  const requests: RawRequest[] = [];
+  for (const l of lines) {
+    try {
+      requests.push(jsonBodyToRaw(l.body, floats));
+    } catch (err) {
+      fail(l.index, l.offset, (err as Error).message);
+    }
+  }
   return { requests, corrupt, records: index };
+}
+
+function hasFloat(x: unknown): boolean {
+  if (typeof x === 'number') return !Number.isInteger(x) || Object.is(x, -0);
+  return Array.isArray(x) && x.some(hasFloat);
+}
+
+function collectFloatFeatures(body: unknown, out: Set<string>): void {
+  if (typeof body !== 'object' || body === null) return;
+  const b = body as { instances?: unknown; inputs?: unknown };
+  const scan = (o: unknown): void => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return;
+    for (const [k, v] of Object.entries(o)) if (!out.has(k) && hasFloat(v)) out.add(k);
+  };
+  if (Array.isArray(b.instances)) for (const inst of b.instances) scan(inst);
+  else scan(b.inputs);
 }
 
 /**
  * V8's JSON errors quote the offending text (`Unexpected token 'x', "...secret..." is not
  * valid JSON`); keep only the position so no value from the data reaches a message.
  */
-function invalidJsonReason(err: SyntaxError): string {
-  const at = /position (\d+)/.exec(err.message);
+function invalidJsonReason(err: Error): string {
+  const at = /(?:position|offset) (\d+)/.exec(err.message);
   return `invalid JSON${at ? ` (at character ${at[1]} of the line)` : ''}`;
 }
 
-function jsonValue(x: unknown, name: string): RawFeature {
+function jsonValue(x: unknown, name: string, floats: ReadonlySet<string>): RawFeature {
   const flat = Array.isArray(x) ? x.flat(Infinity) : [x];
   if (flat.every((v) => typeof v === 'number')) {
     const nums = flat as number[];
-    return nums.every(Number.isInteger) ? { kind: 'int64', values: nums.map((v) => BigInt(v)) } : { kind: 'float', values: nums };
+    return floats.has(name) ? { kind: 'float', values: nums } : { kind: 'int64', values: nums.map((v) => BigInt(v)) };
   }
   if (flat.every((v) => typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { b64?: unknown }).b64 === 'string'))) {
     return { kind: 'bytes', values: flat.map((v) => (typeof v === 'string' ? utf8.encode(v) : new Uint8Array(Buffer.from((v as { b64: string }).b64, 'base64')))) };
@@ -142,14 +174,14 @@ function jsonValue(x: unknown, name: string): RawFeature {
   throw new Error(`feature "${name}": values must be all numbers or all strings`);
 }
 
-function jsonBodyToRaw(body: unknown): RawRequest {
+function jsonBodyToRaw(body: unknown, floats: ReadonlySet<string>): RawRequest {
   if (typeof body !== 'object' || body === null) throw new Error('a line must be a JSON object with "instances" or "inputs"');
   const b = body as { instances?: unknown; inputs?: unknown };
   if (Array.isArray(b.instances)) {
     return {
       examples: b.instances.map((inst, i) => {
         if (typeof inst !== 'object' || inst === null || Array.isArray(inst)) throw new Error(`instances[${i}] is not an object of named inputs`);
-        return new Map(Object.entries(inst).map(([k, v]) => [k, jsonValue(v, k)]));
+        return new Map(Object.entries(inst).map(([k, v]) => [k, jsonValue(v, k, floats)]));
       }),
     };
   }
@@ -167,7 +199,7 @@ function jsonBodyToRaw(body: unknown): RawRequest {
       const splits = inputs[`${k}_row_splits`];
       if (!Array.isArray(v)) throw new Error(`inputs["${k}"] is not a list`);
       if (Array.isArray(splits)) {
-        const flat = jsonValue(v, k);
+        const flat = jsonValue(v, k, floats);
         const rows = splits.length - 1;
         for (let r = 0; r < rows; r++) {
           const part = { kind: flat.kind, values: (flat.values as unknown[]).slice(splits[r] as number, splits[r + 1] as number) } as RawFeature;
@@ -175,9 +207,9 @@ function jsonBodyToRaw(body: unknown): RawRequest {
           else examples[r]!.set(k, part);
         }
       } else if (v.length === 1 && n > 1) {
-        context.set(k, jsonValue(v[0], k));
+        context.set(k, jsonValue(v[0], k, floats));
       } else {
-        v.forEach((row, r) => examples[r]!.set(k, jsonValue(row, k)));
+        v.forEach((row, r) => examples[r]!.set(k, jsonValue(row, k, floats)));
       }
     }
     return context.size ? { examples, context } : { examples };
