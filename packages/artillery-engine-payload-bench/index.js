@@ -10,15 +10,18 @@
 // the phase spec on the emitter it hands engines; in a uniform `arrivalRate` phase Artillery
 // fires the k-th arrival at phase start + k x floor(1000000 / rate) microseconds, on a
 // fixed schedule. The engine keeps that schedule, so latency counts from each search's
-// intended start, as payload-bench's open loop does (no coordinated omission), and a search
-// already late by the whole deadline is dropped and counted. Searches of the phase named
-// `warmup` only count as warmup. Metric names: lib/metric-names.js.
+// intended start, as payload-bench's open loop does (no coordinated omission). Nothing is
+// censored: a search over its budget is timed to its answer and counted as over budget; a
+// request not answered by the hard cap is cut and recorded at the cap; a search already late
+// by the hard cap when due is dropped and counted. Searches of the phase named `warmup` only
+// count as warmup. Metric names: lib/metric-names.js.
 import { isMainThread, threadId } from 'node:worker_threads';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadManifest } from './lib/manifest.js';
 import { createGrpcSender } from './lib/grpc-sender.js';
 import { createRestSender } from './lib/rest-sender.js';
+import { requestStages } from './lib/timing.js';
 import {
   COUNTERS,
   GENERATOR_CPU_REPORTERS,
@@ -41,7 +44,7 @@ const MAX_IN_FLIGHT = 1000;
  * @typedef {import('./lib/manifest.js').LoadedCombination} LoadedCombination
  * @typedef {import('./lib/grpc-sender.js').Sender} Sender
  * @typedef {{ emit(event: string, ...args: any[]): any, on(event: string, fn: (...args: any[]) => void): any }} Emitter
- * @typedef {{ manifest?: string, grpcTarget?: string, restTarget?: string, deadlineMs?: number, connections?: number | null }} EngineConfig
+ * @typedef {{ manifest?: string, grpcTarget?: string, restTarget?: string, budgetMs?: number, hardCapMs?: number, connections?: number | null }} EngineConfig
  */
 
 export default class PayloadBenchEngine {
@@ -59,7 +62,9 @@ export default class PayloadBenchEngine {
     this.combinations = combinations;
     this.grpcTarget = cfg.grpcTarget ?? manifest.targets.grpc;
     this.restTarget = cfg.restTarget ?? manifest.targets.rest;
-    this.deadlineMs = positive(cfg.deadlineMs ?? manifest.load.deadlineMs, 'deadlineMs');
+    this.budgetMs = positive(cfg.budgetMs ?? manifest.load.budgetMs, 'budgetMs');
+    this.hardCapMs = positive(cfg.hardCapMs ?? manifest.load.hardCapMs, 'hardCapMs');
+    if (this.hardCapMs < this.budgetMs) throw new Error(`payload-bench engine: hardCapMs ${this.hardCapMs} is below budgetMs ${this.budgetMs}`);
     this.connections = cfg.connections ?? manifest.load.connections ?? null;
     /** @type {Map<string, Sender>} */
     this.senders = new Map();
@@ -152,19 +157,19 @@ export default class PayloadBenchEngine {
     const batches = /** @type {LoadedCombination['searches'][number]} */ (lc.searches[cursor]);
     const startAt = performance.now();
     const lag = Math.max(0, startAt - intendedAt);
-    const deadlineAt = intendedAt + this.deadlineMs;
+    const capAt = intendedAt + this.hardCapMs;
 
     if (!measured) {
       ee.emit('counter', name(COUNTERS.warmupSearches), 1);
       ee.emit('counter', name(COUNTERS.warmupRequestsSent), batches.length);
-      await Promise.all(batches.map((b) => this.sender(c).call(b.bytes, deadlineAt, b.headers)));
+      await Promise.all(batches.map((b) => this.sender(c).call(b.bytes, capAt, b.headers)));
       return;
     }
 
     ee.emit('counter', name(COUNTERS.searchesIntended), 1);
     ee.emit('counter', name(COUNTERS.requestsIntended), batches.length);
     if (!scheduled) ee.emit('counter', name(COUNTERS.searchesUnscheduled), 1);
-    if (lag >= this.deadlineMs || this.inFlight >= MAX_IN_FLIGHT) {
+    if (lag >= this.hardCapMs || this.inFlight >= MAX_IN_FLIGHT) {
       ee.emit('counter', name(COUNTERS.searchesDropped), 1);
       ee.emit('counter', name(COUNTERS.requestsDropped), batches.length);
       return;
@@ -181,7 +186,7 @@ export default class PayloadBenchEngine {
       results = await Promise.all(
         batches.map(async (b) => {
           const sentAt = performance.now();
-          const r = await sender.call(b.bytes, deadlineAt, b.headers);
+          const r = await sender.call(b.bytes, capAt, b.headers);
           return { r, sentAt };
         }),
       );
@@ -189,32 +194,47 @@ export default class PayloadBenchEngine {
       this.inFlight--;
     }
 
-    let ok = true;
+    let failed = false;
+    let capped = false;
     let endAt = startAt;
     for (const { r, sentAt } of results) {
       if (r.endAt > endAt) endAt = r.endAt;
-      if (r.kind === 'ok') {
-        ee.emit('counter', name(COUNTERS.requestsOk), 1);
-        ee.emit('histogram', name(HISTOGRAMS.request), r.endAt - intendedAt);
-        ee.emit('histogram', name(HISTOGRAMS.service), r.endAt - sentAt);
-        const decode = r.timing.decode ?? 0;
-        const compute = r.timing.compute ?? 0;
-        ee.emit('histogram', name(HISTOGRAMS.serverDecode), decode);
-        ee.emit('histogram', name(HISTOGRAMS.serverCompute), compute);
-        ee.emit('histogram', name(HISTOGRAMS.wireQueue), Math.max(0, r.endAt - sentAt - decode - compute));
-      } else {
-        ok = false;
-        if (r.kind === 'timeout') ee.emit('counter', name(COUNTERS.requestsClientTimeouts), 1);
-        else ee.emit('counter', name(errorCounter(r.code)), 1);
+      if (r.kind === 'error') {
+        failed = true;
+        ee.emit('counter', name(errorCounter(r.code)), 1);
+        continue;
       }
+      // Answered or cut at the cap: a latency sample either way (a capped one at the cap).
+      const requestMs = r.kind === 'ok' ? r.endAt - intendedAt : this.hardCapMs;
+      const serviceMs = r.endAt - sentAt;
+      ee.emit('histogram', name(HISTOGRAMS.request), requestMs);
+      ee.emit('histogram', name(HISTOGRAMS.service), serviceMs);
+      if (requestMs > this.budgetMs) ee.emit('counter', name(COUNTERS.requestsOverBudget), 1);
+      if (serviceMs > this.budgetMs) ee.emit('counter', name(COUNTERS.serviceOverBudget), 1);
+      if (r.kind === 'timeout') {
+        capped = true;
+        ee.emit('counter', name(COUNTERS.requestsCapped), 1);
+        continue;
+      }
+      ee.emit('counter', name(COUNTERS.requestsOk), 1);
+      const stages = requestStages(r.timing, r.compressMs);
+      let attributed = 0;
+      for (const [stage, ms] of Object.entries(stages)) {
+        attributed += ms;
+        ee.emit('histogram', name(HISTOGRAMS[/** @type {keyof typeof stages} */ (stage)]), ms);
+      }
+      ee.emit('histogram', name(HISTOGRAMS.unattributed), Math.max(0, serviceMs - attributed));
     }
-    if (ok) {
-      ee.emit('counter', name(COUNTERS.searchesCompleted), 1);
-      ee.emit('histogram', name(HISTOGRAMS.search), endAt - intendedAt);
-      ee.emit('histogram', name(HISTOGRAMS.searchService), endAt - startAt);
-      ee.emit('rate', name(SEARCH_RATE));
-    } else {
+    if (failed) {
       ee.emit('counter', name(COUNTERS.searchesFailed), 1);
+    } else {
+      const searchMs = capped ? this.hardCapMs : endAt - intendedAt;
+      ee.emit('histogram', name(HISTOGRAMS.search), searchMs);
+      ee.emit('histogram', name(HISTOGRAMS.searchService), endAt - startAt);
+      ee.emit('counter', name(capped ? COUNTERS.searchesCapped : COUNTERS.searchesCompleted), 1);
+      if (searchMs > this.budgetMs) ee.emit('counter', name(COUNTERS.searchesOverBudget), 1);
+      else ee.emit('counter', name(COUNTERS.searchesWithinBudget), 1);
+      if (!capped) ee.emit('rate', name(SEARCH_RATE));
     }
     this.reportCpu(ee);
   }

@@ -24,7 +24,8 @@ export function renderArtilleryYaml(m: Manifest, manifestFile: string, payloadFi
     `      manifest: ${q(manifestFile)}`,
     `      grpcTarget: ${q(m.targets.grpc)}`,
     `      restTarget: ${q(m.targets.rest)}`,
-    `      deadlineMs: ${m.load.deadlineMs}`,
+    `      budgetMs: ${m.load.budgetMs}`,
+    `      hardCapMs: ${m.load.hardCapMs}`,
     ...(m.load.connections !== null ? [`      connections: ${m.load.connections}`] : []),
     '  phases:',
   ];

@@ -12,6 +12,10 @@ export interface ExportConfig {
   e2e: E2eConfig;
   /** Whole searches per second. */
   rate: number;
+  /** The measured phase: --duration, or --requests at --rate when that ends sooner (whole seconds). */
+  durationMs: number;
+  /** Where requests are cut: --hard-cap-ms where the e2e options have it, else the --deadline-ms budget. */
+  hardCapMs: number;
   grpcTarget: string;
   restTarget: string;
   out: string;
@@ -38,8 +42,10 @@ Options are those of \`npm run e2e\` (see \`npm run e2e -- --help\`), with these
   --target / --rest-target   where Artillery will send (default ${DEFAULT_GRPC_TARGET} / ${DEFAULT_REST_TARGET},
                              the ports of \`npm run serve\`); nothing is contacted at export time
   --out <dir>                the folder to write (default ${DEFAULT_EXPORT_OUT}/)
+  --requests N / --duration  the measured phase lasts N / R seconds or the duration, whichever
+                             is shorter (Artillery phases are bounded by time)
 Not available (Artillery has no equivalent, or it belongs to \`npm run serve\`): --concurrency,
---rate auto, --requests, --arrival-seed, --bandwidth, --rtt, --sweep, --json and the stub's
+--rate auto, --arrival-seed, --bandwidth, --rtt, --sweep, --json and the stub's
 fault flags (--delay-ms, --stall-*, --error-rate, --model-cost: give them to \`npm run serve\`).`;
 
 /** Parses `artillery [options]` (argv without node, script and the `export` word). Never throws. */
@@ -64,14 +70,19 @@ export function parseExportArgs(argv: readonly string[]): ParsedExportArgs {
   if (!Number.isInteger(e2e.load.rate) || e2e.load.rate < 1) {
     return error(`--rate: Artillery's arrivalRate takes whole arrivals per second; got ${e2e.load.rate} (use ${Math.max(1, Math.round(e2e.load.rate))})`);
   }
-  if (e2e.searches !== null) return error('--requests: Artillery phases are bounded by time; give --duration');
-  if (e2e.durationMs === null) return error('--duration: required');
-  if (e2e.durationMs < 1000) return error(`--duration: at least 1s for Artillery phases, got ${e2e.durationMs} ms`);
+  // Artillery phases are bounded by time: a search count becomes the time it takes at the rate.
+  const bySearches = e2e.searches !== null ? Math.ceil(e2e.searches / e2e.load.rate) * 1000 : null;
+  const caps = [e2e.durationMs, bySearches].filter((x): x is number => x !== null);
+  const durationMs = Math.min(...caps);
+  if (durationMs < 1000) return error(`--duration: at least 1s for Artillery phases, got ${durationMs} ms`);
+  const hardCap = (e2e as { hardCapMs?: number }).hardCapMs;
   return {
     kind: 'run',
     config: {
       e2e,
       rate: e2e.load.rate,
+      durationMs,
+      hardCapMs: hardCap ?? e2e.deadlineMs,
       grpcTarget: e2e.target ?? DEFAULT_GRPC_TARGET,
       restTarget: e2e.restTarget ?? DEFAULT_REST_TARGET,
       out: e2e.out === DEFAULT_OUT && !rest.some((a) => a === '--out' || a.startsWith('--out=')) ? DEFAULT_EXPORT_OUT : e2e.out,
@@ -81,7 +92,6 @@ export function parseExportArgs(argv: readonly string[]): ParsedExportArgs {
 
 const REFUSED: Record<string, string> = {
   '--concurrency': 'Artillery starts virtual users on a schedule (open loop); give --rate R instead',
-  '--requests': 'Artillery phases are bounded by time; give --duration',
   '--arrival-seed': "Artillery's poisson mode draws its own arrivals (Math.random); it takes no seed",
   '--bandwidth': 'shaping belongs to the network the Artillery workers run in; not exported',
   '--rtt': 'added latency belongs to the network the Artillery workers run in; not exported',

@@ -9,7 +9,7 @@ export function renderExportReadme(m: Manifest, o: { script: string; out: string
     `# payload-bench export for Artillery`,
     '',
     `Scenario \`${m.scenario.name}\` (${m.scenario.candidates} candidates x ${m.scenario.features} features, fingerprint \`${m.scenario.fingerprint}\`), model \`${m.modelName}\`: ` +
-      `${m.load.rate} searches/s (${m.load.arrival}), ${m.load.warmupMs / 1000} s warmup + ${m.load.durationMs / 1000} s measured, ${m.load.deadlineMs} ms deadline per search. ` +
+      `${m.load.rate} searches/s (${m.load.arrival}), ${m.load.warmupMs / 1000} s warmup + ${m.load.durationMs / 1000} s measured, ${m.load.budgetMs} ms budget per search (cut at ${m.load.hardCapMs} ms). ` +
       `Targets: gRPC \`${m.targets.grpc}\`, REST \`${m.targets.rest}\` (change them under \`config.engines.payload-bench\` in \`${o.script}\`).`,
     '',
     '| scenario (`--scenario-name`) | format | compression | batch | batches per search | bytes per search |',

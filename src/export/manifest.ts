@@ -48,8 +48,12 @@ export interface LoadPlan {
   rate: number;
   arrival: 'constant' | 'poisson';
   warmupMs: number;
+  /** The measured phase. */
   durationMs: number;
-  deadlineMs: number;
+  /** Per-search budget (SLO) from the intended start: slower searches are counted, and still timed. */
+  budgetMs: number;
+  /** A request not answered this long after its search's intended start is cut (recorded at the cap). */
+  hardCapMs: number;
   connections: number | null;
 }
 

@@ -6,6 +6,7 @@
 // message size limits, the deadline sent as grpc-timeout. A DEADLINE_EXCEEDED at or after the
 // client's own deadline is the client's timeout; before it, it came from the server.
 import * as grpc from '@grpc/grpc-js';
+import { parseTiming } from './timing.js';
 
 const COMPRESSION_ALGORITHM = { identity: 0, deflate: 1, gzip: 2 };
 /** Deadline checks allow this much slack for timers firing early. */
@@ -16,8 +17,8 @@ const STATUS_NAMES = new Map(Object.entries(grpc.status).filter(([, v]) => typeo
 const identity = (b) => b;
 
 /**
- * @typedef {{ decode?: number, compute?: number }} ServerTiming
- * @typedef {{ kind: 'ok', endAt: number, timing: ServerTiming }
+ * @typedef {import('./timing.js').ServerTiming} ServerTiming
+ * @typedef {{ kind: 'ok', endAt: number, timing: ServerTiming, compressMs?: number }
  *   | { kind: 'error', code: string, endAt: number, timing: ServerTiming }
  *   | { kind: 'timeout', endAt: number }} CallResult
  * @typedef {{ call(bytes: Buffer, deadlineAt: number, headers?: Record<string, string>): Promise<CallResult>, close(): void }} Sender
@@ -52,14 +53,7 @@ export function createGrpcSender(o) {
         // grpc-js runs the callback, then emits 'status' with the trailers, in one go.
         call.on('status', (/** @type {grpc.StatusObject} */ status) => {
           const endAt = performance.now();
-          const md = status.metadata;
-          /** @param {string} name */
-          const num = (name) => {
-            const v = md.get(name)[0];
-            const n = v === undefined ? NaN : Number(String(v));
-            return Number.isFinite(n) ? n : undefined;
-          };
-          const timing = { decode: num('x-server-decode-ms'), compute: num('x-server-compute-ms') };
+          const timing = parseTiming(Object.entries(status.metadata.getMap()));
           if (status.code === grpc.status.OK && response) resolve({ kind: 'ok', endAt, timing });
           else if (status.code === grpc.status.DEADLINE_EXCEEDED && endAt >= deadlineAt - DEADLINE_SLACK_MS) resolve({ kind: 'timeout', endAt });
           else resolve({ kind: 'error', code: status.code === grpc.status.OK ? 'NO_RESPONSE' : (STATUS_NAMES.get(status.code) ?? `STATUS_${status.code}`), endAt, timing });

@@ -13,7 +13,7 @@ export const MANIFEST_VERSION = 1;
  * @typedef {{ id: string, format: string, batchSize: number, searches: BatchEntry[][] }} PayloadSet
  * @typedef {{ key: string, scenarioName: string, format: string, compression: 'identity' | 'gzip' | 'deflate',
  *   batchSize: number, transport: 'grpc' | 'rest', path: string, contentType?: string, payloads: string }} Combination
- * @typedef {{ rate: number, arrival: 'constant' | 'poisson', warmupMs: number, durationMs: number, deadlineMs: number, connections: number | null }} LoadPlan
+ * @typedef {{ rate: number, arrival: 'constant' | 'poisson', warmupMs: number, durationMs: number, budgetMs: number, hardCapMs: number, connections: number | null }} LoadPlan
  * @typedef {{ kind: string, manifestVersion: number, modelName: string, load: LoadPlan,
  *   targets: { grpc: string, rest: string }, payloads: PayloadSet[], combinations: Combination[] }} Manifest
  * @typedef {{ combination: Combination, searches: { bytes: Buffer, headers?: Record<string, string>, candidates: number }[][] }} LoadedCombination

@@ -3,6 +3,9 @@ export declare const PREFIX: 'payload_bench';
 export declare const COUNTERS: {
   readonly searchesIntended: 'searches.intended';
   readonly searchesCompleted: 'searches.completed';
+  readonly searchesWithinBudget: 'searches.within_budget';
+  readonly searchesOverBudget: 'searches.over_budget';
+  readonly searchesCapped: 'searches.capped';
   readonly searchesFailed: 'searches.failed';
   readonly searchesDropped: 'searches.dropped';
   readonly searchesLate: 'searches.late';
@@ -11,7 +14,9 @@ export declare const COUNTERS: {
   readonly requestsSent: 'requests.sent';
   readonly requestsDropped: 'requests.dropped';
   readonly requestsOk: 'requests.ok';
-  readonly requestsClientTimeouts: 'requests.client_timeouts';
+  readonly requestsCapped: 'requests.capped';
+  readonly requestsOverBudget: 'requests.over_budget';
+  readonly serviceOverBudget: 'service.over_budget';
   readonly requestsBytes: 'requests.bytes';
   readonly warmupSearches: 'warmup.searches';
   readonly warmupRequestsSent: 'warmup.requests_sent';
@@ -23,9 +28,14 @@ export declare const HISTOGRAMS: {
   readonly search: 'search_ms';
   readonly searchService: 'search_service_ms';
   readonly lag: 'lag_ms';
-  readonly wireQueue: 'wire_queue_ms';
+  readonly clientCompress: 'client_compress_ms';
+  readonly serverReceive: 'server_receive_ms';
+  readonly serverDecompress: 'server_decompress_ms';
+  readonly serverQueue: 'server_queue_ms';
   readonly serverDecode: 'server_decode_ms';
   readonly serverCompute: 'server_compute_ms';
+  readonly serverInjected: 'server_injected_ms';
+  readonly unattributed: 'unattributed_ms';
 };
 export declare const SEARCH_RATE: 'search_rate';
 export declare const GENERATOR_CPU_US: 'payload_bench.generator.cpu_us';

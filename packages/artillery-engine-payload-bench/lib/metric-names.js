@@ -9,9 +9,19 @@ export const PREFIX = 'payload_bench';
 
 /** Counters per combination (added up across periods and workers by Artillery). */
 export const COUNTERS = /** @type {const} */ ({
+  /** Due in the measured phase: completed + capped + failed + dropped. */
   searchesIntended: 'searches.intended',
+  /** Every batch answered OK, however late. */
   searchesCompleted: 'searches.completed',
+  /** Completed within the budget. */
+  searchesWithinBudget: 'searches.within_budget',
+  /** Searches (completed or capped) slower than the budget. */
+  searchesOverBudget: 'searches.over_budget',
+  /** No batch failed, but one was cut at the hard cap. */
+  searchesCapped: 'searches.capped',
+  /** A batch failed with an error. */
   searchesFailed: 'searches.failed',
+  /** Never sent: late by the hard cap when due, or too many in flight. */
   searchesDropped: 'searches.dropped',
   /** Searches that started more than 1 ms after their intended time. */
   searchesLate: 'searches.late',
@@ -21,7 +31,12 @@ export const COUNTERS = /** @type {const} */ ({
   requestsSent: 'requests.sent',
   requestsDropped: 'requests.dropped',
   requestsOk: 'requests.ok',
-  requestsClientTimeouts: 'requests.client_timeouts',
+  /** Cut by the client at the hard cap. */
+  requestsCapped: 'requests.capped',
+  /** Requests (answered or capped) slower than the budget, from their search's intended start. */
+  requestsOverBudget: 'requests.over_budget',
+  /** Requests (answered or capped) whose own service time exceeded the budget. */
+  serviceOverBudget: 'service.over_budget',
   /** Uncompressed payload bytes of the requests sent. */
   requestsBytes: 'requests.bytes',
   warmupSearches: 'warmup.searches',
@@ -33,19 +48,26 @@ export const ERROR_COUNTER_PREFIX = 'requests.error.';
 
 /** Histograms per combination, in milliseconds (Artillery keeps them as DDSketches). */
 export const HISTOGRAMS = /** @type {const} */ ({
-  /** Per request, from its search's intended start to its answer (OK requests only). */
+  /** Per request, from its search's intended start to its answer (capped ones at the cap; errors left out). */
   request: 'request_ms',
-  /** Per request, from its own send to its answer (OK requests only). */
+  /** Per request, from its own send to its answer (capped ones to the cut). */
   service: 'service_ms',
-  /** Per search, from its intended start to its last answer (complete searches only). */
+  /** Per search, from its intended start to its last answer (capped ones at the cap; failed left out). */
   search: 'search_ms',
-  /** Per search, from the scenario step's start to its last answer (complete searches only). */
+  /** Per search, from the scenario step's start to its last answer. */
   searchService: 'search_service_ms',
   /** Per search: actual start minus intended start (the load generator's lag). */
   lag: 'lag_ms',
-  wireQueue: 'wire_queue_ms',
+  /** Stages of each answered request (payload-bench's breakdown), from the client and the server's x-server-*-ms timing. */
+  clientCompress: 'client_compress_ms',
+  serverReceive: 'server_receive_ms',
+  serverDecompress: 'server_decompress_ms',
+  serverQueue: 'server_queue_ms',
   serverDecode: 'server_decode_ms',
   serverCompute: 'server_compute_ms',
+  serverInjected: 'server_injected_ms',
+  /** Service time minus every stage above: network, transport, event-loop waits. */
+  unattributed: 'unattributed_ms',
 });
 
 /** Rate per combination: completed searches per second. */

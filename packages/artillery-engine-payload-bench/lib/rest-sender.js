@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { promisify } from 'node:util';
 import { deflate, gzip } from 'node:zlib';
+import { parseTiming } from './timing.js';
 
 const COMPRESS = { gzip: promisify(gzip), deflate: promisify(deflate) };
 
@@ -22,9 +23,10 @@ export function createRestSender(o) {
 
   /**
    * @param {Buffer} body @param {number} deadlineAt @param {Record<string, string> | undefined} extra
+   * @param {number | undefined} compressMs
    * @returns {Promise<import('./grpc-sender.js').CallResult>}
    */
-  const send = (body, deadlineAt, extra) =>
+  const send = (body, deadlineAt, extra, compressMs) =>
     new Promise((resolve) => {
       let settled = false;
       /** @param {import('./grpc-sender.js').CallResult} r */
@@ -42,14 +44,8 @@ export function createRestSender(o) {
         res.on('error', (err) => finish({ kind: 'error', code: errorCode(err), endAt: performance.now(), timing: {} }));
         res.on('end', () => {
           const endAt = performance.now();
-          /** @param {string} name */
-          const num = (name) => {
-            const v = res.headers[name];
-            const n = Number(Array.isArray(v) ? v[0] : v);
-            return v !== undefined && Number.isFinite(n) ? n : undefined;
-          };
-          const timing = { decode: num('x-server-decode-ms'), compute: num('x-server-compute-ms') };
-          if (res.statusCode === 200) finish({ kind: 'ok', endAt, timing });
+          const timing = parseTiming(Object.entries(res.headers));
+          if (res.statusCode === 200) finish({ kind: 'ok', endAt, timing, ...(compressMs !== undefined ? { compressMs } : {}) });
           else finish({ kind: 'error', code: `HTTP ${res.statusCode}`, endAt, timing });
         });
       });
@@ -63,10 +59,12 @@ export function createRestSender(o) {
 
   return {
     async call(bytes, deadlineAt, headers) {
-      if (o.compression === 'identity') return send(bytes, deadlineAt, headers);
+      if (o.compression === 'identity') return send(bytes, deadlineAt, headers, undefined);
+      const c0 = performance.now();
       const body = await COMPRESS[o.compression](bytes);
-      if (performance.now() >= deadlineAt) return { kind: 'timeout', endAt: performance.now() };
-      return send(body, deadlineAt, headers);
+      const c1 = performance.now();
+      if (c1 >= deadlineAt) return { kind: 'timeout', endAt: c1 };
+      return send(body, deadlineAt, headers, c1 - c0);
     },
     close() {
       agent.destroy();
