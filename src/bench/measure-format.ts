@@ -11,6 +11,7 @@ import type { RankingRequest } from '../tensors/index.js';
 import { calibrationWorkload } from './calibration.js';
 import { coldCopyFloor, logicalTensorBytes, warmCopyFloor } from './floor.js';
 import { parseSlowdown, withSlowdown } from './inject-slowdown.js';
+import { measurePeers } from './peers/measure-peers.js';
 import { timeOp } from './time-op.js';
 import { VerificationError, verifyRoundTrips } from './verify.js';
 import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
@@ -54,6 +55,7 @@ export async function measureFormat(
     // Every op consumes or produces the raw encoded bytes; the floors copy the logical bytes.
     send({ type: 'op', op: op.op, codec: op.codec, bytes: bytes ?? raw, sample });
   }
+  if (job.peers) await measurePeers(job.format, encoded, req, job.plan, send, yieldToLoop);
 }
 
 /** The request a job measures: the recorded one (--data) or the scenario's synthetic one. */

@@ -34,6 +34,12 @@ export interface BenchConfig {
   plan: MeasurePlan;
   /** Also run the short end-to-end pass against the stub server (off with --quick, --check, --no-e2e). */
   e2e: boolean;
+  /**
+   * --peers: in each child, also time protobufjs, protobuf-es, JSON.parse + gather and msgpackr
+   * on the same bytes as ours (results `peers`). Off by default: it adds ~1.5 min, mostly the
+   * peers parsing 1,000 tf.Examples, which would take the default run past its 5-minute budget.
+   */
+  peers?: boolean;
   /** After measuring, compare with the baseline (the CI gate); null when not checking. */
   check: { baseline: string; threshold: number; strict: boolean } | null;
   /**
@@ -77,6 +83,9 @@ Options:
   --time-ms <ms>          time budget per timed op and round (default ${DEFAULT_PLAN.timeMs}, quick ${QUICK_PLAN.timeMs})
   --min-samples <N>       minimum samples per timed op and round (default ${DEFAULT_PLAN.minSamples}, quick ${QUICK_PLAN.minSamples})
   --no-e2e                skip the end-to-end pass (it is skipped by --quick and --check)
+  --peers                 also time peer libraries on the same bytes in the same child:
+                          protobufjs and protobuf-es (gRPC formats), JSON.parse + gather
+                          (JSON formats), msgpackr (msgpack); adds ~1.5 min
   --check                 the CI gate: the quick suite, then compare with the baseline
                           (writes to results/check/ unless --out is given)
   --baseline <file>       baseline for --check (default results/baseline.json)
@@ -105,6 +114,7 @@ const OPTIONS = {
   'time-ms': { type: 'string' },
   'min-samples': { type: 'string' },
   'no-e2e': { type: 'boolean' },
+  peers: { type: 'boolean' },
   check: { type: 'boolean' },
   baseline: { type: 'string' },
   threshold: { type: 'string' },
@@ -184,6 +194,7 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     sweeps: parseSweeps(values.sweep ?? []),
     plan,
     e2e: !quick && values['no-e2e'] !== true,
+    peers: values.peers === true,
     check: checking ? { baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`, threshold, strict: values.strict === true } : null,
     data: data ? { ...data, candidates: intOption('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null } : null,
   };

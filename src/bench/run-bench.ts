@@ -18,6 +18,7 @@ import { dataScenarioInfo, scenarioInfo } from './scenario-info.js';
 import type { RankingRequest } from '../tensors/index.js';
 import { P99_MIN_SAMPLES, roundSpreadPct } from './stats.js';
 import { floorDescription } from './floor.js';
+import { aggregatePeers, peerVersions } from './peers/index.js';
 import { scaleScenario, sweepRecords } from './sweep.js';
 
 export interface ResolvedScenarios {
@@ -100,10 +101,11 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
   const data = resolved.data;
   const targets: MatrixTarget[] = resolved.main.map((s) => ({ name: s.name, scenario: s, ...(data ? { recorded: data.recorded } : {}) }));
   const matrix = await runMatrix(
-    { phase: 'matrix', targets, formats: config.formats, codecs: config.codecs, plan: config.plan, floor: true },
+    { phase: 'matrix', targets, formats: config.formats, codecs: config.codecs, plan: config.plan, floor: true, peers: config.peers === true },
     { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: emit },
   );
   const { sizes, micro } = aggregate(matrix.jobs, targets.map((t) => t.name), config.formats, config.codecs);
+  const peers = config.peers ? aggregatePeers(matrix.jobs, micro, targets.map((t) => t.name), config.formats, peerVersions()) : undefined;
   let state = matrix.state;
 
   const sweeps: SweepRecord[] = [];
@@ -147,6 +149,7 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
     warnings,
   };
   if (config.sweeps.length > 0) results.sweeps = sweeps;
+  if (peers) results.peers = peers;
   return results;
 }
 
@@ -184,6 +187,7 @@ export function configRecord(config: BenchConfig): Record<string, unknown> {
     sweeps: config.sweeps.map((s) => ({ dimension: s.dimension, values: s.values })),
     plan: { ...config.plan },
     e2e: config.e2e,
+    peers: config.peers === true,
     check: config.check,
     data: config.data ?? null,
     timer: 'tinybench runSync, process.hrtime.bigint',

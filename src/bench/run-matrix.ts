@@ -25,6 +25,8 @@ export interface MatrixInput {
   plan: MeasurePlan;
   /** Time the scenario's floors (and the calibration workload) in each child. */
   floor: boolean;
+  /** Time the peer libraries too (bench --peers). */
+  peers?: boolean;
 }
 
 export interface MatrixOutcome {
@@ -86,6 +88,7 @@ export async function runMatrix(
           codecs: [...input.codecs],
           plan: input.plan,
           floor: input.floor,
+          ...(input.peers ? { peers: true } : {}),
           ...(p.target.recorded !== undefined ? { recorded: p.target.recorded } : {}),
         },
         (msg) => {

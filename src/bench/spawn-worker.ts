@@ -12,6 +12,8 @@ const TSX_LOADER = import.meta.resolve('tsx');
 
 export type OpMessage = WorkerMessage & { type: 'op' };
 export type SizesMessage = WorkerMessage & { type: 'sizes' };
+export type PeerMessage = WorkerMessage & { type: 'peer' };
+export type AlignmentMessage = WorkerMessage & { type: 'alignment' };
 
 export interface WorkerOutcome {
   /** `done`: finished; `verification`: round trip failed; `crash`: error or bad exit; `killed`: stopped by a signal. */
@@ -20,6 +22,9 @@ export interface WorkerOutcome {
   sizes?: SizesMessage;
   /** Every op measured before the child ended, complete or not. */
   ops: OpMessage[];
+  /** bench --peers: peer ops measured, and the message's tensor_content alignment. */
+  peers?: PeerMessage[];
+  alignment?: AlignmentMessage;
   wallMs: number;
 }
 
@@ -40,10 +45,14 @@ export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => v
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
   const ops: OpMessage[] = [];
   let sizes: SizesMessage | undefined;
+  const peers: PeerMessage[] = [];
+  let alignment: AlignmentMessage | undefined;
   let done = false;
   let error: (WorkerMessage & { type: 'error' }) | undefined;
   child.on('message', (msg: WorkerMessage) => {
     if (msg.type === 'op') ops.push(msg);
+    else if (msg.type === 'peer') peers.push(msg);
+    else if (msg.type === 'alignment') alignment = msg;
     else if (msg.type === 'sizes') sizes = msg;
     else if (msg.type === 'done') done = true;
     else if (msg.type === 'error') error = msg;
@@ -55,7 +64,7 @@ export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => v
       spawnError = err;
     });
     child.on('close', (code, signal) => {
-      const base = { sizes, ops, wallMs: performance.now() - started };
+      const base = { sizes, ops, wallMs: performance.now() - started, ...(peers.length ? { peers } : {}), ...(alignment ? { alignment } : {}) };
       if (error) resolve({ ...base, end: error.kind, message: error.message });
       else if (signal) resolve({ ...base, end: 'killed', message: `child stopped by ${signal}` });
       else if (done && code === 0) resolve({ ...base, end: 'done' });

@@ -22,6 +22,8 @@ export interface WorkerJob {
    * instead of the scenario's synthetic request; `scenario` is then its schema.
    */
   recorded?: string;
+  /** bench --peers: also time the peer libraries on the same bytes (src/bench/peers/). */
+  peers?: boolean;
 }
 
 export type ParentMessage = { type: 'job'; job: WorkerJob };
@@ -32,6 +34,10 @@ export type WorkerMessage =
   /** Announces the op about to be timed (progress only). */
   | { type: 'op-start'; op: TimedOp; codec: string }
   | { type: 'op'; op: TimedOp; codec: string; bytes: number; sample: RoundSample }
+  /** bench --peers: one op of a peer library (or the `copy` reference) on the same bytes. */
+  | { type: 'peer'; op: 'encode' | 'decode'; impl: string; work: string; bytes: number; sample: RoundSample }
+  /** bench --peers: how many of the message's tensor_content fields can be viewed in place. */
+  | { type: 'alignment'; tensors: number; aligned: number }
   | { type: 'done' }
   /** `verification`: a format or codec round trip did not reproduce the request (exit 4). */
   | { type: 'error'; kind: 'verification' | 'crash'; message: string };

@@ -1,0 +1,70 @@
+// The child's --peers step, after ours was timed in the same process: for each peer of the
+// format, check that its decode reaches the same canonical tensors as the request (else the
+// comparison would not be of the same work: the run fails like a round-trip failure), then
+// time its decode and its encode of a prebuilt message; plus the `copy` reference (a
+// fresh-allocation copy of the same encoded bytes) and the message's alignment.
+import type { RankingRequest } from '../../tensors/index.js';
+import { diffBatches, toFeatureBatch } from '../../tensors/index.js';
+import type { MeasurePlan } from '../measure-plan.js';
+import { timeOp } from '../time-op.js';
+import { VerificationError } from '../verify.js';
+import type { WorkerMessage } from '../worker-protocol.js';
+import { contentAlignment } from './alignment.js';
+import { peersFor } from './index.js';
+import { quietNaNs } from './peer-types.js';
+
+export const COPY_WORK = 'new Uint8Array(n).set(bytes): a fresh-allocation copy of the same encoded bytes (decode reference)';
+
+export async function measurePeers(
+  format: string,
+  encoded: Uint8Array,
+  req: RankingRequest,
+  plan: MeasurePlan,
+  send: (msg: WorkerMessage) => void,
+  yieldToLoop: () => Promise<void>,
+): Promise<void> {
+  const schema = req.schema;
+  const expected = toFeatureBatch(req);
+  // A peer that cannot read the bytes at all is left out (JSON.parse refuses the NaN and
+  // Infinity tokens TF Serving accepts, as in the `edge` preset); one that reads them differently fails the run.
+  const peers = peersFor(format).filter((p) => {
+    try {
+      p.decode(encoded, schema);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const quiet = new Set<string>();
+  for (const p of peers) {
+    const got = p.toBatch(p.decode(encoded, schema), schema);
+    const diff = diffBatches(schema, got, expected);
+    if (!diff) continue;
+    if (diffBatches(schema, got, quietNaNs(expected)) === undefined) quiet.add(p.impl);
+    else throw new VerificationError(`${format}: peer ${p.impl} decodes to different tensors (${diff}); the comparison would not be fair`);
+  }
+  const noted = (impl: string, work: string): string => (quiet.has(impl) ? `${work}; signalling NaN payloads come back quiet` : work);
+  send({ type: 'alignment', ...contentAlignment(encoded) });
+  const src = new Uint8Array(encoded);
+  const steps: { op: 'encode' | 'decode'; impl: string; work: string; fn: () => unknown }[] = [
+    {
+      op: 'decode',
+      impl: 'copy',
+      work: COPY_WORK,
+      fn: () => {
+        const dst = new Uint8Array(src.length);
+        dst.set(src);
+        return dst;
+      },
+    },
+  ];
+  for (const p of peers) {
+    steps.push({ op: 'decode', impl: p.impl, work: noted(p.impl, p.decodeWork), fn: () => p.decode(encoded, schema) });
+    steps.push({ op: 'encode', impl: p.impl, work: p.encodeWork, fn: p.prebuiltEncode(encoded) });
+  }
+  for (const s of steps) {
+    await yieldToLoop();
+    const sample = timeOp(`${format} peer ${s.impl} ${s.op}`, s.fn, plan);
+    send({ type: 'peer', op: s.op, impl: s.impl, work: s.work, bytes: encoded.length, sample });
+  }
+}
