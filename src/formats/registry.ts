@@ -4,6 +4,10 @@ import { exampleList } from './example-list.js';
 import { jsonColumnar } from './json-columnar.js';
 import { jsonRows } from './json-rows.js';
 import { msgpackColumnar } from './msgpack-columnar.js';
+import { oipBinary } from './oip-binary.js';
+import { oipJson } from './oip-json.js';
+import { oipRaw } from './oip-raw.js';
+import { oipTyped } from './oip-typed.js';
 import { tensorBroadcast } from './tensor-broadcast.js';
 import { tensorContent } from './tensor-content.js';
 import { tensorPacked } from './tensor-packed.js';
@@ -11,7 +15,7 @@ import { tensorTyped } from './tensor-typed.js';
 import { tfExample } from './tf-example.js';
 import type { Format, FormatId } from './types.js';
 
-/** In the order reports list them: REST JSON, per-example protos, columnar tensors, baseline. */
+/** In the order reports list them: REST JSON, per-example protos, columnar tensors, baseline, Open Inference Protocol. */
 export const FORMATS: readonly Format[] = [
   jsonRows,
   jsonColumnar,
@@ -23,6 +27,10 @@ export const FORMATS: readonly Format[] = [
   tensorBroadcast,
   tensorPacked,
   msgpackColumnar,
+  oipTyped,
+  oipRaw,
+  oipJson,
+  oipBinary,
 ];
 
 export class FormatError extends Error {

@@ -13,12 +13,19 @@ export type FormatId =
   | 'tensor-content'
   | 'tensor-broadcast'
   | 'tensor-packed'
-  | 'msgpack-columnar';
+  | 'msgpack-columnar'
+  | 'oip-typed'
+  | 'oip-raw'
+  | 'oip-json'
+  | 'oip-binary';
 
 export type Transport = 'grpc' | 'rest';
 
 /** The RPC a format's bytes travel on. */
-export type RpcMethod = 'Predict' | 'Classify' | 'Regress' | 'MultiInference';
+export type RpcMethod = 'Predict' | 'Classify' | 'Regress' | 'MultiInference' | 'ModelInfer';
+
+/** Which model-server API a format speaks: TF Serving's or the Open Inference Protocol (KServe v2 / Triton). */
+export type Protocol = 'tfs' | 'oip';
 
 export interface EncodeOptions {
   /** Model name in the ModelSpec (gRPC) or URL (REST). @default 'ranker' */
@@ -40,6 +47,8 @@ export interface Format {
   /** One line for `npm run formats`. */
   description: string;
   transport: Transport;
+  /** @default 'tfs' */
+  protocol?: Protocol;
   /** gRPC method for grpc formats; REST verb for rest formats (`predict`). */
   rpc: RpcMethod;
   /** Default signature name this format calls. */
@@ -52,6 +61,8 @@ export interface Format {
    * @default true
    */
   nanPayloads?: boolean;
+  /** Extra HTTP request headers a REST body needs (oip-binary: Inference-Header-Content-Length). */
+  headers?(body: Uint8Array): Record<string, string>;
   /** Exactly the bytes that go on the wire: a serialized gRPC request message or a REST body. */
   encode(req: RankingRequest, opts?: EncodeOptions): Uint8Array;
   /**
@@ -66,6 +77,18 @@ export const DEFAULT_MODEL = 'ranker';
 
 /** Full method string shown to users, e.g. `/tensorflow.serving.PredictionService/Predict`. */
 export function methodLabel(f: Format, modelName = DEFAULT_MODEL): string {
-  if (f.transport === 'grpc') return `/tensorflow.serving.PredictionService/${f.rpc}`;
-  return `POST /v1/models/${modelName}:${f.rpc.toLowerCase()}`;
+  if (f.transport === 'grpc') return grpcMethodPath(f);
+  return `POST ${restPath(f, modelName)}`;
+}
+
+/** The gRPC method path a format's messages travel on. */
+export function grpcMethodPath(f: Format): string {
+  if (f.protocol === 'oip') return `/inference.GRPCInferenceService/${f.rpc}`;
+  return `/tensorflow.serving.PredictionService/${f.rpc}`;
+}
+
+/** The REST URL path a format's bodies are POSTed to (model name URL-encoded). */
+export function restPath(f: Format, modelName = DEFAULT_MODEL): string {
+  if (f.protocol === 'oip') return `/v2/models/${encodeURIComponent(modelName)}/infer`;
+  return `/v1/models/${encodeURIComponent(modelName)}:${f.rpc.toLowerCase()}`;
 }

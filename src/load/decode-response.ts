@@ -7,6 +7,7 @@ import type { Format } from '../formats/index.js';
 import { parseServingJson } from '../formats/json-parse.js';
 import { ProtoReader, readMapEntry } from '../wire/proto-reader.js';
 import { readTensorProto } from '../wire/tensor-proto.js';
+import { oipScores } from './oip-response.js';
 
 /** The output tensor the stub (and a typical ranking model) answers Predict with. */
 export const SCORES_OUTPUT = 'scores';
@@ -17,6 +18,7 @@ export class ResponseError extends Error {
 
 /** Scores of one response; throws ResponseError when the body holds no usable scores. */
 export function decodeScores(format: Format, body: Uint8Array, outputName = SCORES_OUTPUT): Float32Array | number[] {
+  if (format.protocol === 'oip') return oipScores(format, body, outputName);
   if (format.transport === 'rest') return format.contentType === 'application/msgpack' ? msgpackScores(body, outputName) : jsonScores(body);
   switch (format.rpc) {
     case 'Predict':
@@ -26,6 +28,8 @@ export function decodeScores(format: Format, body: Uint8Array, outputName = SCOR
       return responseScores(new ProtoReader(body));
     case 'MultiInference':
       return multiInferenceScores(body);
+    case 'ModelInfer':
+      return oipScores(format, body, outputName);
   }
 }
 

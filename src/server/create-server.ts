@@ -12,6 +12,8 @@ import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
 import { predictionServiceDefinition, predictionServiceHandlers } from './grpc-service.js';
 import { attachToHttp2Servers, DEFAULT_WINDOW_BYTES } from './grpc-http2.js';
 import { RestHandler } from './rest-handler.js';
+import { oipServiceDefinition, oipServiceHandlers } from './oip-grpc-service.js';
+import { OipRestHandler } from './oip-rest.js';
 import { Servable } from './servable.js';
 import { defaultWorkers, InlineExecutor, WorkerPool, type Executor } from './worker-pool.js';
 
@@ -98,6 +100,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     'grpc.max_send_message_length': -1,
   });
   grpcServer.addService(predictionServiceDefinition(), predictionServiceHandlers(servable, runner));
+  grpcServer.addService(oipServiceDefinition(), oipServiceHandlers(servable, runner));
   const grpcPort = await new Promise<number>((resolve, reject) => {
     grpcServer.bindAsync(hostPort(o.host, o.port), grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   }).catch(fail);
@@ -109,7 +112,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   }
 
   const rest = new RestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs);
-  const http: HttpServer = createHttpServer(rest.handle);
+  const oipRest = new OipRestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs);
+  const http: HttpServer = createHttpServer((req, res) => (OipRestHandler.handles(req.url) ? oipRest.handle : rest.handle)(req, res));
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -128,6 +132,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       rest.draining = true;
+      oipRest.draining = true;
       const grpcDone = new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       const httpDone = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Servable } from './servable.js';
 import { runOp, wallNow, type WorkerOp } from './worker-ops.js';
+import './oip-calls.js'; // registers the Open Inference Protocol call kinds
 import type { FeatureSpec } from '../scenario/types.js';
 
 export interface WorkerInit {
