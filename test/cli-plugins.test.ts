@@ -55,6 +55,17 @@ describe('--format-module', () => {
     assert.ok(existsSync(join(out, 'latest.json')));
   });
 
+  it('e2e sends the plug-in\'s bytes to the stub (gRPC Predict, a transport and RPC it serves): every request answered', () => {
+    const out = join(tmp, 'e2e');
+    const r = cli('e2e', '--formats', 'team-protobufjs', '--scenario', 'tiny', '--batch-size', '4', '--compression', 'identity', '--requests', '10', '--warmup', '0', '--rate', '20', '--out', out, '--json', '--format-module', TEAM);
+    assert.equal(r.status, 0, r.stderr);
+    const results = JSON.parse(r.stdout) as Results;
+    const run = results.e2e?.[0];
+    assert.equal(run?.format, 'team-protobufjs');
+    assert.equal(run?.requests.ok, 10);
+    assert.deepEqual(run?.requests.errors, {});
+  });
+
   it('a plug-in with a wrong round trip fails the bench with exit 4, naming it; nothing is written', () => {
     const out = join(tmp, 'broken');
     const r = cli('bench', '--quick', '--scenario', 'tiny', '--formats', 'broken-off-by-one', '--codecs', 'identity', '--out', out, '--format-module', BROKEN);
