@@ -34,6 +34,12 @@ export function parseOptions<T extends OptionTable>(argv: readonly string[], opt
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (err) {
+    // `--out --json`: node says "ambiguous" without the value; name it, as for any bad value.
+    const ambiguous = /Option '(?:-\w, )?(--[^' ]+)' argument is ambiguous/.exec(err instanceof Error ? err.message : '');
+    const next = ambiguous ? argv[argv.indexOf(ambiguous[1]!) + 1] : undefined;
+    if (ambiguous && next !== undefined) {
+      throw new UsageError(`${ambiguous[1]}: expected a value, got ${JSON.stringify(next)} (a value starting with "-" is written ${ambiguous[1]}=<value>)`);
+    }
     throw new UsageError(nodeErrorText(err));
   }
   const max = opts.positionals ?? 0;
