@@ -21,6 +21,17 @@ function cli(...args: string[]) {
 }
 
 describe('--format-module', () => {
+  it("the README's plug-in example is the fixture the tests run (so it cannot rot), in at most 30 lines", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Plug-in formats'));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(example, 'README has a ts example under "### Plug-in formats"');
+    const fixture = readFileSync(join(ROOT, TEAM), 'utf8');
+    const code = fixture.slice(fixture.indexOf('import ')).replace("'../../src/index.js'", "'payload-bench'");
+    assert.equal(example, code);
+    assert.ok(example.trimEnd().split('\n').length <= 30);
+  });
+
   it('formats lists the plug-in next to the built-in formats', () => {
     const r = cli('formats', '--format-module', TEAM);
     assert.equal(r.status, 0, r.stderr);
