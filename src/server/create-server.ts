@@ -11,11 +11,15 @@ import { CallRunner, type RunnerStats } from './call-runner.js';
 import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
 import { predictionServiceDefinition, predictionServiceHandlers } from './grpc-service.js';
 import { attachToHttp2Servers, DEFAULT_WINDOW_BYTES } from './grpc-http2.js';
+import { harnessServiceDefinition, harnessServiceHandlers } from './harness-noop.js';
 import { RestHandler } from './rest-handler.js';
 import { oipServiceDefinition, oipServiceHandlers } from './oip-grpc-service.js';
 import { OipRestHandler } from './oip-rest.js';
 import { Servable } from './servable.js';
 import { defaultWorkers, InlineExecutor, WorkerPool, type Executor } from './worker-pool.js';
+
+/** Default cap on what a compressed REST body may inflate to (a compression bomb stops here). */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 256 * 1024 ** 2;
 
 /** TF Serving's default message limit: INT_MAX. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 2 ** 31 - 1;
@@ -37,6 +41,12 @@ export interface ServerOptions {
   faults: FaultOptions;
   /** Largest request message (gRPC, after decompression) or REST body (before and after decompression). @default 2^31 - 1 */
   maxMessageBytes: number;
+  /**
+   * Largest size a compressed REST body may inflate to: inflation stops there and the call is
+   * answered 413. gRPC has only grpc-js's one limit, `maxMessageBytes` (it inflates as a stream
+   * and stops there). @default 256 MiB
+   */
+  maxDecompressedBytes: number;
   /** HTTP/2 stream and connection receive window of the gRPC server; 0 keeps Node's 64 KiB. @default 16 MiB */
   windowBytes: number;
   /** On close, in-flight calls get this long to finish before connections are cut. @default 30000 */
@@ -58,6 +68,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   modelCost: 0,
   faults: NO_FAULTS,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
   windowBytes: DEFAULT_WINDOW_BYTES,
   drainTimeoutMs: 30_000,
   workers: defaultWorkers(),
@@ -101,6 +112,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   });
   grpcServer.addService(predictionServiceDefinition(), predictionServiceHandlers(servable, runner));
   grpcServer.addService(oipServiceDefinition(), oipServiceHandlers(servable, runner));
+  grpcServer.addService(harnessServiceDefinition(), harnessServiceHandlers());
   const grpcPort = await new Promise<number>((resolve, reject) => {
     grpcServer.bindAsync(hostPort(o.host, o.port), grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   }).catch(fail);
@@ -111,7 +123,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     return fail(err);
   }
 
-  const rest = new RestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs);
+  const rest = new RestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs, o.maxDecompressedBytes);
   const oipRest = new OipRestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs);
   const http: HttpServer = createHttpServer((req, res) => (OipRestHandler.handles(req.url) ? oipRest.handle : rest.handle)(req, res));
   try {

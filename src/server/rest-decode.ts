@@ -35,6 +35,8 @@ export interface RestCallArgs {
   msgpack: boolean;
   /** Decompressed bodies larger than this are refused (--max-message-bytes). */
   maxMessageBytes: number;
+  /** Inflation stops past this many bytes (--max-decompressed-bytes); the smaller limit applies. @default maxMessageBytes */
+  maxDecompressedBytes?: number;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -44,15 +46,20 @@ const MSGPACK = getFormat('msgpack-columnar');
 
 export const jsonReply = (body: string, status = 200): Reply => ({ status, body, contentType: 'application/json' });
 
-/** Decompress a request body per Content-Encoding, output capped at `max` bytes. */
-export function decompressBody(body: Uint8Array, encoding: string, max: number): Buffer {
+/**
+ * Decompress a request body per Content-Encoding, output capped at `max` bytes. node:zlib
+ * inflates chunk by chunk and stops as soon as the output passes maxOutputLength, so a
+ * compression bomb costs at most `max` bytes and the time to inflate them, not its full size.
+ * `flag` names the limit in the error.
+ */
+export function decompressBody(body: Uint8Array, encoding: string, max: number, flag = '--max-message-bytes'): Buffer {
   const maxOutputLength = Math.min(Math.max(max, 1), kMaxLength);
   const run = (fn: (b: Uint8Array, o: { maxOutputLength: number }) => Buffer): Buffer => {
     try {
       return fn(body, { maxOutputLength });
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ServingError(Status.RESOURCE_EXHAUSTED, `${encoding} request body decompresses to more than ${max} bytes (--max-message-bytes)`, 413);
+        throw new ServingError(Status.RESOURCE_EXHAUSTED, `${encoding} request body decompresses to more than ${max} bytes (${flag})`, 413);
       }
       throw invalidArgument(`Failed to decompress ${encoding} request body: ${(err as Error).message}`);
     }
@@ -71,7 +78,10 @@ export function decodeRestCall(servable: Servable, body: Uint8Array, args: RestC
   let decompressMs: number | undefined;
   if (args.encoding && args.encoding !== 'identity') {
     const t = now();
-    bytes = decompressBody(body, args.encoding, args.maxMessageBytes);
+    const capped = args.maxDecompressedBytes !== undefined && args.maxDecompressedBytes < args.maxMessageBytes;
+    bytes = capped
+      ? decompressBody(body, args.encoding, args.maxDecompressedBytes!, '--max-decompressed-bytes')
+      : decompressBody(body, args.encoding, args.maxMessageBytes);
     decompressMs = now() - t;
   }
   const d = args.verb === 'predict' ? decodePredictBody(servable, bytes, args.msgpack) : decodeExamplesBody(servable, bytes, args.verb === 'classify');

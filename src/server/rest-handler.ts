@@ -60,6 +60,8 @@ export class RestHandler {
     private readonly maxMessageBytes: number,
     /** TF Serving's --rest_api_timeout_in_ms: a call's deadline from its arrival; 0 = none. */
     private readonly timeoutMs = 30_000,
+    /** Compressed bodies stop inflating past this many bytes (413): --max-decompressed-bytes. */
+    private readonly maxDecompressedBytes = maxMessageBytes,
   ) {
     this.statusJson = JSON.stringify(
       { model_version_status: [{ version: String(servable.version), state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] },
@@ -79,6 +81,11 @@ export class RestHandler {
     const headersAt = now();
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
+    if (method === 'POST' && path === NOOP_REST_PATH) {
+      // The harness floor's no-op: the body straight back, no queue, decode or model.
+      this.readBody(req, res, (body) => this.send(res, { status: 200, body, contentType: 'application/octet-stream' }));
+      return;
+    }
     const pred = method === 'POST' ? PREDICTION_RE.exec(path) : null;
     if (pred) {
       this.readBody(req, res, (body) => this.predictionCall(req, res, body, pred, headersAt));
@@ -143,7 +150,7 @@ export class RestHandler {
       this.send(res, errorReply(err));
       return;
     }
-    const args: RestCallArgs = { verb: verb as RestVerb, encoding, msgpack: MSGPACK_TYPES.has(contentType), maxMessageBytes: this.maxMessageBytes };
+    const args: RestCallArgs = { verb: verb as RestVerb, encoding, msgpack: MSGPACK_TYPES.has(contentType), maxMessageBytes: this.maxMessageBytes, maxDecompressedBytes: this.maxDecompressedBytes };
     const ctx: CallContext = { headersAt, cancelled: () => res.destroyed || (req.socket?.destroyed ?? false) };
     if (this.timeoutMs > 0) ctx.deadline = arrived + this.timeoutMs;
     this.runner.runJob<Reply>(arrived, { kind: 'rest', bytes: body, args }, ctx).then(

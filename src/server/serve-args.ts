@@ -36,6 +36,9 @@ export const SERVE_USAGE = `usage: npm run serve -- [flags]
   --stall-ms M           ... for M ms (calls behind it queue)             default 0
   --error-rate P         share of calls answered UNAVAILABLE, 0..1        default 0
   --max-message-bytes B  largest request message / body (suffix KiB, MiB, GiB allowed)  default 2147483647
+  --max-decompressed-bytes B  largest size a compressed REST body may inflate to: inflation
+                         stops there and the call is answered 413 (gRPC: --max-message-bytes
+                         is grpc-js's one limit, compressed or not)        default 256MiB
   --window-bytes W       HTTP/2 receive window of the gRPC server (0 = Node's 64 KiB)   default 16MiB
   --workers N            worker threads that decode and compute (0 = on the main thread) default: cores
   --rest-api-timeout-ms T  REST calls still waiting after T ms are dropped (TF Serving's
@@ -186,6 +189,12 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         const v = parseBytes(value);
         if (v === undefined || v < 1 || v > DEFAULT_MAX_MESSAGE_BYTES) return bad(`bytes 1..${DEFAULT_MAX_MESSAGE_BYTES} (e.g. 64MiB)`);
         o.maxMessageBytes = v;
+        break;
+      }
+      case '--max-decompressed-bytes': {
+        const v = parseBytes(value);
+        if (v === undefined || v < 1 || v > DEFAULT_MAX_MESSAGE_BYTES) return bad(`bytes 1..${DEFAULT_MAX_MESSAGE_BYTES} (e.g. 256MiB)`);
+        o.maxDecompressedBytes = v;
         break;
       }
       case '--window-bytes': {
