@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FORMATS, FormatError, getFormat, parseFormatList, formatIds, methodLabel } from '../src/formats/index.js';
-import { decodeTfExampleWithProtobufjs } from '../src/formats/reference/protobufjs-tf-example.js';
+import { decodeTfExampleWithProtobufjs } from './reference/protobufjs-tf-example.js';
 import { presetNames } from '../src/scenario/index.js';
 import { diffBatches, toFeatureBatch, type FeatureBatch, type RankingRequest, type Schema } from '../src/tensors/index.js';
 import { DecodeError } from '../src/wire/proto-reader.js';

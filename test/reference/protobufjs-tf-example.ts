@@ -1,11 +1,10 @@
 // The straightforward way to decode the tf-example format in JavaScript: protobufjs
 // decodes the PredictRequest and every tf.Example into objects, then a second pass
-// gathers values per feature. Kept as the baseline the hand-written parser in
-// src/wire/example.ts is measured against (bench/decode-baseline.ts) and as an
-// independent oracle in tests.
+// gathers values per feature. An independent oracle for the tests (test-only: the
+// timed comparison with protobufjs is `payload-bench bench --peers`).
 import protobuf from 'protobufjs';
-import { allocValues, fixedWidth, type Column, type FeatureBatch, type Schema } from '../../tensors/feature-batch.js';
-import { protoType } from '../../wire/protos.js';
+import { allocValues, fixedWidth, type Column, type FeatureBatch, type Schema } from '../../src/tensors/feature-batch.js';
+import { protoType } from '../../src/wire/protos.js';
 
 interface FeatureObj {
   bytes_list?: { value?: Uint8Array[] };
