@@ -56,12 +56,12 @@ function runCli(script: string, args: string[]) {
 }
 
 describe('parseBenchArgs', () => {
-  it('defaults to etsy-search, every format, the default codecs and plan', () => {
+  it('defaults to etsy-search, every format but the opt-in ones, the default codecs and plan', () => {
     const p = parseBenchArgs([]);
     assert.equal(p.kind, 'run');
     if (p.kind !== 'run') return;
     assert.deepEqual(p.config.scenarios, ['etsy-search']);
-    assert.deepEqual(p.config.formats, FORMATS.map((f) => f.id));
+    assert.deepEqual(p.config.formats, FORMATS.map((f) => f.id).filter((id) => id !== 'oip-typed' && id !== 'oip-json'));
     assert.deepEqual(p.config.codecs, DEFAULT_CODECS.split(','));
     assert.deepEqual(p.config.plan, DEFAULT_PLAN);
     assert.equal(p.config.out, 'results');

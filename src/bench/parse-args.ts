@@ -3,7 +3,7 @@
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { CodecError, parseCodecList } from '../codecs/index.js';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
-import { FormatError, parseFormatList, type FormatId } from '../formats/index.js';
+import { defaultFormats, FormatError, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
 import { CHECK_PLAN, DEFAULT_CODECS, DEFAULT_OUT_DIR, DEFAULT_PLAN, DEFAULT_SCENARIO, QUICK_PLAN, type MeasurePlan } from './measure-plan.js';
 
@@ -69,7 +69,7 @@ Options:
                           checked against --scenario when one is given
   --data-format <f>       tfrecord-example, tfrecord-elwc or jsonl (default: detected)
   --skip-corrupt          skip and count corrupt records instead of stopping at the first
-  --formats <a,b|all>     formats to measure (default all; see npm run formats)
+  --formats <a,b|all>     formats to measure (default all but oip-typed and oip-json; see npm run formats)
   --codecs <list>         codec specs, e.g. identity,gzip:1,zstd:3
                           (default ${DEFAULT_CODECS})
   --candidates <N>        override every scenario's candidate count (1..${MAX_CANDIDATES});
@@ -179,7 +179,8 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
   });
   const dup = scenarios.find((s, i) => scenarios.indexOf(s) !== i);
   if (dup !== undefined) throw new UsageError(`--scenario: "${dup}" is given twice`);
-  const formats = parseFormatList(stringOption('--formats', values.formats) ?? 'all').map((f) => f.id);
+  const formatList = stringOption('--formats', values.formats);
+  const formats = (formatList === undefined ? defaultFormats() : parseFormatList(formatList)).map((f) => f.id);
   const codecs = parseCodecList(stringOption('--codecs', values.codecs) ?? DEFAULT_CODECS).map((c) => c.label);
   const out = stringOption('--out', values.out) ?? (checking ? `${DEFAULT_OUT_DIR}/check` : DEFAULT_OUT_DIR);
   const config: BenchConfig = {

@@ -17,11 +17,16 @@ export function oipTensors(req: RankingRequest): NamedTensor[] {
   return toNamedTensors(req, { contextOnce: true, pack: false });
 }
 
-/** Input name -> dtype of the model's inputs, in signature order. */
+const inputDtypes = new WeakMap<Schema, Map<string, DType>>();
+
+/** Input name -> dtype of the model's inputs, in signature order (cached per schema: a server decodes many requests). */
 export function oipInputDtypes(schema: Schema): Map<string, DType> {
+  let out = inputDtypes.get(schema);
+  if (out) return out;
   const byFeature = new Map(schema.features.map((f) => [f.name, f.dtype]));
-  const out = new Map<string, DType>();
+  out = new Map<string, DType>();
   for (const name of expectedInputs(schema, false)) out.set(name, byFeature.get(name) ?? 'int64');
+  inputDtypes.set(schema, out);
   return out;
 }
 

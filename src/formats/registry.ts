@@ -33,6 +33,19 @@ export const FORMATS: readonly Format[] = [
   oipBinary,
 ];
 
+/**
+ * Measured only when asked for (`--formats all` or by id): oip-typed and oip-json repeat what
+ * tensor-typed and json-columnar already show for TF Serving, and leaving them out keeps the
+ * default `npm run bench` within its five-minute budget. oip-raw and oip-binary, what
+ * tritonclient's gRPC and HTTP clients send, are in the default set.
+ */
+export const OPT_IN_FORMATS: readonly FormatId[] = ['oip-typed', 'oip-json'];
+
+/** The formats a run measures when none are named. */
+export function defaultFormats(): Format[] {
+  return FORMATS.filter((f) => !OPT_IN_FORMATS.includes(f.id));
+}
+
 export class FormatError extends Error {
   override name = 'FormatError';
 }

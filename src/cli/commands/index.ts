@@ -22,6 +22,7 @@ export const COMMANDS = {
   report: { summary: 'render charts, summary, HTML and exports from a results file', formatModules: false, load: () => import('./report.js') },
   check: { summary: 'compare results with a baseline: the CI regression gate', formatModules: true, load: () => import('./check.js') },
   scenario: { summary: 'infer a scenario from recorded requests, or show one', formatModules: true, load: () => import('./scenario.js') },
+  export: { summary: "write payloads, a manifest and an Artillery script to run them on Artillery's runners", formatModules: true, load: () => import('./export.js') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;
