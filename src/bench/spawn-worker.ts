@@ -1,14 +1,13 @@
-// Starts one measuring child (a fresh Node + tsx process running measure-worker.ts), hands it
+// Starts one measuring child (a fresh Node process running measure-worker), hands it
 // its job over IPC and collects what it reports until it exits. The child's stdout and stderr
 // go to our stderr, so `--json` keeps stdout clean.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { moduleEntry } from '../common/node-entry.js';
 import { pluginModulePaths } from '../formats/index.js';
 import type { ParentMessage, WorkerJob, WorkerMessage } from './worker-protocol.js';
 
-const WORKER_FILE = fileURLToPath(new URL('./measure-worker.ts', import.meta.url));
-// Resolved here so the child finds tsx whatever the current directory is.
-const TSX_LOADER = import.meta.resolve('tsx');
+// measure-worker.ts through tsx from sources, measure-worker.js when compiled.
+const WORKER = moduleEntry(import.meta.url, 'measure-worker');
 
 export type OpMessage = WorkerMessage & { type: 'op' };
 export type SizesMessage = WorkerMessage & { type: 'sizes' };
@@ -37,8 +36,8 @@ export interface WorkerHandle {
 export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => void = () => {}): WorkerHandle {
   const started = performance.now();
   // Plug-in format modules loaded here are loaded again in the child (its arguments).
-  const child = fork(WORKER_FILE, pluginModulePaths(), {
-    execArgv: ['--import', TSX_LOADER],
+  const child = fork(WORKER.file, pluginModulePaths(), {
+    execArgv: WORKER.execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));

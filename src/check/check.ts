@@ -1,6 +1,7 @@
 // The regression check: validates that baseline and current can be compared,
 // compares bytes exactly and timings as in-run ratios, and decides an exit code.
 import { SCHEMA_VERSION, type Results } from '../results/types.js';
+import { compareInstructions } from './compare-instructions.js';
 import { compareSizes } from './compare-sizes.js';
 import { compareTimings } from './compare-timings.js';
 import { CheckError, DEFAULT_CHECK_OPTIONS, type CheckOptions, type CheckReport } from './types.js';
@@ -31,18 +32,32 @@ export function check(baseline: Results, current: Results, options: Partial<Chec
     rows.push(...t.rows);
     warnings.push(...t.warnings);
   }
-  const changedBytes = rows.filter((r) => r.kind !== 'time-ratio' && r.verdict === 'changed');
-  const suspects = rows.filter((r) => r.verdict === 'regression');
+  if (current.instructions) {
+    const n = compareInstructions(baseline, current, opts);
+    rows.push(...n.rows);
+    warnings.push(...n.warnings);
+  }
+  const changedBytes = rows.filter((r) => isBytes(r) && r.verdict === 'changed');
+  // Instruction counts are deterministic: a regression there needs no re-measure.
+  const moreInstructions = rows.filter((r) => r.kind === 'instructions' && r.verdict === 'regression');
+  const suspects = rows.filter((r) => r.kind === 'time-ratio' && r.verdict === 'regression');
   const noisy = rows.filter((r) => r.verdict === 'noisy');
   const missing = rows.filter((r) => r.verdict === 'missing');
   if (missing.length) warnings.push(`${missing.length} figure(s) not in the baseline (new formats, codecs or scenarios): update the baseline to cover them`);
-  const notCompared = rows.filter((r) => r.verdict === 'not-compared');
-  if (notCompared.length) warnings.push(`${notCompared.length} compressed size(s) not compared: codec library versions differ from the baseline's`);
+  const notCompared = rows.filter((r) => r.kind === 'compressed-bytes' && r.verdict === 'not-compared');
+  if (notCompared.length) {
+    const libs = [...new Set(notCompared.map((r) => r.note ?? ''))].join('; ');
+    warnings.push(`${notCompared.length} compressed size(s) not compared: codec library versions differ from the baseline's (${libs})`);
+  }
   let exitCode: CheckReport['exitCode'] = 0;
   const parts: string[] = [];
   if (changedBytes.length) {
     exitCode = 1;
     parts.push(`${changedBytes.length} payload size(s) changed`);
+  }
+  if (moreInstructions.length) {
+    exitCode = 1;
+    parts.push(`${moreInstructions.length} instruction count(s) up more than ${Number((opts.instructionThreshold * 100).toFixed(2))}% (${moreInstructions.map((r) => `${r.scenario} ${r.format} ${r.metric}${r.codec === 'identity' ? '' : ` ${r.codec}`}`).join(', ')})`);
   }
   if (suspects.length) {
     exitCode = 1;
@@ -64,6 +79,7 @@ export function check(baseline: Results, current: Results, options: Partial<Chec
  * figure fails only if it regresses in both. Size changes need no confirmation.
  */
 export function confirm(first: CheckReport, second: CheckReport): CheckReport {
+  // The re-measure speaks for timings only: its size and instruction rows, and their warnings, are not merged.
   const key = (r: { scenario: string; format: string; codec: string; metric: string }) => `${r.scenario}\u0000${r.format}\u0000${r.codec}\u0000${r.metric}`;
   const again = new Set(second.suspects.map(key));
   const rows = first.rows.map((r) => {
@@ -76,10 +92,16 @@ export function confirm(first: CheckReport, second: CheckReport): CheckReport {
     return { ...r, verdict: 'pass' as const, note: `suspected (${r.change === null ? '?' : `${(r.change * 100).toFixed(1)}%`}) but not confirmed by a re-measure (${s?.change == null ? 'absent' : `${(s.change * 100).toFixed(1)}%`})` };
   });
   const suspects = rows.filter((r) => r.verdict === 'regression');
-  const sizeFail = rows.some((r) => r.kind !== 'time-ratio' && r.verdict === 'changed');
-  const exitCode = sizeFail || suspects.length ? 1 : first.exitCode === 1 ? 0 : first.exitCode;
+  const sizeFail = rows.some((r) => isBytes(r) && r.verdict === 'changed');
+  const instrFail = rows.some((r) => r.kind === 'instructions' && r.verdict === 'regression');
+  const exitCode = sizeFail || instrFail || suspects.length ? 1 : first.exitCode === 1 ? 0 : first.exitCode;
   const headline = exitCode === 1
-    ? `FAIL: ${[sizeFail ? 'payload size(s) changed' : '', suspects.length ? `${suspects.length} timing regression(s) confirmed by a re-measure` : ''].filter(Boolean).join('; ')}`
+    ? `FAIL: ${[sizeFail ? 'payload size(s) changed' : '', instrFail ? 'instruction count(s) up' : '', suspects.length ? `${suspects.length} timing regression(s) confirmed by a re-measure` : ''].filter(Boolean).join('; ')}`
     : `pass: ${first.suspects.length} suspected regression(s) not confirmed by a re-measure`;
-  return { exitCode, headline, rows, warnings: [...first.warnings, ...second.warnings.filter((w) => !first.warnings.includes(w))], suspects };
+  const timingWarnings = second.warnings.filter((w) => /timing/.test(w) && !first.warnings.includes(w));
+  return { exitCode, headline, rows, warnings: [...first.warnings, ...timingWarnings], suspects };
+}
+
+function isBytes(r: { kind: string }): boolean {
+  return r.kind === 'bytes' || r.kind === 'compressed-bytes';
 }

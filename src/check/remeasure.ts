@@ -30,6 +30,8 @@ export function remeasureConfig(current: Results, suspects: readonly CheckRow[])
 
 export async function remeasure(current: Results, suspects: readonly CheckRow[], signal?: AbortSignal): Promise<Results> {
   const again = await runBench(remeasureConfig(current, suspects), signal ? { signal } : {});
-  // Sizes were already compared; the re-measure only speaks for timings.
-  return { ...again, sizes: current.sizes, scenarios: current.scenarios };
+  // Sizes were already compared; the re-measure only speaks for timings. Its environment lists
+  // only the codecs it re-measured (identity), so the current run's codec versions are kept:
+  // otherwise every compressed size would look "not compared: codec library versions differ".
+  return { ...again, env: { ...again.env, codecVersions: current.env.codecVersions }, sizes: current.sizes, scenarios: current.scenarios };
 }

@@ -18,6 +18,10 @@ function num(x: number | null, kind: CheckRow['kind']): string {
 
 function change(r: CheckRow): string {
   if (r.change === null) return '-';
+  if (r.kind === 'instructions') {
+    const d = (r.current ?? 0) - (r.baseline ?? 0);
+    return `${d > 0 ? '+' : ''}${d.toLocaleString('en-US')} (${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(2)}%)`;
+  }
   if (r.kind !== 'time-ratio') {
     const d = (r.current ?? 0) - (r.baseline ?? 0);
     return d === 0 ? '0' : `${d > 0 ? '+' : ''}${d.toLocaleString('en-US')} (${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(2)}%)`;
@@ -38,6 +42,9 @@ export function renderCheckMarkdown(report: CheckReport): string {
     '|---|---|---|---|---:|---:|---:|---|',
     ...rows.map((r) => `| ${r.scenario} | ${r.format} | ${r.codec} | ${r.metric} | ${num(r.baseline, r.kind)} | ${num(r.current, r.kind)} | ${change(r)} | ${VERDICT[r.verdict]}${r.note ? ` (${r.note})` : ''} |`),
     '',
+    ...(report.rows.some((r) => r.kind === 'instructions')
+      ? ['Instructions are counted, not timed: one call of each op under valgrind (callgrind), in a fresh Node with fixed seeds and no optimising compiler; a count is deterministic, so it fails when it grows more than the threshold (default 2%), with no re-measure.', '']
+      : []),
     'Bytes are compared exactly. Timings are compared as ratios measured inside one process: each figure over a fixed calibration workload timed next to it (x calibration; older results: over the memcpy floor, x floor), so machines of different speed or load compare. A regression needs a change above the threshold whose interval excludes no change, confirmed by a re-measure.',
     '',
   ];

@@ -3,11 +3,11 @@
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'changed' | 'noisy' | 'not-compared' | 'missing';
 
 export interface CheckRow {
-  kind: 'bytes' | 'compressed-bytes' | 'time-ratio';
+  kind: 'bytes' | 'compressed-bytes' | 'time-ratio' | 'instructions';
   scenario: string;
   format: string;
   codec: string;
-  /** `raw`, `compressed`, or the timed op (encode, decode, total). */
+  /** `raw`, `compressed`, the timed op over its ruler (`decode x calibration`), or `<op> instructions`. */
   metric: string;
   baseline: number | null;
   current: number | null;
@@ -26,12 +26,20 @@ export interface CheckOptions {
   ops: readonly string[];
   /** Compare timings at all (false: only the deterministic byte counts). @default true */
   timings: boolean;
+  /** Relative growth of an instruction count that counts as a regression. @default 0.02 */
+  instructionThreshold: number;
 }
 
-export const DEFAULT_CHECK_OPTIONS: CheckOptions = { threshold: 0.25, strict: false, ops: ['encode', 'decode'], timings: true };
+export const DEFAULT_CHECK_OPTIONS: CheckOptions = { threshold: 0.25, strict: false, ops: ['encode', 'decode'], timings: true, instructionThreshold: 0.02 };
 
-/** 0 pass, 1 confirmed regression, 2 usage error, 3 missing/incompatible baseline, 4 the run failed. */
-export type ExitCode = 0 | 1 | 2 | 3 | 4;
+/**
+ * 0 pass, 1 regression, 2 usage error, 3 missing/incompatible baseline, 4 the run failed,
+ * 5 instruction counting is not possible here (valgrind, its headers or a C compiler missing).
+ */
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** Exit code when instruction mode cannot run on this machine (distinct from a regression). */
+export const EXIT_NO_VALGRIND = 5;
 
 export interface CheckReport {
   exitCode: ExitCode;

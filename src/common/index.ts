@@ -6,3 +6,4 @@ export * from './scenario-info.js';
 export * from './stats.js';
 export * from './text-table.js';
 export * from './units.js';
+export * from './node-entry.js';

@@ -125,6 +125,22 @@ export interface PeersSection {
   alignment: AlignmentRecord[];
 }
 
+/**
+ * Instructions of exactly one call of an op, counted under valgrind's callgrind (src/bench/instructions/):
+ * deterministic for the same code, input and Node, so compared without a noise model.
+ */
+export interface InstructionRecord {
+  scenario: string;
+  format: string;
+  /** Codec label; `identity` for encode/decode. */
+  codec: string;
+  op: 'encode' | 'compress' | 'decompress' | 'decode';
+  /** Instructions executed (callgrind Ir), median over `runs`. */
+  instructions: number;
+  /** The count of each run (fresh process each); equal when deterministic. */
+  runs: number[];
+}
+
 export interface SweepRecord {
   scenario: string;
   dimension: 'candidates' | 'features';
@@ -207,6 +223,8 @@ export interface Results {
   e2e?: E2eRun[];
   /** bench --peers: the same bytes encoded and decoded by peer libraries. */
   peers?: PeersSection;
+  /** Instruction counts (`npm run check -- --instructions`); absent when not counted. */
+  instructions?: InstructionRecord[];
   /** Whether the run finished or was interrupted (what was measured is kept). */
   state: 'complete' | 'interrupted';
   warnings: string[];

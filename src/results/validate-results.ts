@@ -165,6 +165,15 @@ const sweepRecord = obj({
   perUnitUs: nonNeg,
 });
 
+const instructionRecord = obj({
+  scenario: name,
+  format: name,
+  codec: name,
+  op: oneOf('encode', 'compress', 'decompress', 'decode'),
+  instructions: count,
+  runs: array(count),
+});
+
 const latency = obj({
   count,
   meanMs: nonNeg,
@@ -234,6 +243,7 @@ export function validateResults(v: unknown): string[] {
   known(r.sizes, 'sizes');
   known(r.micro, 'micro');
   known(r.sweeps ?? [], 'sweeps');
+  known(r.instructions ?? [], 'instructions');
   known(r.peers?.records ?? [], 'peers.records');
   r.peers?.alignment.forEach((a, i) => {
     if (a.aligned > a.tensors) errs.push(`$.peers.alignment[${i}]: aligned (${a.aligned}) > tensors (${a.tensors})`);

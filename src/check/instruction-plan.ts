@@ -1,0 +1,31 @@
+// What instruction mode counts: the instruction baseline records the scenario, candidates,
+// seed, formats and codecs it was counted with, and a check counts exactly those again (or a
+// subset of the formats). The counting itself is handed in by the caller (the bench layer's
+// countInstructions): the check never imports a measuring function.
+import type { InstructionConfig } from '../bench/instructions/count-instructions.js';
+import type { Results } from '../results/types.js';
+import { CheckError } from './types.js';
+
+/** Counts instructions for a config (src/bench/instructions countInstructions, or a stand-in in tests). */
+export type CountInstructions = (config: InstructionConfig) => Promise<Results>;
+
+/** The default instruction baseline, next to the timing baseline. */
+export const INSTRUCTION_BASELINE = 'results/baseline-instructions.json';
+
+/**
+ * The config to count now so the result compares with `baseline`; `formats` narrows it.
+ * @throws CheckError(3) when the baseline holds no instruction counts; CheckError(2) for an unknown format
+ */
+export function instructionConfigOf(baseline: Results, path: string, formats?: readonly string[]): InstructionConfig {
+  const c = baseline.config as Partial<InstructionConfig> & { mode?: unknown };
+  if (!baseline.instructions?.length || c.mode !== 'instructions' || !Array.isArray(c.scenarios) || !Array.isArray(c.formats) || !Array.isArray(c.codecs)) {
+    throw new CheckError(`${path} holds no instruction counts: create it with "npm run check -- --instructions --update-baseline" (and commit it)`, 3);
+  }
+  let chosen = c.formats;
+  if (formats?.length) {
+    const unknown = formats.filter((f) => !c.formats!.includes(f));
+    if (unknown.length) throw new CheckError(`--formats: ${unknown.join(', ')} not in the instruction baseline ${path} (it has ${c.formats.join(', ')})`, 2);
+    chosen = [...formats];
+  }
+  return { scenarios: c.scenarios, candidates: c.candidates ?? null, seed: c.seed ?? null, formats: chosen, codecs: c.codecs, runs: 1 };
+}
