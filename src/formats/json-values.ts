@@ -85,8 +85,11 @@ export function scalarFrom(x: unknown, dtype: DType, what: string): number | big
   if (typeof x !== 'number') throw new DecodeError(`${what}: expected a number, got ${JSON.stringify(x)?.slice(0, 40)}`);
   if (dtype === 'float32' && (x > FLT_MAX || x < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x, what);
   if (dtype === 'int64') {
+    if (!Number.isInteger(x)) throw new DecodeError(`${what}: JSON Value: ${floatText(x)} Type: Number is not of expected type: int64`);
     if (!Number.isSafeInteger(x)) {
-      throw new DecodeError(`${what}: ${x} is not an integer this server can parse exactly (JSON numbers are exact only up to 2^53)`);
+      throw new DecodeError(
+        `${what}: an integer beyond 2^53 (read as ${x}) cannot be parsed exactly: JSON numbers are exact only up to 2^53, so this server refuses it rather than round it (send such int64 values in a binary format)`,
+      );
     }
     return BigInt(x);
   }
