@@ -282,7 +282,8 @@ export class ExampleParser {
     if (acc.strs) return; // JS arrays grow
     const cap = acc.f32 ? acc.f32.length : acc.i64!.length;
     if (need <= cap) return;
-    let next = cap * 2;
+    // From at least 16: doubling a zero capacity would never reach `need`.
+    let next = Math.max(cap * 2, 16);
     while (next < need) next *= 2;
     if (acc.f32) {
       const a = new Float32Array(next);
