@@ -60,18 +60,9 @@ export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): Name
       const values = new Float32Array(rows * total);
       // Copied as 32-bit patterns: a float read into a JS number quiets a signaling NaN.
       const dst = bitsOf(values);
-      let off = 0;
-      specs.forEach((s, k) => {
-        const src = bitsOf(req.columns.get(s.name)!.values as Float32Array);
-        const w = widths[k]!;
-        for (let r = 0; r < rows; r++) {
-          const d = r * total + off;
-          const o = r * w;
-          for (let j = 0; j < w; j++) dst[d + j] = src[o + j]!;
-        }
-        off += w;
-        packed.add(s.name);
-      });
+      const srcs = specs.map((s) => bitsOf(req.columns.get(s.name)!.values as Float32Array));
+      transposeBlocked(srcs, Int32Array.from(widths), dst, rows, total, 'pack');
+      for (const s of specs) packed.add(s.name);
       out.push({ name: scope === 'item' ? PACKED_ITEM : PACKED_CONTEXT, dtype: 'float32', shape: [rows, total], values });
     }
   }
@@ -123,11 +114,13 @@ export function expectedInputs(schema: Schema, pack: boolean): string[] {
 export function assembleBatch(schema: Schema, inputs: Map<string, NamedTensor>, pack: boolean): FeatureBatch {
   const expected = expectedInputs(schema, pack);
   const expectedSet = new Set(expected);
-  const extra = [...inputs.keys()].filter((k) => !expectedSet.has(k));
+  const extra: string[] = [];
+  for (const k of inputs.keys()) if (!expectedSet.has(k)) extra.push(k);
   if (extra.length) {
     throw new DecodeError(`input tensor alias not found in signature: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ` (+${extra.length - 5} more)` : ''}. Inputs expected to be in the set {${preview(expected)}}.`);
   }
-  const missing = expected.filter((k) => !inputs.has(k));
+  const missing: string[] = [];
+  for (const k of expected) if (!inputs.has(k)) missing.push(k);
   if (missing.length) throw new DecodeError(`Request inputs do not match required inputs for the signature. Missing: {${preview(missing)}}`);
 
   // Candidates: the leading dimension of any per-candidate input.
@@ -191,17 +184,58 @@ function unpack(schema: Schema, inputs: Map<string, NamedTensor>, n: number, ten
       throw new DecodeError(`input "${name}": expected shape [${scope === 'context' ? `1 or ${n}` : n},${total}], got ${shapeText(t.shape)}`);
     }
     const src = bitsOf(t.values as Float32Array);
+    const k = specs.length;
+    const ws = new Int32Array(k);
+    for (let f = 0; f < k; f++) ws[f] = fixedWidth(specs[f]!)!;
+    // One allocation for every unpacked feature: feature f owns n * w_f values from n * off_f.
+    const all = new Float32Array(n * total);
+    const cols: Int32Array[] = [];
     let off = 0;
-    for (const s of specs) {
-      const w = fixedWidth(s)!;
-      const v = new Float32Array(n * w);
-      const dst = bitsOf(v);
-      for (let r = 0; r < n; r++) {
-        const o = (rows === 1 ? 0 : r) * total + off;
-        const d = r * w;
-        for (let j = 0; j < w; j++) dst[d + j] = src[o + j]!;
+    for (let f = 0; f < k; f++) {
+      cols.push(bitsOf(all.subarray(n * off, n * (off + ws[f]!))));
+      off += ws[f]!;
+    }
+    if (rows === 1) {
+      // Context sent once: every candidate's row is row 0.
+      for (let f = 0, o = 0; f < k; f++) {
+        const w = ws[f]!;
+        for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) cols[f]![r * w + j] = src[o + j]!;
+        o += w;
       }
-      tensors.set(s.name, { values: v });
+    } else transposeBlocked(cols, ws, src, n, total, 'unpack');
+    for (let f = 0; f < k; f++) tensors.set(specs[f]!.name, { values: new Float32Array(cols[f]!.buffer, cols[f]!.byteOffset, cols[f]!.length) });
+  }
+}
+
+/** Rows per block of the packed-matrix transpose: 16 rows of ~270 floats stay in L1 across all features. */
+const BLOCK_ROWS = 16;
+
+/**
+ * Between the packed [rows, total] matrix and one column per feature (feature f: `ws[f]`
+ * values per row), as 32-bit patterns. `pack` writes `matrix` from `cols`, `unpack` the
+ * reverse. Blocked by rows: going feature by feature down all rows touched a new cache line
+ * of the matrix per element (strides of ~1 kB), going row by row scattered the writes over
+ * every column; a block of rows keeps both the matrix lines and each column's line in cache.
+ */
+function transposeBlocked(cols: Int32Array[], ws: Int32Array, matrix: Int32Array, rows: number, total: number, dir: 'pack' | 'unpack'): void {
+  const k = ws.length;
+  for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+    const r1 = Math.min(rows, r0 + BLOCK_ROWS);
+    let off = 0;
+    for (let f = 0; f < k; f++) {
+      const w = ws[f]!;
+      const col = cols[f]!;
+      if (w === 1) {
+        if (dir === 'pack') for (let r = r0; r < r1; r++) matrix[r * total + off] = col[r]!;
+        else for (let r = r0; r < r1; r++) col[r] = matrix[r * total + off]!;
+      } else {
+        for (let r = r0; r < r1; r++) {
+          const m = r * total + off;
+          const c = r * w;
+          if (dir === 'pack') for (let j = 0; j < w; j++) matrix[m + j] = col[c + j]!;
+          else for (let j = 0; j < w; j++) col[c + j] = matrix[m + j]!;
+        }
+      }
       off += w;
     }
   }
@@ -217,15 +251,21 @@ function checkDtype(t: NamedTensor, want: DType): void {
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function checkSplits(s: NamedTensor, valueCount: number): Int32Array {
   const v = s.values as BigInt64Array;
+  // Read the int64s as 32-bit halves (little-endian): no BigInt per entry. A split that does not
+  // fit 31 bits (high half set, or low half negative) exceeds any value count and fails below.
+  const h = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
   const out = new Int32Array(v.length);
   let prev = 0;
   for (let i = 0; i < v.length; i++) {
-    const x = Number(v[i]);
+    const lo = h[2 * i]!;
+    const x = h[2 * i + 1] === 0 && lo >= 0 ? lo : Number(v[i]);
     if ((i === 0 && x !== 0) || x < prev || x > valueCount) {
       throw new DecodeError(`input "${s.name}": row_splits must start at 0, never decrease and end at the value count ${valueCount}; entry ${i} is ${x}`);
     }

@@ -2,7 +2,7 @@
 // its defaults, sized so the default matrix (6 formats x 2 batch sizes x 2 compressions)
 // finishes in about two minutes on a 2-core machine.
 import type { DataSpec } from '../data/load-data.js';
-import type { FormatId } from '../formats/index.js';
+import type { FormatId, Protocol } from '../formats/index.js';
 import type { Arrival } from './pacer.js';
 
 /** gRPC message compression, or the REST request body's Content-Encoding. */
@@ -62,6 +62,11 @@ export interface E2eConfig {
   modelName: string;
   /** Overrides every format's signature name; null keeps each format's own. */
   signature: string | null;
+  /**
+   * The API of a --target: TF Serving's (GetModelMetadata signatures) or the Open Inference
+   * Protocol's (ModelMetadata, oip-* formats). @default 'tfs'
+   */
+  protocol?: Protocol;
   /** Price of one core-hour; enables the monthly cost estimate. */
   coreHourUsd: number | null;
   /** Link bandwidths to shape through the relay, bits/s; [null] means no relay (unless rttMs > 0). */

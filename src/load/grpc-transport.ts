@@ -11,19 +11,18 @@
 //   DEADLINE_EXCEEDED that arrives before the deadline came from the server; at or after it,
 //   it is the client's own timer (grpc-js cancels the call locally at the deadline).
 import * as grpc from '@grpc/grpc-js';
-import type { Format } from '../formats/index.js';
+import { grpcMethodPath, type Format } from '../formats/index.js';
 import { parseTiming } from '../server/timing.js';
 import type { Compression } from './config.js';
 import { DEADLINE_SLACK_MS, type CallResult, type Transport, type TransportOptions } from './transport.js';
 
 const COMPRESSION_ALGORITHM: Record<Compression, number> = { identity: 0, deflate: 1, gzip: 2 };
-const SERVICE = 'tensorflow.serving.PredictionService';
 const STATUS_NAMES = new Map<number, string>(Object.entries(grpc.status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]));
 
 const identity = (b: Buffer): Buffer => b;
 
 export function createGrpcTransport(format: Format, o: TransportOptions): Transport {
-  const path = `/${SERVICE}/${format.rpc}`;
+  const path = grpcMethodPath(format);
   const options: grpc.ChannelOptions = {
     'grpc.max_receive_message_length': -1,
     'grpc.max_send_message_length': -1,

@@ -2,7 +2,7 @@
 // entry point prints it and exits 2). Pure: loads no scenario, touches no file or socket.
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
-import { FormatError, getFormat, parseFormatList } from '../formats/index.js';
+import { FormatError, getFormat, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
 import {
   COMPRESSIONS,
@@ -73,6 +73,10 @@ Where:
                              every mismatch is explained (exit 2, nothing sent)
   --rest-target <host:port>  its REST endpoint (for json-* and msgpack formats)
   --model-name <name>        model to call (default ${DEFAULT_MODEL_NAME})
+  --protocol tfs|oip         the --target's API: TF Serving's (default) or the Open Inference Protocol
+                             (Triton, KServe, MLServer): the schema comes from ModelMetadata, and
+                             the default formats are oip-typed, oip-raw (+ oip-json, oip-binary
+                             with --rest-target)
   --signature <name>         signature for every format (default: each format's own); with
                              --target, the signature the schema is read from or checked against
                              (default serving_default)
@@ -118,6 +122,7 @@ const OPTIONS = {
   'rest-target': { type: 'string' },
   'model-name': { type: 'string' },
   signature: { type: 'string' },
+  protocol: { type: 'string' },
   'core-hour-usd': { type: 'string' },
   bandwidth: { type: 'string' },
   rtt: { type: 'string' },
@@ -165,7 +170,11 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   const scenario = str('--scenario', values.scenario) ?? null;
   const data = parseData(values);
   if (data && values.seed !== undefined) throw new E2eUsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
-  const formats = values.formats === undefined ? [...DEFAULT_E2E_FORMATS] : parseFormatList(str('--formats', values.formats)!).map((f) => f.id);
+  const protocol = str('--protocol', values.protocol) ?? 'tfs';
+  if (protocol !== 'tfs' && protocol !== 'oip') throw new E2eUsageError(`--protocol: expected tfs (TF Serving) or oip (Open Inference Protocol: Triton, KServe, MLServer), got ${JSON.stringify(protocol)}`);
+  const formats = values.formats === undefined ? defaultE2eFormats(protocol, values['rest-target'] !== undefined || values.target === undefined) : parseFormatList(str('--formats', values.formats)!).map((f) => f.id);
+  const alien = formats.filter((id) => (getFormat(id).protocol ?? 'tfs') !== protocol);
+  if (protocol === 'oip' && alien.length) throw new E2eUsageError(`--protocol oip: formats ${alien.join(', ')} speak TF Serving's API; an Open Inference Protocol server takes oip-typed, oip-raw, oip-json, oip-binary`);
   const compressions = parseCompressions(values.compression);
   const batchSizes = parseBatchSizes(values['batch-size']);
   const load = parseLoad(values);
@@ -232,6 +241,7 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     restTarget,
     modelName: str('--model-name', values['model-name']) ?? DEFAULT_MODEL_NAME,
     signature: str('--signature', values.signature) ?? null,
+    ...(protocol === 'oip' ? { protocol } : {}),
     coreHourUsd: num('--core-hour-usd', values['core-hour-usd'], 0, 1000, true) ?? null,
     bandwidths,
     rttMs,

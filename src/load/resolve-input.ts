@@ -19,6 +19,7 @@ import {
   takesSerializedExamples,
   type ModelSignature,
 } from './signature-scenario.js';
+import { fetchOipSignature, OIP_SIGNATURE_KEY } from './oip-target.js';
 
 export interface E2eInput {
   scenario: Scenario;
@@ -47,7 +48,7 @@ export interface ResolveOptions {
 export async function resolveE2eInput(config: E2eConfig, opts: ResolveOptions = {}): Promise<E2eInput> {
   const overrides = { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) };
   const given = config.scenario !== null ? loadScenario(config.scenario, overrides) : undefined;
-  const sigKey = config.signature ?? DEFAULT_SIGNATURE_KEY;
+  const sigKey = config.protocol === 'oip' ? OIP_SIGNATURE_KEY : (config.signature ?? DEFAULT_SIGNATURE_KEY);
   let input: E2eInput;
   if (config.data !== null) {
     const loaded = loadData(config.data, given ? { scenario: given } : {});
@@ -55,7 +56,7 @@ export async function resolveE2eInput(config: E2eConfig, opts: ResolveOptions = 
   } else if (given) {
     input = { scenario: given, source: 'scenario', warnings: [] };
   } else if (config.target !== null) {
-    const sig = pickSignature(await signaturesOf(config.target, config.modelName, opts, true), sigKey, config.modelName);
+    const sig = pickSignature(await signaturesOf(config.target, config.modelName, { ...opts, oip: config.protocol === 'oip' }, true), sigKey, config.modelName);
     const scenario = scenarioFromSignature(sig, {
       name: `${config.modelName}.${sig.key}`,
       description: `Built from signature "${sig.key}" of model "${config.modelName}" at ${config.target} (GetModelMetadata): every feature an item (a signature cannot tell context), default value distributions.`,
@@ -72,13 +73,13 @@ export async function resolveE2eInput(config: E2eConfig, opts: ResolveOptions = 
 
 /** Checks `input.scenario` against the target's signature `key`; sets input.signature, or throws. */
 async function checkAgainstTarget(input: E2eInput, config: E2eConfig, key: string, opts: ResolveOptions): Promise<void> {
-  const signatures = await signaturesOf(config.target!, config.modelName, opts, false);
+  const signatures = await signaturesOf(config.target!, config.modelName, { ...opts, oip: config.protocol === 'oip' }, false);
   if (!signatures) {
     input.signature = { key, use: 'not checked' };
     input.warnings.push(`features not checked against the target: it does not answer GetModelMetadata with signatures`);
     return;
   }
-  if (config.signature === null && !signatures.has(key)) {
+  if (config.signature === null && config.protocol !== 'oip' && !signatures.has(key)) {
     // No --signature: the formats call their own signatures, which may exist without serving_default.
     input.signature = { key, use: 'not checked' };
     input.warnings.push(`features not checked against the target: model "${config.modelName}" has no signature "${key}" (it has: ${[...signatures.keys()].join(', ')}); name one with --signature to check against it`);
@@ -105,14 +106,17 @@ async function checkAgainstTarget(input: E2eInput, config: E2eConfig, key: strin
  * The target's signatures. `required`: a server that answers without them is an error
  * (building needs them); otherwise undefined (checking is then skipped, with a warning).
  */
-async function signaturesOf(target: string, model: string, opts: ResolveOptions, required: true): Promise<Map<string, ModelSignature>>;
-async function signaturesOf(target: string, model: string, opts: ResolveOptions, required: false): Promise<Map<string, ModelSignature> | undefined>;
-async function signaturesOf(target: string, model: string, opts: ResolveOptions, required: boolean) {
-  const r = await fetchSignatures(target, model, opts.metadataTimeoutMs ?? 10_000);
+type SignatureSource = ResolveOptions & { oip?: boolean };
+async function signaturesOf(target: string, model: string, opts: SignatureSource, required: true): Promise<Map<string, ModelSignature>>;
+async function signaturesOf(target: string, model: string, opts: SignatureSource, required: false): Promise<Map<string, ModelSignature> | undefined>;
+async function signaturesOf(target: string, model: string, opts: SignatureSource, required: boolean) {
+  // Open Inference Protocol servers describe the model with ModelMetadata, read as a signature.
+  const r = await (opts.oip ? fetchOipSignature : fetchSignatures)(target, model, opts.metadataTimeoutMs ?? 10_000);
   if (r.kind === 'ok') return r.signatures;
-  if (r.kind === 'unreachable') throw new E2eServerError(`--target ${target}: GetModelMetadata got no answer (${r.details})`);
+  const rpc = opts.oip ? 'ModelMetadata' : 'GetModelMetadata';
+  if (r.kind === 'unreachable') throw new E2eServerError(`--target ${target}: ${rpc} got no answer (${r.details})`);
   if (r.code === 'NOT_FOUND' || required) {
-    throw new SignatureError(`--target ${target}: GetModelMetadata for model "${model}" failed: ${r.code}: ${r.details}${required ? '; give --scenario or --data instead' : ''}`);
+    throw new SignatureError(`--target ${target}: ${rpc} for model "${model}" failed: ${r.code}: ${r.details}${required ? '; give --scenario or --data instead' : ''}`);
   }
   return undefined;
 }

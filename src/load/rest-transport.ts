@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { deflate, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { Format } from '../formats/index.js';
+import { restPath, type Format } from '../formats/index.js';
 import { parseTiming } from '../server/timing.js';
 import type { Compression } from './config.js';
 import type { CallResult, Transport, TransportOptions } from './transport.js';
@@ -21,10 +21,11 @@ export function createRestTransport(format: Format, o: TransportOptions): Transp
   const host = m[1]!.replace(/^\[|\]$/g, '');
   const port = Number(m[2]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections ?? Infinity, scheduling: 'fifo' });
-  const path = `/v1/models/${encodeURIComponent(o.modelName)}:${format.rpc.toLowerCase()}`;
+  const path = restPath(format, o.modelName);
+  const readyPath = format.protocol === 'oip' ? `/v2/models/${encodeURIComponent(o.modelName)}/ready` : `/v1/models/${encodeURIComponent(o.modelName)}`;
   const contentType = format.contentType ?? 'application/json';
 
-  const send = (body: Uint8Array, deadlineAt: number): Promise<CallResult> =>
+  const send = (body: Uint8Array, deadlineAt: number, extra?: Record<string, string>): Promise<CallResult> =>
     new Promise<CallResult>((resolve) => {
       let settled = false;
       const finish = (r: CallResult): void => {
@@ -35,6 +36,7 @@ export function createRestTransport(format: Format, o: TransportOptions): Transp
       };
       const headers: http.OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': body.byteLength };
       if (o.compression !== 'identity') headers['content-encoding'] = o.compression;
+      if (extra) Object.assign(headers, extra);
       const req = http.request({ host, port, method: 'POST', path, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -63,16 +65,18 @@ export function createRestTransport(format: Format, o: TransportOptions): Transp
 
   return {
     async call(bytes, deadlineAt) {
-      if (o.compression === 'identity') return send(bytes, deadlineAt);
+      // Headers a body needs (oip-binary's JSON length) describe the uncompressed bytes.
+      const extra = format.headers?.(bytes);
+      if (o.compression === 'identity') return send(bytes, deadlineAt, extra);
       const body = await COMPRESS[o.compression](bytes);
       if (performance.now() >= deadlineAt) return { kind: 'timeout', endAt: performance.now() };
-      return send(body, deadlineAt);
+      return send(body, deadlineAt, extra);
     },
     ready(timeoutMs) {
       return new Promise<void>((resolve, reject) => {
-        const req = http.request({ host, port, method: 'GET', path: `/v1/models/${encodeURIComponent(o.modelName)}`, agent, timeout: timeoutMs }, (res) => {
+        const req = http.request({ host, port, method: 'GET', path: readyPath, agent, timeout: timeoutMs }, (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`REST server at ${o.address}: GET ${path.split(':')[0]} answered HTTP ${res.statusCode}`))));
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`REST server at ${o.address}: GET ${readyPath} answered HTTP ${res.statusCode}`))));
         });
         req.on('timeout', () => req.destroy(new Error('timed out')));
         req.on('error', (err) => reject(new Error(`REST server at ${o.address} not reachable: ${err.message}`)));

@@ -7,16 +7,53 @@ export class DecodeError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/**
+ * Where one message's unaligned numeric fields are copied: one allocation for the message
+ * instead of one ArrayBuffer per field (a 300-input request had ~250 small copies, and their
+ * allocation and GC cost more than the copying). Each copy starts 8-byte aligned.
+ */
+export class CopyArena {
+  buffer: ArrayBuffer = new ArrayBuffer(0);
+  private at = 0;
+  /** @param hint bytes to allocate at once (the message length bounds what it can need) */
+  constructor(private readonly hint: number) {}
+
+  /** Copies src[start, start + n) and returns the byte offset of the copy in `this.buffer`. */
+  copy(src: Uint8Array, start: number, n: number): number {
+    if (this.at + n > this.buffer.byteLength) {
+      // Uninitialised memory: every byte handed out is written by the copy below.
+      this.buffer = Buffer.allocUnsafeSlow(Math.max(n, this.hint)).buffer;
+      this.at = 0;
+    }
+    const offset = this.at;
+    new Uint8Array(this.buffer, offset, n).set(src.subarray(start, start + n));
+    this.at = (offset + n + 7) & ~7;
+    return offset;
+  }
+}
+
+/** Shared by a reader and every sub-reader of the same message. */
+interface MessageState {
+  arena: CopyArena | undefined;
+}
+
 export class ProtoReader {
   readonly buf: Uint8Array;
   pos: number;
   end: number;
   private viewCache: DataView | undefined;
+  private readonly state: MessageState;
 
-  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+  constructor(buf: Uint8Array, start = 0, end = buf.length, state?: MessageState) {
     this.buf = buf;
     this.pos = start;
     this.end = end;
+    this.state = state ?? { arena: undefined };
+  }
+
+  /** The message's copy arena, created on first use. */
+  arena(): CopyArena {
+    return (this.state.arena ??= new CopyArena(this.buf.length));
   }
 
   get view(): DataView {
@@ -159,7 +196,7 @@ export class ProtoReader {
   /** A sub-reader over the next LEN field (shares the buffer). */
   sub(): ProtoReader {
     const n = this.len();
-    const r = new ProtoReader(this.buf, this.pos, this.pos + n);
+    const r = new ProtoReader(this.buf, this.pos, this.pos + n, this.state);
     this.pos += n;
     return r;
   }

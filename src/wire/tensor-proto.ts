@@ -5,7 +5,7 @@
 import type { NamedTensor } from '../tensors/named-tensor.js';
 import { elementCount } from '../formats/columnar.js';
 import { DT_FLOAT, DT_INT64, DT_STRING, dtypeFromTf, TF_DTYPE, tfDtypeName } from './dtypes.js';
-import { copyFloats, DecodeError, floatsView, int64View, ProtoReader } from './proto-reader.js';
+import { copyFloats, DecodeError, floatsView, ProtoReader } from './proto-reader.js';
 import { halvesOf, ProtoWriter, WIRE_LEN, WIRE_VARINT } from './proto-writer.js';
 
 export type NumericEncoding = 'typed' | 'content';
@@ -51,11 +51,35 @@ export function writeTensorProto(w: ProtoWriter, t: NamedTensor, enc: NumericEnc
   }
 }
 
+/** Scratch for one shape dimension's varint halves (decoding is single-threaded and not re-entrant here). */
+const DIM = new Int32Array(2);
+
+function countError(name: string, shape: readonly number[], count: number, dtypeCode: number, got: number, how: string): never {
+  throw new DecodeError(`tensor parsing error: ${name} (shape [${shape.join(',')}] needs ${count} ${tfDtypeName(dtypeCode)} values, ${how} holds ${got})`);
+}
+
+/**
+ * tensor_content's `count` elements at r.buf[start..] as a typed array: a zero-copy view when
+ * the bytes are aligned for the element size, else one copy into the message's arena.
+ */
+function contentValues(r: ProtoReader, start: number, count: number, size: 4 | 8): Float32Array | BigInt64Array {
+  let buffer: ArrayBufferLike = r.buf.buffer;
+  let offset = r.buf.byteOffset + start;
+  if (offset % size !== 0) {
+    const arena = r.arena();
+    offset = arena.copy(r.buf, start, count * size);
+    buffer = arena.buffer;
+  }
+  return size === 4 ? new Float32Array(buffer, offset, count) : new BigInt64Array(buffer, offset, count);
+}
+
 /** Reads a TensorProto body into a NamedTensor, checking counts against the shape. */
 export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
   let dtypeCode = 0;
   const shape: number[] = [];
-  let content: Uint8Array | undefined;
+  // tensor_content as a byte range of r.buf (no subarray per field): start and length, -1 when absent.
+  let contentStart = 0;
+  let contentLen = -1;
   const floatChunks: Uint8Array[] = [];
   const looseFloats: number[] = [];
   const int64Readers: ProtoReader[] = [];
@@ -78,9 +102,8 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
             while (!d.done()) {
               const x = d.tag();
               if (x === ((1 << 3) | 0)) {
-                const h = new Int32Array(2);
-                d.varint64Into(h, 0);
-                size = h[1]! * 2 ** 32 + (h[0]! >>> 0);
+                d.varint64Into(DIM, 0);
+                size = DIM[1]! * 2 ** 32 + (DIM[0]! >>> 0);
               } else d.skip(x & 7);
             }
             shape.push(size);
@@ -91,7 +114,9 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
         break;
       }
       case (4 << 3) | 2:
-        content = r.bytes();
+        contentLen = r.len();
+        contentStart = r.pos;
+        r.pos += contentLen;
         break;
       case (5 << 3) | 2: {
         const b = r.bytes();
@@ -123,27 +148,24 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
   if (!dtype) throw new DecodeError(`tensor parsing error: ${name} (unsupported dtype ${tfDtypeName(dtypeCode)})`);
   if (unknownRank) throw new DecodeError(`tensor parsing error: ${name} (unknown rank)`);
   const count = elementCount(name, shape);
-  const bad = (got: number, how: string): never => {
-    throw new DecodeError(`tensor parsing error: ${name} (shape [${shape.join(',')}] needs ${count} ${tfDtypeName(dtypeCode)} values, ${how} holds ${got})`);
-  };
   if (dtypeCode === DT_STRING) {
-    if (content && content.length) throw new DecodeError(`tensor parsing error: ${name} (tensor_content is not allowed for DT_STRING)`);
-    if (strings.length !== count) bad(strings.length, 'string_val');
+    if (contentLen > 0) throw new DecodeError(`tensor parsing error: ${name} (tensor_content is not allowed for DT_STRING)`);
+    if (strings.length !== count) countError(name, shape, count, dtypeCode, strings.length, 'string_val');
     return { name, dtype, shape, values: strings };
   }
-  if (content) {
+  if (contentLen >= 0) {
     if (floatChunks.length || looseFloats.length || int64Readers.length || looseInt64.length) {
       throw new DecodeError(`tensor parsing error: ${name} (both tensor_content and typed values set)`);
     }
     const size = dtypeCode === DT_FLOAT ? 4 : 8;
-    if (content.length !== count * size) bad(content.length / size, 'tensor_content');
-    return { name, dtype, shape, values: dtypeCode === DT_FLOAT ? floatsView(content) : int64View(content) };
+    if (contentLen !== count * size) countError(name, shape, count, dtypeCode, contentLen / size, 'tensor_content');
+    return { name, dtype, shape, values: contentValues(r, contentStart, count, size) };
   }
   if (dtypeCode === DT_FLOAT) {
     if (int64Readers.length || looseInt64.length) throw new DecodeError(`tensor parsing error: ${name} (int64_val set on a DT_FLOAT tensor)`);
     let got = looseFloats.length;
     for (const c of floatChunks) got += c.length / 4;
-    if (got !== count) bad(got, 'float_val');
+    if (got !== count) countError(name, shape, count, dtypeCode, got, 'float_val');
     if (floatChunks.length === 1 && !looseFloats.length) return { name, dtype, shape, values: floatsView(floatChunks[0]!) };
     const out = new Float32Array(count);
     let at = 0;
@@ -159,17 +181,17 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
     // Count the varints (bytes without the continuation bit) before allocating from the shape.
     let got = 0;
     for (const rd of [...int64Readers, ...looseInt64]) for (let p = rd.pos; p < rd.end; p++) if (rd.buf[p]! < 128) got++;
-    if (got !== count) bad(got, 'int64_val');
+    if (got !== count) countError(name, shape, count, dtypeCode, got, 'int64_val');
     const out = new BigInt64Array(count);
     const halves = halvesOf(out);
     let at = 0;
     for (const rd of [...int64Readers, ...looseInt64]) {
       while (!rd.done()) {
-        if (at >= count) bad(at + 1, 'int64_val');
+        if (at >= count) countError(name, shape, count, dtypeCode, at + 1, 'int64_val');
         rd.varint64Into(halves, at++);
       }
     }
-    if (at !== count) bad(at, 'int64_val');
+    if (at !== count) countError(name, shape, count, dtypeCode, at, 'int64_val');
     return { name, dtype, shape, values: out };
   }
   throw new DecodeError(`tensor parsing error: ${name} (unsupported dtype ${tfDtypeName(dtypeCode)})`);

@@ -1,5 +1,6 @@
 // bench --peers: which peers apply to a format, and how often a message's tensor_content
 // can be viewed in place. Measured in measure-format.ts, pooled by aggregate-peers.ts.
+import { readFileSync } from 'node:fs';
 import type { PeerCodec } from './peer-types.js';
 import { jsonColumnarPeer, jsonRowsPeer } from './json-peer.js';
 import { msgpackrPeer } from './msgpackr-peer.js';
@@ -40,11 +41,10 @@ export function peerVersions(): Record<string, string> {
   return { protobufjs: pkgVersion('protobufjs'), 'protobuf-es': pkgVersion('@bufbuild/protobuf'), msgpackr: pkgVersion('msgpackr'), JSON: `V8 ${process.versions.v8}` };
 }
 
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 function pkgVersion(name: string): string {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version;
+    const file = new URL(`../../../node_modules/${name}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
