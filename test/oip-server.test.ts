@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { expectedInputs, getFormat, type Format } from '../src/formats/index.js';
 import { encodeOipBinary, jsonHeaderLength } from '../src/formats/oip-rest.js';
 import { decodeScores } from '../src/load/decode-response.js';
+import { parseE2eArgs, resolveE2eInput, SignatureError, type E2eConfig } from '../src/load/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
 import { RankingModel, startServer, type RunningServer } from '../src/server/index.js';
 import { createRawClient } from '../src/server/raw-client.js';
@@ -187,5 +188,43 @@ describe('OIP metadata, health and errors', () => {
       assert.equal(r.status, 400, r.body.toString());
       assert.match((JSON.parse(r.body.toString()) as Obj).error, re);
     }
+  });
+});
+
+describe('--target --protocol oip: the schema from ModelMetadata', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ port: 0, restPort: 0, scenario: 'tiny', workers: 0 });
+  });
+  after(() => server.close());
+  const config = (argv: string[]): E2eConfig => {
+    const p = parseE2eArgs(argv);
+    if (p.kind !== 'run') throw new Error(`bad test arguments: ${p.kind === 'error' ? p.message : p.kind}`);
+    return p.config;
+  };
+
+  it('builds a scenario whose requests the server scores, without --scenario; defaults to the OIP formats', async () => {
+    const c = config(['--target', server.grpcAddress, '--rest-target', server.restAddress, '--protocol', 'oip', '--candidates', '5']);
+    assert.deepEqual(c.formats, ['oip-typed', 'oip-raw', 'oip-json', 'oip-binary']);
+    const input = await resolveE2eInput(c);
+    assert.equal(input.source, 'signature');
+    const tiny = generate(loadScenario('tiny'));
+    const names = (s: { features: readonly { name: string; dtype: string }[] }): string[] => s.features.map((f) => `${f.name}:${f.dtype}`).sort();
+    assert.deepEqual(names(input.scenario), names(tiny.schema));
+    const built = generate(input.scenario);
+    const client = new grpc.Client(server.grpcAddress, grpc.credentials.createInsecure());
+    // Built features are all items; the server takes them per candidate (context features as [N]).
+    const a = await oipCall(client, 'ModelInfer', getFormat('oip-raw').encode(built));
+    client.close();
+    assert.equal(a.code, 0, a.details);
+    assert.equal(decodeScores(getFormat('oip-raw'), a.body!).length, 5);
+  });
+
+  it('a scenario that does not match is explained input by input before anything is sent; TF Serving formats are refused', async () => {
+    await assert.rejects(resolveE2eInput(config(['--target', server.grpcAddress, '--protocol', 'oip', '--scenario', 'ctr-small'])), (e: Error) => {
+      return e instanceof SignatureError && /does not match signature "ModelMetadata" of model "ranker"/.test(e.message) && /input "item_f32": missing/.test(e.message);
+    });
+    assert.deepEqual(parseE2eArgs(['--target', '127.0.0.1:1', '--protocol', 'oip', '--formats', 'tensor-content']).kind, 'error');
+    assert.deepEqual(parseE2eArgs(['--protocol', 'grpc']).kind, 'error');
   });
 });

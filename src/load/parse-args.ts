@@ -410,3 +410,9 @@ export function defaultE2eConfig(overrides: Partial<E2eConfig> = {}): E2eConfig 
   if (p.kind !== 'run') throw new Error('unreachable: the defaults parse');
   return { ...p.config, ...overrides };
 }
+
+/** Formats a run sends when --formats is not given: TF Serving's default set, or the OIP formats the target can take. */
+function defaultE2eFormats(protocol: 'tfs' | 'oip', rest: boolean): FormatId[] {
+  if (protocol === 'tfs') return [...DEFAULT_E2E_FORMATS];
+  return rest ? ['oip-typed', 'oip-raw', 'oip-json', 'oip-binary'] : ['oip-typed', 'oip-raw'];
+}
