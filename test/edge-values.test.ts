@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORMATS, getFormat, parseServingJsonText, type Format } from '../src/formats/index.js';
+import { estimateExampleBytes } from '../src/formats/input-formats.js';
 import { floatText } from '../src/formats/json-values.js';
 import { decodeScores } from '../src/load/decode-response.js';
 import { EDGE_BYTES, EDGE_FLOAT32_BITS, EDGE_INT64, generate, loadScenario, type Scenario } from '../src/scenario/index.js';
 import { createRawClient, RankingModel, startServer, type RawClient, type RunningServer } from '../src/server/index.js';
 import { bytesEqual, toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
+import { ProtoWriter } from '../src/wire/proto-writer.js';
 import { beyondJsonInt64, checkRoundTrip, expectedRefusal } from './round-trip.js';
 
 const edge = loadScenario('edge');
@@ -88,6 +90,22 @@ describe('edge preset: round trip through every format (library API)', () => {
       for (let i = 0; i < got.length; i++) if (Number.isNaN(got[i])) assert.equal(bits[i], 0x7fc00000, `${id} value ${i}`);
       assert.equal(f.nanPayloads, false, id);
     }
+  });
+});
+
+describe('every writer makes progress for any size (zero candidates used to hang tf-example encode)', () => {
+  it('ProtoWriter grows from a zero, NaN or negative size hint', () => {
+    for (const hint of [0, Number.NaN, -5, 0.5, 1]) {
+      const w = new ProtoWriter(hint);
+      w.raw(new Uint8Array(1000).fill(7));
+      w.string('x'.repeat(300));
+      assert.equal(w.finish().length, 1000 + 2 + 300, `hint ${hint}`);
+    }
+  });
+
+  it('the size estimate of a zero-candidate request is a finite number', () => {
+    const r = generate({ ...edge, candidates: 0 });
+    assert.ok(Number.isFinite(estimateExampleBytes(r)));
   });
 });
 
