@@ -1,7 +1,7 @@
 // Colours and orderings shared by every chart, so a format has the same colour in every
 // chart, codecs keep one colour family per algorithm, and formats appear in one order.
 
-/** Report order of the known format ids: REST JSON, per-example protos, tensors, baseline. */
+/** Report order of the known format ids: REST JSON, per-example protos, tensors, baseline, Open Inference Protocol. */
 export const KNOWN_FORMATS = [
   'json-rows',
   'json-columnar',
@@ -13,6 +13,10 @@ export const KNOWN_FORMATS = [
   'tensor-broadcast',
   'tensor-packed',
   'msgpack-columnar',
+  'oip-typed',
+  'oip-raw',
+  'oip-json',
+  'oip-binary',
 ] as const;
 
 const FORMAT_COLORS: Record<string, string> = {
@@ -26,10 +30,14 @@ const FORMAT_COLORS: Record<string, string> = {
   'tensor-broadcast': '#2ca02c',
   'tensor-packed': '#9467bd',
   'msgpack-columnar': '#7f7f7f',
+  'oip-typed': '#393b79',
+  'oip-raw': '#637939',
+  'oip-json': '#8c6d31',
+  'oip-binary': '#843c39',
 };
 
 /** For format ids this version does not know (a newer results file). */
-const EXTRA_COLORS = ['#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354'];
+const EXTRA_COLORS = ['#7b4173', '#3182bd', '#e6550d', '#31a354', '#6b6ecf', '#b5cf6b', '#e7ba52', '#d6616b'];
 
 export function formatColor(format: string): string {
   const known = FORMAT_COLORS[format];
