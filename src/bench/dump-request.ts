@@ -21,6 +21,8 @@ export interface DumpInfo {
   candidates: number;
   seed: number;
   fingerprint: string;
+  /** HTTP headers the body needs to be replayed (oip-binary: Inference-Header-Content-Length, of the raw bytes). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -50,6 +52,7 @@ export function dumpRequest(config: DumpConfig, path: string): { bytes: Uint8Arr
       candidates: scenario.candidates,
       seed: scenario.seed,
       fingerprint: scenarioFingerprint(scenario),
+      ...(format.headers ? { headers: format.headers(encoded) } : {}),
     },
   };
 }

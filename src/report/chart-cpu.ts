@@ -1,5 +1,6 @@
-// Chart 2: CPU per request for each format: encode, decode and encode+decode end to end
-// (total with identity), with the in-run memcpy floor of the same bytes drawn as a marker.
+// Chart 2: CPU per request for each format: encode, decode and their sum (the sum of the
+// medians with identity), with the scenario's floor (a fresh-allocation copy of the request's
+// logical tensor bytes, warm; the same for every format) drawn as a marker.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../results/index.js';
 import { BASE_OPTIONS, LEGEND_TOP, formatAxis, scaled, timeUnit, optional, scenarioLabel, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
@@ -19,7 +20,7 @@ export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult
   const median = (f: string, op: 'encode' | 'decode' | 'total' | 'floor') => scaled(microOf(r, scenario, f, op)?.stats.medianMs ?? null, tu.factor);
   const bars = (['encode', 'decode', 'total'] as const).map((op) => ({
     type: 'bar' as const,
-    label: op === 'total' ? 'total (encode + decode, identity)' : op,
+    label: op === 'total' ? 'total (sum of encode + decode medians, identity)' : op,
     data: formats.map((f) => median(f, op)),
     backgroundColor: OP_COLORS[op],
     borderWidth: 0,
@@ -29,7 +30,7 @@ export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult
   const hasFloor = floorData.some((v) => v !== null);
   const floor = {
     type: 'line' as const,
-    label: 'memcpy floor (same bytes)',
+    label: 'floor: copy of the logical tensor bytes (fresh allocation, warm)',
     data: floorData,
     showLine: false,
     pointStyle: 'line',
@@ -42,7 +43,9 @@ export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult
   };
   const datasets = hasFloor ? [...bars, floor] : bars;
   const y = valueAxis({ title: `${tu.unit} per request, median`, unit: tu.unit, values: datasets.flatMap((d) => d.data) });
-  const floorNote = hasFloor ? 'black dash: time to copy the raw bytes once (memcpy floor, same run)' : 'no memcpy floor recorded in this run';
+  const floorNote = hasFloor
+    ? "black dash: the scenario's floor, copying the request's logical tensor bytes into a fresh allocation (warm, same for every format)"
+    : 'no floor recorded in this run';
   const config = {
     type: 'bar',
     data: { labels: formats, datasets },
@@ -60,7 +63,7 @@ export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult
     id: 'cpu',
     file: 'cpu.png',
     title: TITLE,
-    caption: `Median CPU time to encode and to decode one ${scenario} request per format, and the two together (total with identity), against the time to copy the same bytes once.`,
+    caption: `Median CPU time to encode and to decode one ${scenario} request per format, and the sum of the two medians (identity), against the scenario's floor: copying the request's logical tensor bytes into a fresh allocation (the same for every format).`,
     config,
     ...optional('tickLabels', tickLabelsOf({ y })),
   };

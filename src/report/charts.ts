@@ -7,6 +7,7 @@ import { chartBreakdown } from './chart-breakdown.js';
 import { chartBytes } from './chart-bytes.js';
 import { chartCpu } from './chart-cpu.js';
 import { chartDistribution } from './chart-distribution.js';
+import { chartPeers } from './chart-peers.js';
 import { chartLatency } from './chart-latency.js';
 import { chartScaling } from './chart-scaling.js';
 import { primaryScenario } from './select.js';
@@ -28,6 +29,7 @@ export const CHART_FILES = [
   'scaling-candidates.png',
   'scaling-features.png',
   'distribution.png',
+  'peers.png',
 ] as const;
 
 export function buildCharts(r: Results, scenario = primaryScenario(r)): ChartSet {
@@ -40,6 +42,8 @@ export function buildCharts(r: Results, scenario = primaryScenario(r)): ChartSet
     chartBandwidth(r, scenario),
     ...chartScaling(r, scenario),
     chartDistribution(r, scenario),
+    // Only runs with --peers have the section; others are not told about a chart they did not ask for.
+    ...(r.peers ? [chartPeers(r, scenario)] : []),
   ];
   return {
     drawn: all.filter((c): c is DrawnChart => c.state === 'drawn'),

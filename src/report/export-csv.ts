@@ -3,6 +3,7 @@
 // link or sweep point. (The bench's own results.csv is the wide micro/sweep table.)
 import type { Results } from '../results/index.js';
 import { loadLabel } from './select.js';
+import { P99_MIN_SAMPLES } from './micro-stats.js';
 
 export const CSV_COLUMNS = [
   'section',
@@ -38,17 +39,23 @@ export function resultsCsv(r: Results): string {
   for (const m of r.micro) {
     const base = { section: 'micro', scenario: m.scenario, format: m.format, codec: m.codec, op: m.op };
     const st = m.stats;
+    // A total is a sum of medians (its metric says so); a p99 only with enough samples; the
+    // 95 % interval (t over per-round medians) only with two rounds or more.
+    const median = m.derived === 'sum-of-medians' ? 'sum_of_medians' : 'median';
+    rows.push({ ...base, metric: median, value: st.medianMs, unit: 'ms' }, { ...base, metric: 'mean', value: st.meanMs, unit: 'ms' });
+    if (st.p99Ms !== undefined && st.samples >= P99_MIN_SAMPLES) rows.push({ ...base, metric: 'p99', value: st.p99Ms, unit: 'ms' });
+    rows.push({ ...base, metric: 'min', value: st.minMs, unit: 'ms' }, { ...base, metric: 'max', value: st.maxMs, unit: 'ms' });
+    if (st.roundMediansMs.length >= 2) rows.push({ ...base, metric: 'ci95_rel', value: st.rmePct, unit: '%' });
     rows.push(
-      { ...base, metric: 'median', value: st.medianMs, unit: 'ms' },
-      { ...base, metric: 'mean', value: st.meanMs, unit: 'ms' },
-      { ...base, metric: 'p99', value: st.p99Ms, unit: 'ms' },
-      { ...base, metric: 'min', value: st.minMs, unit: 'ms' },
-      { ...base, metric: 'max', value: st.maxMs, unit: 'ms' },
-      { ...base, metric: 'rme', value: st.rmePct, unit: '%' },
       { ...base, metric: 'samples', value: st.samples, unit: 'count' },
-      { ...base, metric: 'x_floor', value: m.xFloor, unit: 'ratio' },
+      { ...base, metric: 'rounds', value: st.roundMediansMs.length, unit: 'count' },
+      ...(m.xFloor > 0 ? [{ ...base, metric: 'x_floor', value: m.xFloor, unit: 'ratio' }] : []),
       { ...base, metric: 'bytes', value: m.bytes, unit: 'bytes' },
     );
+  }
+  for (const p of r.peers?.records ?? []) {
+    const base = { section: 'peer', scenario: p.scenario, format: p.format, codec: p.impl, op: p.op };
+    rows.push({ ...base, metric: 'median', value: p.stats.medianMs, unit: 'ms' }, { ...base, metric: 'ours_ratio', value: p.oursRatio, unit: 'ratio' });
   }
   for (const s of r.sweeps ?? []) {
     const base = { section: 'sweep', scenario: s.scenario, format: s.format, codec: s.codec, sweep_dimension: s.dimension, sweep_value: s.value };

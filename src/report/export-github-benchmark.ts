@@ -28,8 +28,8 @@ export function githubBenchmark(r: Results): GithubBenchmarkEntry[] {
       name,
       unit: 'ms',
       value: m.stats.medianMs,
-      range: `± ${m.stats.rmePct}%`,
-      extra: `median of ${m.stats.samples} samples; round medians ${m.stats.roundMediansMs.join(' / ')} ms; ${m.xFloor}x memcpy floor`,
+      ...(m.stats.roundMediansMs.length >= 2 ? { range: `± ${m.stats.rmePct}%` } : {}),
+      extra: `${m.derived === 'sum-of-medians' ? 'sum of the parts\' medians' : `median of ${m.stats.samples} samples`}; round medians ${m.stats.roundMediansMs.join(' / ')} ms; ${m.xFloor}x the scenario's floor (copy of the logical tensor bytes)`,
     });
   }
   for (const x of r.e2e ?? []) {

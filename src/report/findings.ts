@@ -3,6 +3,8 @@
 // Each finding is left out when the data it needs is absent.
 import type { Results } from '../results/index.js';
 import { bandwidthCurves, breakEvens, roughly } from './chart-bandwidth.js';
+import { peersFinding } from './table-peers.js';
+import { scenarioFloor } from './micro-stats.js';
 import { humanBytes, mbits, ms, num, pct, times } from './number-format.js';
 import { batchSweepRuns, codecsOf, formatsOf, headlineE2e, microOf, primaryScenario, rawBytesOf, sizeOf, sweepOf } from './select.js';
 
@@ -54,9 +56,15 @@ export function findings(r: Results, scenario = primaryScenario(r)): string[] {
     );
     const floorX = microOf(r, scenario, best, 'decode')!.xFloor;
     const floorB = microOf(r, scenario, baseline, 'decode')!.xFloor;
-    if (floorX > 0 && floorB > 0) {
-      out.push(`Decoding costs ${times(floorX)} the time of copying the same bytes (memcpy floor) for ${code(best)} and ${times(floorB)} for ${code(baseline)}.`);
+    const floor = scenarioFloor(r, scenario).warm;
+    if (floorX > 0 && floorB > 0 && floor) {
+      out.push(
+        `Decoding costs ${times(floorX)} the scenario's floor for ${code(best)} and ${times(floorB)} for ${code(baseline)} ` +
+          `(floor: copying the request's ${humanBytes(floor.bytes)} of logical tensor bytes into a fresh allocation, ${ms(floor.stats.medianMs)} warm, the same for every format).`,
+      );
     }
+    const peerLine = peersFinding(r, scenario);
+    if (peerLine) out.push(peerLine);
   }
 
   const sizes = r.sizes.filter((s) => s.scenario === scenario);

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Results } from '../results/index.js';
 import { buildCharts, type ChartSet } from './charts.js';
+import { peersTable } from './table-peers.js';
 import { findings } from './findings.js';
 import { compactJson, escapeHtml, htmlTable, inlineHtml } from './markdown.js';
 import { num } from './number-format.js';
@@ -122,6 +123,7 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
       ['sizes', sizeTable(r, name)],
       ['cpu', cpuTable(r, name)],
       ['codec-cpu', codecCpuTable(r, name)],
+      ['peers', peersTable(r, name)],
       ['e2e', e2eTable(r, name)],
       ...sweepTables(r, name).map((t, i) => [`sweep-${i}`, t] as const),
     ] as const;

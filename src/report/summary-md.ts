@@ -4,6 +4,7 @@
 import type { Results } from '../results/index.js';
 import type { Table } from './types.js';
 import { buildCharts, type ChartSet } from './charts.js';
+import { peersTable } from './table-peers.js';
 import { findings } from './findings.js';
 import { markdownTable } from './markdown.js';
 import { num } from './number-format.js';
@@ -83,12 +84,13 @@ export function summaryMarkdown(r: Results, opts: SummaryOptions = {}): string {
     const md = (table: Table | undefined) => (table ? markdownTable(table) : undefined);
     const size = md(sizeTable(r, scenario));
     const cpu = md(cpuTable(r, scenario));
+    const peers = md(peersTable(r, scenario));
     const codec = md(codecCpuTable(r, scenario));
     const e2eFull = md(e2eTable(r, scenario));
     const e2eShort = md(e2eTable(r, scenario, 30));
     const sweeps = sweepTables(r, scenario).map((x) => markdownTable(x));
     if (size || cpu) {
-      const sec = { key: `micro-${scenario}`, text: [`## Bytes and CPU${suffix}`, ...[size, cpu].filter(Boolean)].join('\n\n') };
+      const sec = { key: `micro-${scenario}`, text: [`## Bytes and CPU${suffix}`, ...[size, cpu, peers].filter(Boolean)].join('\n\n') };
       sections.push(sec);
       reductions.push({ rank: 7, section: sec, note: `the bytes and CPU tables${suffix}` });
     }

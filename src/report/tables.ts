@@ -2,6 +2,7 @@
 // end-to-end runs, sweeps and the environment. Cells are Markdown inline text.
 import type { E2eRun, Results } from '../results/index.js';
 import { byteUnit, timeUnit } from './chart-common.js';
+import { floorSentence, intervalText, P99_MIN_SAMPLES, p99Text } from './micro-stats.js';
 import { num, sig3 } from './number-format.js';
 import { orderCodecs, orderFormats } from './palette.js';
 import { codecsOf, formatsOf, loadLabel, microOf, parseBandwidthMbps, sizeOf, sweepOf } from './select.js';
@@ -36,7 +37,7 @@ export function sizeTable(r: Results, scenario: string): Table | undefined {
   };
 }
 
-/** Encode/decode medians, decode against the memcpy floor, and encode+decode totals. */
+/** Encode/decode medians, decode against the scenario's floor, totals (sums of medians), decode p99 and interval. */
 export function cpuTable(r: Results, scenario: string): Table | undefined {
   const formats = formatsOf(r, scenario).filter((f) => microOf(r, scenario, f, 'encode') || microOf(r, scenario, f, 'decode'));
   if (formats.length === 0) return undefined;
@@ -55,10 +56,11 @@ export function cpuTable(r: Results, scenario: string): Table | undefined {
       `\`${f}\``,
       cell(enc?.stats.medianMs),
       cell(dec?.stats.medianMs),
-      dec ? `${sig3(dec.xFloor)}x` : '–',
+      dec && dec.xFloor > 0 ? `${sig3(dec.xFloor)}x` : '–',
       cell(total?.stats.medianMs),
       best ? `${sig3(best.t * tu.factor)} (${best.c})` : '–',
-      dec ? `${num(dec.stats.rmePct)} % / ${dec.stats.samples}` : '–',
+      dec ? p99Text(dec.stats, tu.factor) : '–',
+      dec ? `${intervalText(dec.stats)} / ${num(dec.stats.samples)}` : '–',
     ];
   });
   return {
@@ -67,13 +69,17 @@ export function cpuTable(r: Results, scenario: string): Table | undefined {
       { label: 'format', align: L },
       { label: 'encode', align: R },
       { label: 'decode', align: R },
-      { label: 'decode ÷ memcpy', align: R },
-      { label: 'total, identity', align: R },
-      { label: 'fastest total with a codec', align: R },
-      { label: 'decode ±rme / samples', align: R },
+      { label: 'decode ÷ floor', align: R },
+      { label: 'total, identity (sum of medians)', align: R },
+      { label: 'fastest total with a codec (sum of medians)', align: R },
+      { label: 'decode p99', align: R },
+      { label: 'decode 95 % CI / samples', align: R },
     ],
     rows,
-    note: 'total = encode + compress + decompress + decode of one request, on one core.',
+    note:
+      'total = the sum of the medians of encode + compress + decompress + decode of one request, on one core (each timed separately; ' +
+      `a sum of medians, not a timed total, so it has no p99). ${floorSentence(r, scenario) ?? 'No floor was measured in this run'}. ` +
+      `p99 is shown with >= ${P99_MIN_SAMPLES} samples; 95 % CI = Student's t over per-round medians (one round = one child process).`,
   };
 }
 
@@ -93,10 +99,10 @@ export function codecCpuTable(r: Results, scenario: string): Table | undefined {
     return [`\`${f}\``, ...vals.map((v) => (v === undefined ? '–' : bold(sig3(v), sig3(v) === sig3(min))))];
   });
   return {
-    title: `Total CPU per request by codec (${tu.unit}, median)`,
+    title: `Total CPU per request by codec (${tu.unit}, sum of medians)`,
     columns: [{ label: 'format', align: L }, ...codecs.map((c) => ({ label: c, align: R }))],
     rows,
-    note: 'encode + compress + decompress + decode; the fastest per format in bold.',
+    note: 'sum of the medians of encode + compress + decompress + decode (each timed separately); the fastest per format in bold.',
   };
 }
 

@@ -12,7 +12,8 @@ export type ChartId =
   | 'bandwidth'
   | 'scaling-candidates'
   | 'scaling-features'
-  | 'distribution';
+  | 'distribution'
+  | 'peers';
 
 export interface DrawnChart {
   state: 'drawn';

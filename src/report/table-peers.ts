@@ -1,0 +1,103 @@
+// The "ours vs peers" table and finding (bench --peers): per format and op, ours' median and
+// each peer's on the same bytes in the same child processes, with ours ÷ peer ratios
+// (below 1: ours is faster). Decode also shows the fresh-allocation copy of the same bytes.
+import type { PeerRecord, Results } from '../results/index.js';
+import { intervalText } from './micro-stats.js';
+import { num, sig3, times } from './number-format.js';
+import { orderFormats } from './palette.js';
+import type { Table } from './types.js';
+
+const L = 'left' as const;
+const R = 'right' as const;
+
+/** Peer implementations in a fixed order (those present). */
+export function peerImpls(records: readonly PeerRecord[]): string[] {
+  const order = ['protobufjs', 'protobuf-es', 'JSON', 'msgpackr'];
+  const present = new Set(records.map((p) => p.impl));
+  return [...order.filter((x) => present.has(x)), ...[...present].filter((x) => !order.includes(x) && x !== 'ours' && x !== 'copy').sort()];
+}
+
+export function peerRecords(r: Results, scenario: string): PeerRecord[] {
+  return (r.peers?.records ?? []).filter((p) => p.scenario === scenario);
+}
+
+/** ours ÷ the fastest peer (not the copy reference) for one format and op, or undefined. */
+export function oursVsFastest(records: readonly PeerRecord[], format: string, op: 'encode' | 'decode'): { ratio: number; peer: PeerRecord } | undefined {
+  const ours = records.find((p) => p.format === format && p.op === op && p.impl === 'ours');
+  const peers = records.filter((p) => p.format === format && p.op === op && p.impl !== 'ours' && p.impl !== 'copy');
+  if (!ours || peers.length === 0) return undefined;
+  const fastest = [...peers].sort((a, b) => a.stats.medianMs - b.stats.medianMs)[0]!;
+  return { ratio: ours.stats.medianMs / fastest.stats.medianMs, peer: fastest };
+}
+
+export function peersTable(r: Results, scenario: string): Table | undefined {
+  const records = peerRecords(r, scenario);
+  if (records.length === 0) return undefined;
+  const impls = peerImpls(records);
+  const formats = orderFormats([...new Set(records.map((p) => p.format))]);
+  const rows: string[][] = [];
+  for (const op of ['decode', 'encode'] as const) {
+    for (const f of formats) {
+      const ours = records.find((p) => p.format === f && p.op === op && p.impl === 'ours');
+      if (!ours) continue;
+      const cell = (impl: string): string => {
+        const p = records.find((x) => x.format === f && x.op === op && x.impl === impl);
+        return p ? `${sig3(p.stats.medianMs)} (${sig3(p.oursRatio)})` : '–';
+      };
+      const best = oursVsFastest(records, f, op);
+      rows.push([
+        `\`${f}\``,
+        op,
+        `${sig3(ours.stats.medianMs)} ${intervalText(ours.stats)}`,
+        ...impls.map(cell),
+        op === 'decode' ? cell('copy') : '–',
+        best ? `**${sig3(best.ratio)}** (${best.peer.impl})` : '–',
+      ]);
+    }
+  }
+  const works = [...new Map(records.filter((p) => p.impl !== 'ours').map((p) => [`${p.impl} ${p.op}`, p])).values()]
+    .map((p) => `${p.impl} ${p.op}: ${p.work}`)
+    .slice(0, 12);
+  const align = (r.peers?.alignment ?? []).filter((a) => a.scenario === scenario && a.tensors > 0);
+  const alignText = align.length
+    ? ` tensor_content fields that can be viewed in place (aligned from the message start): ${align.map((a) => `${a.format} ${num(a.aligned)} of ${num(a.tensors)}`).join(', ')}.`
+    : '';
+  return {
+    title: 'Ours vs peer libraries on the same bytes (ms, median; ours ÷ peer in parentheses)',
+    columns: [
+      { label: 'format', align: L },
+      { label: 'op', align: L },
+      { label: 'ours', align: R },
+      ...impls.map((i) => ({ label: i, align: R })),
+      { label: 'copy of the bytes', align: R },
+      { label: 'ours ÷ fastest peer', align: R },
+    ],
+    rows,
+    note:
+      'Same encoded bytes, same child processes; below 1 ours is faster. ours = Format.decode / Format.encode (decode also checks the ' +
+      `signature and assembles the canonical batch). ${works.join('. ')}.${alignText}`,
+  };
+}
+
+/** One sentence for the findings, or undefined without peers. */
+export function peersFinding(r: Results, scenario: string): string | undefined {
+  const records = peerRecords(r, scenario);
+  if (records.length === 0) return undefined;
+  const cmp: { format: string; op: string; ratio: number; peer: string }[] = [];
+  for (const f of [...new Set(records.map((p) => p.format))]) {
+    for (const op of ['decode', 'encode'] as const) {
+      const b = oursVsFastest(records, f, op);
+      if (b) cmp.push({ format: f, op, ratio: b.ratio, peer: b.peer.impl });
+    }
+  }
+  if (cmp.length === 0) return undefined;
+  const faster = cmp.filter((c) => c.ratio < 1).length;
+  const worst = [...cmp].sort((a, b) => b.ratio - a.ratio)[0]!;
+  const best = [...cmp].sort((a, b) => a.ratio - b.ratio)[0]!;
+  const phrase = (c: (typeof cmp)[number]) =>
+    c.ratio < 1 ? `${times(1 / c.ratio)} faster than ${c.peer}` : `${times(c.ratio)} the time of ${c.peer}`;
+  return (
+    `Against peer libraries on the same bytes, ours is faster than the fastest peer in ${faster} of ${cmp.length} format × op comparisons; ` +
+    `best: \`${best.format}\` ${best.op} ${phrase(best)}; worst: \`${worst.format}\` ${worst.op} ${phrase(worst)}.`
+  );
+}
