@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { generate, loadScenario } from '../src/scenario/index.js';
 import { Batcher, paddedSize, type BatchTask } from '../src/server/batcher.js';
+import { mergeSegments } from '../src/server/merge-batches.js';
+import { packBatch, unpackBatch } from '../src/server/pack-batch.js';
+import { diffBatches, toFeatureBatch } from '../src/tensors/index.js';
 import {
   BatchingParamsError,
   defaultBatchingParameters,
@@ -171,4 +175,21 @@ describe('serve flags for batching', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /line 1: max_batch_size: expected an integer, got "lots"/);
   });
+});
+
+describe('batch data movement', () => {
+  for (const preset of ['tiny', 'etsy-search', 'ads-heavy']) {
+    it(`${preset}: packing is lossless; merged row ranges equal the rows of the whole request`, () => {
+      const sc = loadScenario(preset, { candidates: 7, seed: 11 });
+      const batch = toFeatureBatch(generate(sc));
+      assert.equal(diffBatches(sc, unpackBatch(sc, packBatch(sc, batch)), batch), undefined);
+      // Rows 0-2 and 3-6 of the request, merged, are the request; padding repeats row 3 (the last piece's first).
+      const merged = mergeSegments(sc, [{ batch, start: 0, end: 3 }, { batch, start: 3, end: 7 }], 7);
+      assert.equal(diffBatches(sc, merged, batch), undefined);
+      const padded = mergeSegments(sc, [{ batch, start: 0, end: 3 }, { batch, start: 3, end: 7 }], 9);
+      const want = mergeSegments(sc, [{ batch, start: 0, end: 7 }, { batch, start: 3, end: 4 }, { batch, start: 3, end: 4 }], 9);
+      assert.equal(padded.candidates, 9);
+      assert.equal(diffBatches(sc, padded, want), undefined);
+    });
+  }
 });

@@ -290,7 +290,8 @@ describe('deadlines: expired calls are not computed', () => {
       scenario: sc,
       workers: 1,
       restTimeoutMs: 50,
-      batching: batching({ maxBatchSize: 100, batchTimeoutMicros: 300_000 }),
+      // Batches wait 1 s: the 50 ms REST deadline has always passed when one runs.
+      batching: batching({ maxBatchSize: 100, batchTimeoutMicros: 1_000_000 }),
     });
     try {
       const body = getFormat('json-columnar').encode(generate(sc));

@@ -20,11 +20,11 @@ import type { BatchingParameters } from './batching-params.js';
 import { callKind } from './call-kinds.js';
 import { ServingError, Status, toServingError } from './errors.js';
 import { FaultInjector, sleep, type Fault } from './faults.js';
-import { batchBuffers, type BatchSegment } from './merge-batches.js';
+import { packBatch, unpackBatch } from './pack-batch.js';
 import type { Servable } from './servable.js';
 import { now, type ServerBatchInfo, type ServerTiming } from './timing.js';
 import { ownedBytes, type ExecResult, type Executor } from './worker-pool.js';
-import type { OpResult, WorkerOp } from './worker-ops.js';
+import type { OpResult, PackedSegment, WorkerOp } from './worker-ops.js';
 
 /** A request decoded on the main thread by the caller's own closure (protocols without a call kind). */
 export interface Decoded<T> {
@@ -93,7 +93,10 @@ export interface RunnerOptions {
 }
 
 interface Prepared<T> {
-  batch: FeatureBatch;
+  /** The decoded request: a FeatureBatch on this thread, or packed into one buffer (pack-batch.ts). */
+  batch?: FeatureBatch;
+  packed?: ArrayBuffer;
+  candidates: number;
   respond: (scores: Float32Array) => T;
 }
 
@@ -309,7 +312,10 @@ export class CallRunner {
     const kind = callKind(call.job!.kind);
     const d = res.decoded!;
     this.release(stall, call);
-    this.toBatcher(call, { batch: d.batch, respond: (scores) => kind.respond(this.servable, d.plan, scores) }, d.signature);
+    const prepared: Prepared<unknown> = { candidates: d.candidates, respond: (scores) => kind.respond(this.servable, d.plan, scores) };
+    if (d.batch) prepared.batch = d.batch;
+    if (d.packed) prepared.packed = d.packed;
+    this.toBatcher(call, prepared, d.signature);
   }
 
   private async runClosure(call: Pending<unknown>, batching: boolean): Promise<void> {
@@ -336,7 +342,7 @@ export class CallRunner {
     const fault = call.fault!;
     if (batching) {
       this.release(fault.stallMs, call);
-      this.toBatcher(call, decoded, decoded.signature ?? 'default');
+      this.toBatcher(call, { batch: decoded.batch, candidates: decoded.batch.candidates, respond: decoded.respond }, decoded.signature ?? 'default');
       return;
     }
     let outcome: Outcome<unknown>;
@@ -383,12 +389,12 @@ export class CallRunner {
       call.finish({ ok: false, error: injectedFault(), timing: call.timing });
       return;
     }
-    if (prepared.batch.candidates === 0) {
+    if (prepared.candidates === 0) {
       this.afterStall(call, fault.stallMs, { ok: true, value: prepared.respond(new Float32Array(0)), timing: call.timing });
       return;
     }
     const task: BatchTask<TaskItem> = {
-      size: prepared.batch.candidates,
+      size: prepared.candidates,
       deadline: call.ctx.deadline ?? Infinity,
       enqueuedAt: t,
       piecesLeft: 1,
@@ -428,13 +434,21 @@ export class CallRunner {
         this.s.expiredComputed++;
       }
     }
-    // Buffers can move to the worker unless a task is split (its other pieces still need them).
-    const transfer = new Set<ArrayBuffer>();
-    const movable = this.executor.threads && tasks.every((task) => task.size === b.pieces.filter((p) => p.task === task).reduce((a, p) => a + p.end - p.start, 0));
-    if (movable) for (const task of tasks) batchBuffers(task.item.prepared.batch, transfer);
-    const segments: BatchSegment[] = b.pieces.map((p) => ({ batch: p.task.item.prepared.batch, start: p.start, end: p.end }));
+    // Packed buffers move to the worker unless a task is split (its other pieces still need them).
+    const threads = this.executor.threads;
+    const rowsIn = (task: BatchTask<TaskItem>): number => b.pieces.reduce((a, p) => a + (p.task === task ? p.end - p.start : 0), 0);
+    const transfer: ArrayBuffer[] = [];
+    const segments: PackedSegment[] = b.pieces.map((p) => {
+      const pr = p.task.item.prepared;
+      if (!threads) return { batch: pr.batch ?? unpackBatch(this.servable.schema, pr.packed!), start: p.start, end: p.end };
+      // A batch decoded on this thread (a closure call) is packed once, here.
+      pr.packed ??= packBatch(this.servable.schema, pr.batch!);
+      delete pr.batch;
+      return { packed: pr.packed, start: p.start, end: p.end };
+    });
+    if (threads) for (const task of tasks) if (rowsIn(task) === task.size) transfer.push(task.item.prepared.packed!);
     this.busy++;
-    this.executor.run({ op: 'score', segments, padTo: b.paddedSize }, [...transfer]).then((r) => {
+    this.executor.run({ op: 'score', segments, padTo: b.paddedSize }, transfer).then((r) => {
       this.batcher!.done();
       this.busy--;
       this.afterBatch(b, tasks, r);

@@ -19,7 +19,7 @@ const port = parentPort!;
 
 port.on('message', (msg: WorkerOp & { id: number; sentAt: number }) => {
   const receivedAt = wallNow();
-  const { result, transfer } = runOp(servable, msg);
+  const { result, transfer } = runOp(servable, msg, true);
   port.postMessage({ id: msg.id, result, handoffIn: receivedAt - msg.sentAt, doneAt: wallNow() }, transfer);
 });
 port.postMessage({ ready: true });

@@ -5,7 +5,8 @@
 import type { FeatureBatch } from '../tensors/feature-batch.js';
 import { callKind } from './call-kinds.js';
 import { toServingError, unavailable } from './errors.js';
-import { batchBuffers, mergeSegments, type BatchSegment } from './merge-batches.js';
+import { mergeSegments, type BatchSegment } from './merge-batches.js';
+import { packBatch, unpackBatch } from './pack-batch.js';
 import type { Servable } from './servable.js';
 import { now } from './timing.js';
 
@@ -18,7 +19,15 @@ export type WorkerOp =
   /** Decode only: the batch goes back to the batcher. */
   | { op: 'decode'; kind: string; bytes: Uint8Array; args: unknown }
   /** Merge row ranges of decoded requests (padded to padTo rows) and score them in one model call. */
-  | { op: 'score'; segments: BatchSegment[]; padTo: number };
+  | { op: 'score'; segments: PackedSegment[]; padTo: number };
+
+/** Rows [start, end) of a decoded request, as a FeatureBatch (same thread) or packed (pack-batch.ts). */
+export interface PackedSegment {
+  batch?: FeatureBatch;
+  packed?: ArrayBuffer;
+  start: number;
+  end: number;
+}
 
 export interface OpTiming {
   decode?: number;
@@ -33,19 +42,21 @@ export type OpResult =
       value?: unknown;
       /** Candidates scored by a 'call' op. */
       rows?: number;
-      decoded?: { batch: FeatureBatch; plan: unknown; signature: string };
+      /** A 'decode' op: the batch as is (main thread) or packed into one transferable buffer (worker). */
+      decoded?: { batch?: FeatureBatch; packed?: ArrayBuffer; candidates: number; plan: unknown; signature: string };
       scores?: Float32Array;
       timing: OpTiming;
     }
   | { ok: false; error: { code: number; message: string; httpStatus?: number }; timing: OpTiming };
 
 /** Run one op; `transfer` lists the buffers the reply may move instead of copying. */
-export function runOp(servable: Servable, msg: WorkerOp): { result: OpResult; transfer: ArrayBuffer[] } {
+export function runOp(servable: Servable, msg: WorkerOp, pack = false): { result: OpResult; transfer: ArrayBuffer[] } {
   const timing: OpTiming = {};
   try {
     if (msg.op === 'score') {
       const t0 = now();
-      const merged = mergeSegments(servable.schema, msg.segments, msg.padTo);
+      const segments: BatchSegment[] = msg.segments.map((g) => ({ batch: g.batch ?? unpackBatch(servable.schema, g.packed!), start: g.start, end: g.end }));
+      const merged = mergeSegments(servable.schema, segments, msg.padTo);
       const t1 = now();
       const scores = servable.model.score(merged);
       timing.merge = t1 - t0;
@@ -65,7 +76,10 @@ export function runOp(servable: Servable, msg: WorkerOp): { result: OpResult; tr
       timing.decode -= d.decompressMs;
     }
     if (msg.op === 'decode') {
-      return { result: { ok: true, decoded: { batch: d.batch, plan: d.plan, signature: d.signature }, timing }, transfer: [...batchBuffers(d.batch)] };
+      const meta = { candidates: d.batch.candidates, plan: d.plan, signature: d.signature };
+      if (!pack) return { result: { ok: true, decoded: { batch: d.batch, ...meta }, timing }, transfer: [] };
+      const packed = packBatch(servable.schema, d.batch);
+      return { result: { ok: true, decoded: { packed, ...meta }, timing }, transfer: [packed] };
     }
     if (msg.fail) throw unavailable('injected fault (--error-rate): the server is pretending to be overloaded');
     const t1 = now();
