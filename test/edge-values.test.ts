@@ -9,7 +9,7 @@ import { FORMATS, getFormat, parseServingJsonText, type Format } from '../src/fo
 import { estimateExampleBytes } from '../src/formats/input-formats.js';
 import { floatText } from '../src/formats/json-values.js';
 import { decodeScores } from '../src/load/decode-response.js';
-import { EDGE_BYTES, EDGE_FLOAT32_BITS, EDGE_INT64, generate, loadScenario, type Scenario } from '../src/scenario/index.js';
+import { EDGE_BYTES, EDGE_FLOAT32_BITS, EDGE_INT64, generate, loadScenario, Prng, type Scenario } from '../src/scenario/index.js';
 import { createRawClient, RankingModel, startServer, type RawClient, type RunningServer } from '../src/server/index.js';
 import { bytesEqual, toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
 import { ProtoWriter } from '../src/wire/proto-writer.js';
@@ -134,6 +134,24 @@ describe("JSON numbers as TF Serving's REST API writes and reads them", () => {
     for (const bad of ['[nan]', '[infinity]', '[NaNa]', '[Infinit]', '[Infinityy]', '[Infi]', '[-]', '[+1]', '[01]', '{"a":NaN', '["\\x"]', '[1,]', '{"a" 1}']) {
       assert.throws(() => parseServingJsonText(bad), /^JsonSyntaxError: JSON Parse error: .* at offset \d+/, bad);
     }
+  });
+
+  it('the slow path reads every number exactly as JSON.parse does, and "__proto__" as an own key', () => {
+    const rng = new Prng(5, 'json-numbers');
+    const f32 = new Float32Array(1);
+    const bits = new Uint32Array(f32.buffer);
+    const texts = ['0', '-0', '1e22', '1e23', '123456789012345', '1234567890123456', '9007199254740993', '1.5e-300', '4.9e-324', '1e-400', '1e400', '100e-2', '0.30000000000000004', '12345678901234567890e-10'];
+    for (let i = 0; i < 5000; i++) {
+      bits[0] = rng.u32();
+      const x = f32[0]!;
+      if (Number.isFinite(x)) texts.push(x.toPrecision(9), String(x), x.toExponential(), (rng.next() * 1e6).toFixed(rng.int(0, 12)));
+    }
+    // A leading NaN makes JSON.parse refuse the text, so the lenient parser reads all of it.
+    const got = parseServingJsonText(`[NaN,${texts.join(',')}]`) as number[];
+    texts.forEach((t, i) => assert.ok(Object.is(got[i + 1], JSON.parse(t)), `${t}: ${got[i + 1]}`));
+    const o = parseServingJsonText('{"__proto__":{"x":1},"a":NaN}') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(o), ['__proto__', 'a']);
+    assert.equal(Object.getPrototypeOf(o), Object.prototype);
   });
 
   it('the float32 range check: a finite JSON number beyond float32 is refused as TF Serving does, Infinity is not', () => {

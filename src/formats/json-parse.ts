@@ -36,6 +36,7 @@ export function parseServingJsonText(text: string): unknown {
 }
 
 const C_QUOTE = 0x22;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const C_MINUS = 0x2d;
 
 class LenientParser {
@@ -107,8 +108,9 @@ class LenientParser {
       this.pos++;
       this.ws();
       const v = this.value();
-      // Own data property even for "__proto__", as JSON.parse makes it.
-      Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      // An own data property even for "__proto__", as JSON.parse makes it.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[key] = v;
       this.ws();
       const c = this.s.charCodeAt(this.pos);
       this.pos++;
@@ -168,10 +170,18 @@ class LenientParser {
       }
       return this.fail('invalid value');
     }
-    // RFC 8259 number: int [frac] [exp], no leading zeros.
+    // RFC 8259 number: int [frac] [exp], no leading zeros. Digits are accumulated on the way
+    // so that the common short number needs no substring (Clinger's fast path below).
+    let m = 0;
+    let digits = 0;
+    let scale = 0;
     if (c === 0x30) p++;
-    else if (c >= 0x31 && c <= 0x39) while (isDigit(s.charCodeAt(p))) p++;
-    else {
+    else if (c >= 0x31 && c <= 0x39) {
+      for (let d = s.charCodeAt(p); isDigit(d); d = s.charCodeAt(++p)) {
+        m = m * 10 + (d - 0x30);
+        digits++;
+      }
+    } else {
       this.pos = p;
       this.fail('invalid number');
     }
@@ -181,20 +191,35 @@ class LenientParser {
         this.pos = p;
         this.fail('expected a digit after the decimal point');
       }
-      while (isDigit(s.charCodeAt(p))) p++;
+      for (let d = s.charCodeAt(p); isDigit(d); d = s.charCodeAt(++p)) {
+        m = m * 10 + (d - 0x30);
+        if (m !== 0) digits++;
+        scale--;
+      }
     }
+    let exp = 0;
+    let expNeg = false;
     const e = s.charCodeAt(p);
     if (e === 0x65 || e === 0x45) {
       p++;
       const sign = s.charCodeAt(p);
-      if (sign === 0x2b || sign === C_MINUS) p++;
+      if (sign === 0x2b || sign === C_MINUS) {
+        expNeg = sign === C_MINUS;
+        p++;
+      }
       if (!isDigit(s.charCodeAt(p))) {
         this.pos = p;
         this.fail('expected a digit in the exponent');
       }
-      while (isDigit(s.charCodeAt(p))) p++;
+      for (let d = s.charCodeAt(p); isDigit(d); d = s.charCodeAt(++p)) if (exp < 100_000) exp = exp * 10 + (d - 0x30);
     }
     this.pos = p;
+    const k = scale + (expNeg ? -exp : exp);
+    // m < 2^53 exactly and 10^|k| exact (|k| <= 22): one correctly rounded multiply or divide.
+    if (digits <= 15 && k >= -22 && k <= 22) {
+      const v = k < 0 ? m / POW10[-k]! : m * POW10[k]!;
+      return neg ? -v : v;
+    }
     return Number(s.slice(start, p));
   }
 
