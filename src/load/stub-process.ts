@@ -26,8 +26,30 @@ export interface StubProcess {
   stderrTail(): string;
   /** Process CPU time (user + system) so far in ms, or null when it cannot be read. */
   cpuMs(): number | null;
+  /** The stub's own counters (GET /stub/stats: calls, model calls, dropped calls), or null when unreachable. */
+  stats(): Promise<StubStats | null>;
   /** SIGTERM, wait for the drain; SIGKILL after `timeoutMs`. Resolves with the exit code. */
   stop(timeoutMs?: number): Promise<number | null>;
+}
+
+/** The counters of the stub's GET /stub/stats that the load test reads (RunnerStats in src/server). */
+export interface StubStats {
+  calls: number;
+  modelCalls: number;
+  droppedBeforeDecode: number;
+  droppedInBatchQueue: number;
+}
+
+/** GET /stub/stats from the stub's REST address; null when it does not answer. */
+export async function stubStats(restAddress: string): Promise<StubStats | null> {
+  try {
+    const res = await fetch(`http://${restAddress}/stub/stats`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return null;
+    const j = (await res.json()) as Partial<StubStats>;
+    return typeof j.modelCalls === 'number' && typeof j.calls === 'number' ? (j as StubStats) : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface StubSpawnOptions {
@@ -50,6 +72,8 @@ export function stubArgs(o: StubSpawnOptions): string[] {
   if (s.stallMs !== undefined) args.push('--stall-ms', String(s.stallMs));
   if (s.errorRate !== undefined) args.push('--error-rate', String(s.errorRate));
   if (s.modelCost !== undefined) args.push('--model-cost', String(s.modelCost));
+  if (s.workers !== undefined) args.push('--workers', String(s.workers));
+  if (s.batchingFile !== undefined) args.push('--enable-batching', '--batching-parameters-file', s.batchingFile);
   return args;
 }
 
@@ -99,6 +123,7 @@ export function spawnStub(o: StubSpawnOptions): Promise<StubProcess> {
         alive: () => child.exitCode === null && child.signalCode === null,
         stderrTail: () => err.trim().split('\n').slice(-5).join('\n'),
         cpuMs: () => procCpuMs(pid),
+        stats: () => stubStats(m[2]!),
         stop: (stopTimeoutMs = 15_000) => {
           if (child.exitCode !== null || child.signalCode !== null) return exited;
           const kill = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
