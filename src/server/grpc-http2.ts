@@ -9,7 +9,12 @@
 //    session.setLocalWindowSize() (connection window).
 // 2. Receive time: a 'stream' listener placed before grpc-js's stamps the moment the
 //    request headers arrived into a header, which grpc-js hands to the handler as
-//    metadata; the handler reports headers -> complete message as receive time.
+//    metadata. It also notes when the first and the last request byte were read (by
+//    wrapping the stream's push, which Node's http2 calls per DATA frame: adding a 'data'
+//    listener would start the flow before grpc-js listens). The handler splits the call's
+//    arrival into headers -> first byte (grpc-js compresses the message after sending the
+//    headers: the client's compression), first -> last byte (receive) and last byte ->
+//    handler (grpc-js deframing and decompressing).
 //
 // grpc-js 1.14 keeps its http2 servers in the private `Server.http2Servers` map. If a
 // future version renames it, startServer fails when a window was asked for (instead of
@@ -24,6 +29,26 @@ export const MAX_WINDOW_BYTES = 2 ** 31 - 1;
 export const DEFAULT_WINDOW_BYTES = 16 * 1024 * 1024;
 /** Metadata key carrying the arrival time of a call's headers (server clock, `now()`). */
 export const STREAM_START_KEY = 'x-payload-bench-stream-start';
+/** Metadata key carrying the stream's id, to look up its byte stamps (takeStreamStamps). */
+export const STREAM_ID_KEY = 'x-payload-bench-stream-id';
+
+/** When a call's headers, first and last request byte arrived (`now()` clock). */
+export interface StreamStamps {
+  headersAt: number;
+  firstByteAt?: number;
+  lastByteAt?: number;
+}
+
+const streamStamps = new Map<string, StreamStamps>();
+let nextStreamId = 0;
+
+/** The stamps of the stream whose id a handler found in STREAM_ID_KEY (each taken once). */
+export function takeStreamStamps(id: unknown): StreamStamps | undefined {
+  if (typeof id !== 'string') return undefined;
+  const s = streamStamps.get(id);
+  streamStamps.delete(id);
+  return s;
+}
 
 /** Returns whether receive stamps are attached. Throws if a window was asked for and cannot be set. */
 export function attachToHttp2Servers(server: Server, windowBytes: number): boolean {
@@ -43,8 +68,23 @@ export function attachToHttp2Servers(server: Server, windowBytes: number): boole
       // A session closing while being set up: nothing to enlarge.
     }
   };
-  const onStream = (_stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
-    headers[STREAM_START_KEY] = String(now());
+  const onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+    const at = now();
+    const id = String(++nextStreamId);
+    headers[STREAM_START_KEY] = String(at);
+    headers[STREAM_ID_KEY] = id;
+    const stamps: StreamStamps = { headersAt: at };
+    streamStamps.set(id, stamps);
+    const push = stream.push;
+    stream.push = function (this: ServerHttp2Stream, chunk: unknown, encoding?: BufferEncoding): boolean {
+      if (chunk !== null && (chunk as { length?: number }).length) {
+        const t = now();
+        stamps.firstByteAt ??= t;
+        stamps.lastByteAt = t;
+      }
+      return push.call(this, chunk, encoding);
+    };
+    stream.once('close', () => streamStamps.delete(id));
   };
   for (const http2Server of servers.keys() as IterableIterator<Http2Server>) {
     if (windowBytes > 0) http2Server.on('session', onSession);

@@ -6,10 +6,10 @@ import * as grpc from '@grpc/grpc-js';
 import { protoType } from '../wire/protos.js';
 import type { CallContext, CallRunner, Outcome } from './call-runner.js';
 import { toServingError } from './errors.js';
-import { STREAM_START_KEY } from './grpc-http2.js';
+import { STREAM_ID_KEY, STREAM_START_KEY, takeStreamStamps, type StreamStamps } from './grpc-http2.js';
 import { getModelMetadata } from './rpc-methods.js';
 import type { Servable } from './servable.js';
-import { batchEntries, now, timingEntries } from './timing.js';
+import { batchEntries, now, timingEntries, type ServerTiming } from './timing.js';
 
 export const SERVICE_NAME = 'tensorflow.serving.PredictionService';
 
@@ -58,6 +58,16 @@ function reply(callback: grpc.sendUnaryData<Response>, outcome: Outcome<Response
   else callback({ code: outcome.error.code, details: outcome.error.message, metadata: trailer }, null);
 }
 
+/**
+ * How the call arrived, from its stream's stamps: headers -> first message byte (grpc-js
+ * compresses after sending the headers: the client's compression), first -> last byte (the
+ * upload) and last byte -> handler (grpc-js deframing and decompressing).
+ */
+function arrivalTiming(s: StreamStamps, arrived: number): ServerTiming {
+  if (s.firstByteAt === undefined || s.lastByteAt === undefined || s.lastByteAt > arrived) return {};
+  return { firstByte: s.firstByteAt - s.headersAt, receive: s.lastByteAt - s.firstByteAt, decompress: arrived - s.lastByteAt };
+}
+
 /** The call's deadline on the `now()` clock (grpc-timeout), if it has one. */
 function deadlineOf(call: grpc.ServerUnaryCall<Buffer, Response>, arrived: number): number | undefined {
   const d = call.getDeadline();
@@ -73,12 +83,14 @@ export function predictionServiceHandlers(servable: Servable, runner: CallRunner
     (call, callback) => {
       const arrived = now();
       const stamp = call.metadata.get(STREAM_START_KEY)[0];
+      const stamps = takeStreamStamps(call.metadata.get(STREAM_ID_KEY)[0]);
+      const arrival = stamps ? arrivalTiming(stamps, arrived) : {};
       const ctx: CallContext = { cancelled: () => call.cancelled };
       if (typeof stamp === 'string') ctx.headersAt = Number(stamp);
       const deadline = deadlineOf(call, arrived);
       if (deadline !== undefined) ctx.deadline = deadline;
       runner.runJob<Response>(arrived, { kind, bytes: call.request }, ctx).then(
-        (outcome) => reply(callback, outcome),
+        (outcome) => reply(callback, { ...outcome, timing: { ...outcome.timing, ...arrival } }),
         (err: unknown) => reply(callback, { ok: false, error: toServingError(err), timing: {} }),
       );
     };

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { protoType } from '../wire/protos.js';
 import type { CallContext, CallRunner, Outcome } from './call-runner.js';
 import { httpStatusOf, invalidArgument, restErrorBody, ServingError, Status, toServingError } from './errors.js';
+import { NOOP_REST_PATH } from './harness-noop.js';
 import { jsonReply, type Reply, type RestCallArgs, type RestVerb } from './rest-decode.js';
 import { signatureDefMapBytes } from './rpc-methods.js';
 import type { Servable } from './servable.js';

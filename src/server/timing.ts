@@ -4,13 +4,15 @@ import { performance } from 'node:perf_hooks';
 
 /** Header / trailer names, one per phase. */
 export const TIMING_HEADERS = {
-  /** Request headers arrived -> complete request message available (upload, flow control; gRPC: and grpc-js's decompression). */
+  /** gRPC: request headers -> first message byte (grpc-js compresses the message after sending the headers: the client's compression). */
+  firstByte: 'x-server-first-byte-ms',
+  /** REST: request headers -> complete body. gRPC: first -> last message byte read (upload, flow control, waiting for the event loop). */
   receive: 'x-server-receive-ms',
   /** Waiting for a free worker: arrival of the complete request to the call being handed to one. */
   queue: 'x-server-queue-ms',
   /** Worker threads: handing the request to the worker and the result back (message passing), both ways. */
   handoff: 'x-server-handoff-ms',
-  /** REST only: gunzip / inflate of a compressed body (gRPC decompresses inside grpc-js, before the handler). */
+  /** REST: gunzip / inflate of a compressed body. gRPC: last message byte -> handler (grpc-js deframing and decompressing). */
   decompress: 'x-server-decompress-ms',
   /** Format.decode: parse the request and gather the canonical tensors (plus routing). */
   decode: 'x-server-decode-ms',
