@@ -24,12 +24,18 @@ export function badValue(flag: string, allowed: string, value: string): UsageErr
 
 export type OptionTable = NonNullable<ParseArgsConfig['options']>;
 
+/** What parseOptions returns: typed values (from the option table) and the positionals. */
+export interface ParsedOptions<T extends OptionTable> {
+  values: ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>['values'];
+  positionals: string[];
+}
+
 /**
  * Parse argv against an option table (strict: unknown options, missing values and stray
  * positionals are usage errors). A string value that looks like a flag (`--out --json`)
  * is refused: it is almost always a forgotten value.
  */
-export function parseOptions<T extends OptionTable>(argv: readonly string[], options: T, opts: { positionals?: number } = {}) {
+export function parseOptions<T extends OptionTable>(argv: readonly string[], options: T, opts: { positionals?: number } = {}): ParsedOptions<T> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
