@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORMATS, getFormat, parseServingJsonText, type Format } from '../src/formats/index.js';
 import { estimateExampleBytes } from '../src/formats/input-formats.js';
-import { floatText } from '../src/formats/json-values.js';
+import { floatText, valuesText } from '../src/formats/json-values.js';
 import { decodeScores } from '../src/load/decode-response.js';
 import { EDGE_BYTES, EDGE_FLOAT32_BITS, EDGE_INT64, generate, loadScenario, Prng, type Scenario } from '../src/scenario/index.js';
 import { createRawClient, RankingModel, startServer, type RawClient, type RunningServer } from '../src/server/index.js';
@@ -220,6 +220,42 @@ describe('edge preset on the stub: identical scores from every format that carri
       });
     }
   }
+
+  it(':regress and :classify examples carry NaN, ±Infinity, -0 and b64 bytes as TF Serving reads them: same scores as gRPC', async () => {
+    const sc = jsonSafe(edge);
+    const r = generate(sc);
+    const srv = await startServer({ port: 0, restPort: 0, scenario: sc });
+    try {
+      const text = (f: (typeof sc.features)[number], row: number): string => {
+        const col = r.columns.get(f.name)!;
+        if (col.rowSplits) return `[${valuesText(col.values, col.rowSplits[row]!, col.rowSplits[row + 1]!)}]`;
+        const w = f.shape.kind === 'vector' ? f.shape.length : 1;
+        const body = valuesText(col.values, row * w, row * w + w);
+        return f.shape.kind === 'vector' ? `[${body}]` : body;
+      };
+      const ctx = sc.features.filter((f) => f.scope === 'context');
+      const items = sc.features.filter((f) => f.scope === 'item');
+      const context = `{${ctx.map((f) => `${JSON.stringify(f.name)}:${text(f, 0)}`).join(',')}}`;
+      const examples = Array.from({ length: r.candidates }, (_, i) => `{${items.map((f) => `${JSON.stringify(f.name)}:${text(f, i)}`).join(',')}}`);
+      assert.match(examples.join(','), /NaN/);
+      assert.match(examples.join(','), /-Infinity/);
+      const want = new RankingModel(r.schema).score(toFeatureBatch(r));
+      for (const verb of ['regress', 'classify']) {
+        const sig = verb === 'regress' ? 'regression' : 'classification';
+        const res = await fetch(`http://${srv.restAddress}/v1/models/ranker:${verb}`, {
+          method: 'POST',
+          body: `{"signature_name":"${sig}","context":${context},"examples":[${examples.join(',')}]}`,
+        });
+        const body = await res.text();
+        assert.equal(res.status, 200, body.slice(0, 300));
+        const results = (parseServingJsonText(body) as { results: unknown[] }).results;
+        const got = Float32Array.from(results, (x) => (verb === 'regress' ? (x as number) : (x as [[string, number]])[0][1]));
+        assert.deepEqual([...new Uint32Array(got.buffer)], [...new Uint32Array(want.buffer)], `${verb}: scores differ bitwise`);
+      }
+    } finally {
+      await srv.close();
+    }
+  });
 
   it('NaN and Infinity scores come back through the REST response decoder', () => {
     const f = getFormat('json-rows');
