@@ -79,8 +79,6 @@ export default class PayloadBenchEngine {
     /** @type {NodeJS.CpuUsage | null} */
     this.cpuMark = null;
     this.cpuReported = false;
-    /** @type {Emitter | null} */
-    this.scenarioEe = null;
 
     ee.on('phaseStarted', (/** @type {any} */ spec) => this.onPhaseStarted(spec));
     ee.on('done', () => this.close());
@@ -110,7 +108,6 @@ export default class PayloadBenchEngine {
    * @param {Emitter} ee the scenario emitter: counter, histogram, rate, started, error
    */
   createScenario(spec, ee) {
-    this.scenarioEe = ee;
     const flow = Array.isArray(spec?.flow) ? spec.flow : [];
     const steps = flow.map((/** @type {any} */ step, /** @type {number} */ i) => {
       const key = step?.search;

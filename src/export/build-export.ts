@@ -3,7 +3,7 @@
 // split into batches and encoded), the manifest, the Artillery script and the README. Pure:
 // the caller writes the files (write-export.ts).
 import { combinationKey } from '../../packages/artillery-engine-payload-bench/lib/metric-names.js';
-import { scenarioInfo } from '../bench/scenario-info.js';
+import { dataScenarioInfo, scenarioInfo } from '../bench/scenario-info.js';
 import { toolVersion } from '../bench/env.js';
 import { getFormat, type EncodeOptions, type Format } from '../formats/index.js';
 import { e2eConfigRecord, ReplaySet, uniqueBatchSizes, type E2eInput } from '../load/index.js';
@@ -84,7 +84,7 @@ export function buildExport(config: ExportConfig, input: E2eInput): BuiltExport 
     tool: { name: 'payload-bench', version: toolVersion() },
     createdAt: new Date().toISOString(),
     modelName: e2e.modelName,
-    scenario: scenarioInfo(scenario),
+    scenario: input.data ? dataScenarioInfo(scenario, input.data, null) : scenarioInfo(scenario),
     load: {
       rate: config.rate,
       arrival: e2e.load.mode === 'open' ? e2e.load.arrival : 'constant',
@@ -97,7 +97,14 @@ export function buildExport(config: ExportConfig, input: E2eInput): BuiltExport 
     targets: { grpc: config.grpcTarget, rest: config.restTarget },
     payloads,
     combinations,
-    config: { ...e2eConfigRecord(e2e), command: 'export artillery', input: { source: input.source }, out: config.out },
+    // What was sent, for the record: aggregate facts about recorded data only, never its values (as e2e records it).
+    config: {
+      ...e2eConfigRecord(e2e),
+      command: 'export artillery',
+      input: { source: input.source },
+      ...(input.data ? { data: { ...e2e.data, ...input.data } } : {}),
+      out: config.out,
+    },
     warnings,
   };
   files.push({ path: MANIFEST_FILE, content: `${JSON.stringify(manifest, null, 2)}\n` });
