@@ -52,6 +52,7 @@ function main(): void {
     text = readFileSync(input, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' && values.artillery !== undefined) fail(2, `no Artillery report at ${input} (\`artillery run <export>/artillery.yml --output <export>/report.json\` writes it)`);
     if (e.code === 'ENOENT') fail(2, `no results file at ${input} (run \`npm run bench\` first, or pass --in PATH)`);
     fail(2, `cannot read ${input}: ${e.message}`);
   }
