@@ -59,6 +59,14 @@ describe('real logs with -0.0, NaN and -inf', () => {
     assert.ok(Object.is(price[1], -0) && Number.isNaN(price[2]) && price[3] === -Infinity, String([...price]));
   });
 
+  it('scenario inference fits the finite values (NaN / ±inf would turn the fitted moments into null in the file)', () => {
+    const inferred = inferScenario(importData(DATA).requests, { name: 'logs' });
+    for (const name of ['price', 'emb']) {
+      const dist = inferred.features.find((f) => f.name === name)!.dist as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(dist)) if (typeof v !== 'string' && typeof v !== 'boolean') assert.ok(Number.isFinite(v), `${name}.${k} = ${String(v)}`);
+    }
+  });
+
   it('bench --data measures every TF Serving format (round-trip check passes)', () => {
     const out = join(dir, 'bench-out');
     const r = cli('bench/bench.ts', ['--quick', '--data', DATA, '--formats', TFS_FORMATS.join(','), '--codecs', 'identity', '--time-ms', '5', '--min-samples', '3', '--out', out]);

@@ -62,6 +62,8 @@ function observe(a: Acc, f: RawFeature): void {
       if (a.words.vocab.size < 1_000_000) for (const w of words) a.words.vocab.add(w);
     } else {
       const x = typeof raw === 'bigint' ? Number(raw) : (raw as number);
+      // NaN and ±Infinity (missing values in real logs) stay out of the fitted moments: one would make them all NaN.
+      if (!Number.isFinite(x)) continue;
       key = String(raw);
       a.count++;
       a.sum += x;
