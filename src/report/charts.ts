@@ -3,6 +3,7 @@
 import type { Results } from '../results/index.js';
 import { chartBandwidth } from './chart-bandwidth.js';
 import { chartBatchSweep } from './chart-batch-sweep.js';
+import { chartBatching } from './chart-batching.js';
 import { chartBreakdown } from './chart-breakdown.js';
 import { chartBytes } from './chart-bytes.js';
 import { chartCpu } from './chart-cpu.js';
@@ -25,6 +26,7 @@ export const CHART_FILES = [
   'latency.png',
   'breakdown.png',
   'batch-sweep.png',
+  'batching.png',
   'bandwidth.png',
   'scaling-candidates.png',
   'scaling-features.png',
@@ -39,6 +41,8 @@ export function buildCharts(r: Results, scenario = primaryScenario(r)): ChartSet
     chartLatency(r, scenario),
     chartBreakdown(r, scenario),
     chartBatchSweep(r, scenario),
+    // Only runs that swept the stub's set-up (--sweep batching=... / workers=...) have it.
+    ...((r.e2e ?? []).some((x) => x.server && (x.server.batching !== null || x.server.workers !== null)) ? [chartBatching(r, scenario)] : []),
     chartBandwidth(r, scenario),
     ...chartScaling(r, scenario),
     chartDistribution(r, scenario),

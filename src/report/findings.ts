@@ -1,12 +1,28 @@
 // Headline findings: a few sentences computed from the results (Markdown inline text),
 // e.g. "`tensor-content` is 6.4x smaller and decodes 56x faster than `tf-example`".
 // Each finding is left out when the data it needs is absent.
-import type { Results } from '../results/index.js';
+import { percentileOf, type E2eRun, type Results } from '../results/index.js';
 import { bandwidthCurves, breakEvens, roughly } from './chart-bandwidth.js';
+import { batchingFindings } from './findings-batching.js';
 import { peersFinding } from './table-peers.js';
 import { scenarioFloor } from './micro-stats.js';
-import { humanBytes, mbits, ms, num, pct, times } from './number-format.js';
-import { batchSweepRuns, codecsOf, formatsOf, headlineE2e, microOf, primaryScenario, rawBytesOf, sizeOf, sweepOf } from './select.js';
+import { humanBytes, mbits, ms, num, pct, sig3, times } from './number-format.js';
+import {
+  batchSweepRuns,
+  codecsOf,
+  describeCell,
+  formatsOf,
+  harnessFloorMs,
+  headlineE2e,
+  loadKey,
+  loadLabel,
+  microOf,
+  primaryScenario,
+  rawBytesOf,
+  sizeOf,
+  sweepOf,
+  unrankable,
+} from './select.js';
 
 /** The reference format findings compare against: tf-example when measured. */
 const PREFERRED_BASELINE = 'tf-example';
@@ -99,31 +115,7 @@ export function findings(r: Results, scenario = primaryScenario(r)): string[] {
     }
   }
 
-  const slice = headlineE2e(r, scenario);
-  if (slice && slice.runs.length >= 2) {
-    const sorted = [...slice.runs].sort((a, b) => a.latency.search.p99Ms - b.latency.search.p99Ms);
-    const fastest = sorted[0]!;
-    const ref = slice.runs.find((x) => x.format === pair?.baseline && x.format !== fastest.format) ?? sorted[sorted.length - 1]!;
-    out.push(
-      `End to end (${slice.conditions}), ${code(fastest.format)} answers a search in ${ms(fastest.latency.search.p99Ms)} at p99 ` +
-        `vs ${ms(ref.latency.search.p99Ms)} for ${code(ref.format)} (${times(ref.latency.search.p99Ms / fastest.latency.search.p99Ms)}).`,
-    );
-    const sweep = batchSweepRuns(r, scenario);
-    const runsOf = (f: string) => (sweep?.runs ?? []).filter((x) => x.format === f).sort((a, b) => b.batchSize - a.batchSize);
-    const parts: string[] = [];
-    for (const f of [fastest.format, ref.format]) {
-      const rs = runsOf(f);
-      if (rs.length < 2) continue;
-      const big = rs[0]!;
-      const small = rs[rs.length - 1]!;
-      const cpu = (x: typeof big) => x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch;
-      parts.push(
-        `${code(f)} p50 ${ms(big.latency.search.p50Ms)} → ${ms(small.latency.search.p50Ms)}, CPU per search ${ms(cpu(big))} → ${ms(cpu(small))}`,
-      );
-      if (parts.length === 1) parts[0] = `Splitting a search into batches of ${small.batchSize} instead of ${big.batchSize}: ${parts[0]}`;
-    }
-    if (parts.length > 0) out.push(`${parts.join('; ')}.`);
-  }
+  out.push(...e2eFindings(r, scenario, pair?.baseline));
 
   const { curves } = bandwidthCurves(r, scenario);
   const evens = breakEvens(curves);
@@ -151,10 +143,100 @@ export function findings(r: Results, scenario = primaryScenario(r)): string[] {
     );
   }
 
+  out.push(...batchingFindings(r, scenario));
+
   if (r.warnings.length > 0 || (r.e2e ?? []).some((x) => x.warnings.length > 0)) {
     const n = r.warnings.length + (r.e2e ?? []).reduce((s, x) => s + x.warnings.length, 0);
     out.push(`The run recorded ${n} warning${n === 1 ? '' : 's'} (listed below).`);
   }
+  return out;
+}
+
+/** `12.4 ms (95 % CI 11.9-13.0 ms, n = 200)`; an interval the sample cannot close reads `11.9 ms and up`. */
+function withCi(run: E2eRun, p: number): string {
+  const l = run.latency.search;
+  const e = percentileOf(l, p)!;
+  // Both ends null: no interval at all (e.g. Artillery's DDSketch estimates, imported).
+  if (e.lowMs === null && e.highMs === null) return `${ms(e.ms)} (no confidence interval, n = ${l.count.toLocaleString('en-US')})`;
+  const ci = e.lowMs !== null && e.highMs !== null ? `${sig3(e.lowMs)}-${sig3(e.highMs)} ms` : e.lowMs !== null ? `${ms(e.lowMs)} and up` : `up to ${ms(e.highMs!)}`;
+  return `${ms(e.ms)} (95 % CI ${ci}, n = ${l.count.toLocaleString('en-US')})`;
+}
+
+/**
+ * Whether two cells' percentile `p` can be told apart: the confidence intervals do not overlap
+ * and the difference exceeds the harness floor. Returns why not, or undefined.
+ */
+function indistinguishable(fast: E2eRun, slow: E2eRun, p: number, floorMs: number | undefined): string | undefined {
+  const a = percentileOf(fast.latency.search, p)!;
+  const b = percentileOf(slow.latency.search, p)!;
+  if (floorMs !== undefined && b.ms - a.ms <= floorMs) return `the difference, ${ms(b.ms - a.ms)}, is within the ${ms(floorMs)} harness floor`;
+  if (a.highMs === null || b.lowMs === null || a.highMs >= b.lowMs) return 'their 95 % intervals overlap';
+  return undefined;
+}
+
+/**
+ * The end-to-end findings: cells compared only at the same offered load, with enough searches
+ * and nothing failed, capped, dropped or saturated; every other cell is named with what went
+ * wrong. A difference is claimed only beyond both confidence intervals and the harness floor.
+ */
+function e2eFindings(r: Results, scenario: string, baseline: string | undefined): string[] {
+  const out: string[] = [];
+  const slice = headlineE2e(r, scenario);
+  if (!slice) return out;
+  const floor = harnessFloorMs(r);
+  const ranked = slice.runs.filter((x) => unrankable(x).length === 0);
+  const named = slice.runs.filter((x) => unrankable(x).length > 0);
+  // The formats the batch-size finding follows: the fastest and the reference.
+  let followed: E2eRun[] = ranked.slice(0, 1);
+  if (ranked.length >= 2) {
+    // Ranked by the median (every ranked cell has the samples for it); the p99 comparison is added when both have it.
+    const value = (x: E2eRun, p: number): number => percentileOf(x.latency.search, p)!.ms;
+    const sorted = [...ranked].sort((a, b) => value(a, 50) - value(b, 50));
+    const fastest = sorted[0]!;
+    const ref = ranked.find((x) => x.format === baseline && x !== fastest) ?? sorted[sorted.length - 1]!;
+    followed = [fastest, ref];
+    const compare = (p: number): string => {
+      const why = indistinguishable(fastest, ref, p, floor);
+      return `${withCi(fastest, p)} vs ${withCi(ref, p)} for ${code(ref.format)}${why ? `: not distinguishable, ${why}` : ` (${times(value(ref, p) / value(fastest, p))})`}`;
+    };
+    const tail = percentileOf(fastest.latency.search, 99) && percentileOf(ref.latency.search, 99) ? `; at p99 ${compare(99)}` : '';
+    out.push(
+      `End to end (${slice.conditions}), ${code(fastest.format)} answers a search in ${compare(50)} at the median${tail}. ` +
+        `Within the ${ms(fastest.budgetMs)} budget: ${ranked.map((x) => `${code(x.format)} ${num(x.searches.withinBudget)} of ${num(x.searches.intended)}`).join(', ')}.`,
+    );
+  } else if (ranked.length === 1) {
+    out.push(`End to end (${slice.conditions}), only ${code(ranked[0]!.format)} can be ranked: ${withCi(ranked[0]!, 50)} at the median, ${ranked[0]!.searches.withinBudget} of ${ranked[0]!.searches.intended} searches within ${ms(ranked[0]!.budgetMs)}.`);
+  }
+  if (named.length > 0) {
+    out.push(`Not ranked (${ranked.length > 0 ? 'same conditions' : slice.conditions}): ${named.map((x) => `${code(x.format)}: ${describeCell(x)}`).join('. ')}.`);
+  }
+  if (slice.otherLoad.length > 0) {
+    out.push(`Not compared with those, measured at another offered load: ${slice.otherLoad.map((x) => `${code(x.format)} (${loadLabel(x)})`).join(', ')}.`);
+  }
+
+  // The batch-size comparison of the same format: only at one offered load, both cells rankable.
+  const sweep = batchSweepRuns(r, scenario);
+  const parts: string[] = [];
+  const skipped: string[] = [];
+  for (const f of followed.map((x) => x.format)) {
+    const rs = (sweep?.runs ?? []).filter((x) => x.format === f).sort((a, b) => b.batchSize - a.batchSize);
+    if (rs.length < 2) continue;
+    const big = rs[0]!;
+    const small = rs[rs.length - 1]!;
+    if (loadKey(big) !== loadKey(small)) {
+      skipped.push(`${code(f)} batch ${small.batchSize} and ${big.batchSize} ran at different offered loads (${loadLabel(small)} vs ${loadLabel(big)})`);
+      continue;
+    }
+    if (unrankable(big).length > 0 || unrankable(small).length > 0) {
+      skipped.push(`${code(f)} batch ${small.batchSize} or ${big.batchSize} cannot be ranked`);
+      continue;
+    }
+    const cpu = (x: E2eRun): number => x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch;
+    parts.push(`${code(f)} median ${withCi(big, 50)} → ${withCi(small, 50)}, CPU per search ${ms(cpu(big))} → ${ms(cpu(small))}`);
+    if (parts.length === 1) parts[0] = `Splitting a search into batches of ${small.batchSize} instead of ${big.batchSize}: ${parts[0]}`;
+  }
+  if (parts.length > 0) out.push(`${parts.join('; ')}.`);
+  if (skipped.length > 0) out.push(`Batch sizes not compared: ${skipped.join('; ')}.`);
   return out;
 }
 

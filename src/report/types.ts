@@ -9,6 +9,7 @@ export type ChartId =
   | 'latency'
   | 'breakdown'
   | 'batch-sweep'
+  | 'batching'
   | 'bandwidth'
   | 'scaling-candidates'
   | 'scaling-features'
