@@ -244,6 +244,32 @@ describe('import-artillery', () => {
     assert.equal(run.latency.search.overBudget, 7);
   });
 
+  test('awkward runs: every request cut at the cap, 6 samples, nothing answered', () => {
+    const counters = {
+      [`${P}searches.intended`]: 6,
+      [`${P}searches.capped`]: 6,
+      [`${P}searches.over_budget`]: 6,
+      [`${P}requests.intended`]: 12,
+      [`${P}requests.sent`]: 12,
+      [`${P}requests.capped`]: 12,
+      [`${P}requests.over_budget`]: 12,
+    };
+    const capped: ArtillerySummary = { min: 2500, max: 2500, count: 6, mean: 2500, p50: 2500, p75: 2500, p90: 2500, p95: 2500, p99: 2500, p999: 2500 };
+    const summaries = { [`${P}search_ms`]: capped, [`${P}request_ms`]: { ...capped, count: 12 } };
+    const r = importArtillery(parseArtilleryReport({ aggregate: { counters, summaries } }), manifest(), { env: fakeEnv(), tool: { name: 'payload-bench', version: '0' } });
+    assert.deepEqual(validateResults(r), []);
+    const run = r.e2e![0]!;
+    assert.equal(run.searches.completed, 0);
+    assert.equal(run.achievedRate, 0);
+    assert.equal(run.saturated, true);
+    assert.equal(run.breakdown, null);
+    assert.deepEqual(run.latency.search.percentiles.map((p) => p.p), [50, 75]);
+    assert.equal(run.latency.search.capped, 6);
+    assert.deepEqual(run.latency.service.percentiles, []);
+    assert.ok(run.warnings.some((w) => /12 of 12 requests cut at the 2500 ms hard cap/.test(w)));
+    assert.ok(!run.warnings.some((w) => /does not add up/.test(w)));
+  });
+
   test('a percentile estimate above the maximum is capped to it; an empty summary has no percentiles', () => {
     const l = latencySummary(s(5000, 10, 90, 100), 0, 0);
     assert.equal(l.percentiles.at(-1)!.p, 99.9);
