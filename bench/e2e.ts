@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import { dataScenarioInfo } from '../src/bench/scenario-info.js';
 import { DataError } from '../src/data/index.js';
 import { ScenarioError } from '../src/scenario/index.js';
-import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, resolveE2eInput, runE2e, SignatureError, type E2eInput } from '../src/load/index.js';
-import type { E2eRun } from '../src/results/index.js';
+import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, resolveE2eInput, runE2eSweep, SignatureError, type E2eInput, type E2ePass } from '../src/load/index.js';
 
 const parsed = parseE2eArgs(process.argv.slice(2));
 if (parsed.kind === 'error') {
@@ -66,9 +65,9 @@ process.on('SIGINT', () => {
 
 const progress = createE2eProgress(process.stderr);
 const t0 = performance.now();
-let runs: E2eRun[];
+let pass: E2ePass;
 try {
-  runs = await runE2e(config, { onProgress: (e) => progress.listener(e), signal: abort.signal, input });
+  pass = await runE2eSweep(config, { onProgress: (e) => progress.listener(e), signal: abort.signal, input });
 } catch (err) {
   progress.close();
   console.error(`e2e: ${(err as Error).message}`);
@@ -78,7 +77,7 @@ progress.close();
 const wallS = (performance.now() - t0) / 1000;
 
 const interrupted = abort.signal.aborted;
-const results = e2eResults(config, scenario, runs, interrupted ? 'interrupted' : 'complete', input.warnings);
+const results = e2eResults(config, scenario, pass, interrupted ? 'interrupted' : 'complete', input.warnings);
 // What was sent, for the record: aggregate facts about the data only, never its values.
 results.config.input = { source: input.source, ...(input.signature ? { signature: input.signature } : {}) };
 if (input.data) {
@@ -92,12 +91,12 @@ const tmp = `${file}.${process.pid}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(results, null, 2)}\n`);
 renameSync(tmp, file);
 
-const tables = renderE2eTables(runs);
+const tables = renderE2eTables(pass.runs, pass.harnessFloor);
 if (config.json) {
   process.stderr.write(tables);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } else {
   process.stdout.write(tables);
 }
-console.error(`e2e: ${runs.length} runs in ${wallS.toFixed(1)}s; wrote ${file}`);
+console.error(`e2e: ${pass.runs.length} runs in ${wallS.toFixed(1)}s; wrote ${file}`);
 process.exit(interrupted ? 130 : 0);

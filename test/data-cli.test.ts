@@ -173,7 +173,7 @@ describe('e2e --data', () => {
     const resolved = resolveScenarios(p.config);
     assert.equal(resolved.data?.requests.length, 3);
     const e2e = defaultE2eConfig({ scenario: p.config.scenarios[0] ?? null, data: p.config.data ?? null, formats: ['tensor-content', 'elwc'], batchSizes: [5], compressions: ['identity'], load: { mode: 'closed', concurrency: 1 }, durationMs: null, searches: 6, warmupMs: 0 });
-    const runs = await runE2e(e2e, { scenario: resolved.main[0]!, requests: resolved.data!.requests });
+    const { runs } = await runE2e(e2e, { scenario: resolved.main[0]!, requests: resolved.data!.requests });
     for (const r of runs) {
       assert.equal(r.scenario, 'traffic');
       assert.equal(r.requests.ok, 6, r.warnings.join('; '));

@@ -31,7 +31,7 @@ import {
   writeReport,
   type DrawnChart,
 } from '../src/report/index.js';
-import { buildFixture, buildFixtureWithoutE2e } from './fixtures/results-fixture.js';
+import { buildAwkwardE2eFixture, buildFixture, buildFixtureWithoutE2e } from './fixtures/results-fixture.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -82,6 +82,52 @@ describe('golden outputs', () => {
   test('results.csv', () => golden('results.csv', resultsCsv(fixture)));
   test('github-benchmark.json', () => golden('github-benchmark.json', githubBenchmarkJson(fixture)));
   test('bencher.json', () => golden('bencher.json', bencherJson(fixture)));
+});
+
+describe('e2e cells that must be named, not ranked', () => {
+  const awkward = buildAwkwardE2eFixture();
+  const found = findings(awkward);
+  const text = found.join('\n');
+
+  test('only the healthy cells at the common load are ranked', () => {
+    const ranked = found.find((f) => f.startsWith('End to end'))!;
+    assert.ok(ranked, text);
+    assert.match(ranked, /`tensor-content` answers a search in 12\.\d ms \(95 % CI [\d.]+-[\d.]+ ms, n = 300\) vs 14\.\d ms \(95 % CI [\d.]+-[\d.]+ ms, n = 300\) for `tensor-packed` \(1\.2x\) at the median; at p99 /);
+    for (const bad of ['tf-example', 'json-rows', 'elwc', 'tensor-broadcast', 'msgpack-columnar']) assert.ok(!ranked.includes(`\`${bad}\``), `${bad} is not ranked: ${ranked}`);
+  });
+
+  test('each other cell is named with what went wrong', () => {
+    const named = found.find((f) => f.startsWith('Not ranked'))!;
+    assert.ok(named, text);
+    assert.match(named, /`tf-example`: 14 of 19 searches within 250 ms; median [\d.]+ ms; 5 of 19 searches failed \(UNAVAILABLE x5\)/);
+    assert.match(named, /`json-rows`: 0 of 12 searches within 250 ms; nothing completed: 12 started, 0 completed, 12 cut at the 2\.5 s hard cap/);
+    assert.match(named, /`elwc`: 6 of 6 searches within 250 ms; median [\d.]+ ms; only 6 searches \(ranking needs 30\)/);
+    assert.match(named, /`msgpack-columnar`: not measured: preflight search failed/);
+    assert.match(text, /measured at another offered load: `tensor-broadcast` \(open loop, 20\/s constant\)/);
+    assert.doesNotMatch(text, /Infinity|NaN| 0 ms at/);
+  });
+
+  test('the table names them too, and hides percentiles the samples cannot support', () => {
+    const md = summaryMarkdown(awkward);
+    const row = (format: string) => md.split('\n').find((l) => l.startsWith(`| \`${format}\``) && l.includes('unshaped'))!;
+    assert.match(row('elwc'), /n\/a \(n=6\) \| n\/a \(n=6\) \|.*\| only 6 \|$/);
+    assert.match(row('json-rows'), /≥ 2,500 \[2,500, 2,500\].*\| nothing completed, 12 capped, saturated \|$/);
+    assert.match(row('tf-example'), /\| 5 failed, saturated, only 14 \|$/);
+    assert.match(row('msgpack-columnar'), /\| not measured \|$/);
+    assert.match(row('tensor-content'), /\| 300 \/ 300 \| 100 % \| 12\.\d \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.–]+\] \| n\/a \(n=300\) \|.*\| ok \|$/);
+    assert.match(md, /### Harness floor/);
+  });
+
+  test('the latency chart marks the cells it may not rank, and draws no percentile without its samples', () => {
+    const c = buildCharts(awkward).drawn.find((x) => x.id === 'latency')!;
+    const v = view(c);
+    const labels = v.data.labels as unknown as (string | string[])[];
+    assert.deepEqual(labels.map((l) => (Array.isArray(l) ? l[0] : l)), ['json-rows', 'tf-example', 'elwc', 'tensor-content', 'tensor-packed']);
+    assert.deepEqual(labels[2], ['elwc', '(only 6 searches (ranking needs 30))']);
+    assert.equal(labels[3], 'tensor-content');
+    const p99 = v.data.datasets[1]!.data as (number | null)[];
+    assert.deepEqual(p99.map((x) => x !== null), [false, false, false, true, true], 'p99 only for the cells with 100 searches');
+  });
 });
 
 describe('summary', () => {
@@ -185,21 +231,36 @@ describe('charts', () => {
     assert.equal(new Set(floor).size, 1, 'the same floor for every format');
   });
 
-  test('3 latency: p50, p99, p99.9 per e2e format, rising', () => {
+  test('3 latency: p50, p99, p99.9 per e2e format, rising, each only with its samples and its interval; the harness floor across', () => {
     const v = view(drawn('latency'));
     assert.deepEqual(v.data.labels, ['json-columnar', 'tf-example', 'elwc', 'tensor-content', 'tensor-packed']);
-    assert.deepEqual(v.data.datasets.map((d) => d.label), ['p50', 'p99', 'p99.9']);
-    const [p50, p99, p999] = v.data.datasets.map((d) => d.data as number[]);
-    for (let i = 0; i < p50!.length; i++) assert.ok(p50![i]! < p99![i]! && p99![i]! < p999![i]!);
+    assert.deepEqual(v.data.datasets.map((d) => d.label.split(' (')[0]), ['p50', 'p99', 'p99.9', 'harness floor']);
+    const [p50, p99, p999] = v.data.datasets.map((d) => d.data as (number | null)[]);
+    const runs = fixture.e2e!.filter((x) => x.batchSize === 1000 && x.compression === 'identity' && !x.bandwidth);
+    for (let i = 0; i < p50!.length; i++) {
+      assert.ok(p50![i]! < p99![i]!);
+      // p99.9 only for a cell with 1,000 searches.
+      assert.equal(p999![i] === null, runs[i]!.latency.search.count < 1000, `${runs[i]!.format}: ${runs[i]!.latency.search.count} searches`);
+      if (p999![i] !== null) assert.ok(p99![i]! < p999![i]!);
+    }
+    const bars = v.data.datasets[0] as unknown as { errorBars: [number | null, number | null][] };
+    bars.errorBars.forEach(([lo, hi], i) => assert.ok(lo! <= p50![i]! && p50![i]! <= hi!, 'the interval contains the median'));
     assert.equal(v.options.scales['y']!.type, 'logarithmic');
   });
 
-  test('4 breakdown: five stacked parts on a linear axis', () => {
+  test('4 breakdown: the stages of the median request stacked, unattributed named, on a linear axis', () => {
     const v = view(drawn('breakdown'));
-    assert.deepEqual(v.data.datasets.map((d) => d.label), ['client encode', 'wire + queue', 'server decode', 'server compute', 'response (client decode)']);
+    assert.deepEqual(v.data.datasets.map((d) => d.label.split(' (')[0]), [
+      'client encode', 'client compress', 'server receive', 'server decompress', 'server queue', 'server decode', 'server compute', 'client response decode',
+      'unattributed', 'harness floor',
+    ]);
     assert.equal(v.options.scales['y']!.type, 'linear');
     assert.equal(v.options.scales['y']!.stacked, true);
     assert.equal(v.options.scales['x']!.stacked, true);
+    // Each bar adds up to the median request's latency.
+    const runs = fixture.e2e!.filter((x) => x.batchSize === 1000 && x.compression === 'identity' && !x.bandwidth);
+    const stacks = v.data.datasets.filter((d) => d.stack === 'stages').map((d) => d.data as number[]);
+    runs.forEach((x, i) => assert.ok(Math.abs(stacks.reduce((s, d) => s + d[i]!, 0) - x.breakdown!.latencyMs) < 0.01, x.format));
   });
 
   test('5 batch sweep: latency and CPU lines per format over batch sizes 25 and 1000', () => {
@@ -230,9 +291,9 @@ describe('charts', () => {
     assert.match(skipped!.reason, /no features sweep/);
   });
 
-  test('8 distribution: a percentile curve per format with percentile tick labels', () => {
+  test('8 distribution: a percentile curve per format with its confidence band and percentile tick labels', () => {
     const c = drawn('distribution');
-    assert.equal(view(c).data.datasets.length, 5);
+    assert.equal(view(c).data.datasets.length, 5 * 3);
     const labels = Object.values(c.tickLabels!['x']!);
     for (const p of ['p50', 'p90', 'p99']) assert.ok(labels.includes(p), p);
     assert.equal(view(c).options.scales['y']!.type, 'logarithmic');

@@ -77,7 +77,7 @@ describe('--target: the schema from GetModelMetadata', () => {
     const input = await resolveE2eInput(c);
     assert.equal(input.source, 'signature');
     assert.deepEqual(input.signature, { key: 'serving_default', use: 'built' });
-    const runs = await runE2e(c, { input });
+    const { runs } = await runE2e(c, { input });
     assert.deepEqual(runs.map((r) => r.format), ['tensor-content', 'tensor-typed']);
     for (const r of runs) {
       assert.equal(r.endReason, 'requests', r.warnings.join('; '));
@@ -146,7 +146,7 @@ describe('--target with --data', () => {
     assert.deepEqual(input.signature, { key: 'serving_default', use: 'checked' });
     assert.equal(input.scenario.features.find((f) => f.name === 'tokens')!.shape.kind, 'list');
     assert.ok(input.warnings.some((w) => /sent as lists: tokens/.test(w)), input.warnings.join('; '));
-    const [run] = await runE2e(c, { input });
+    const [run] = (await runE2e(c, { input })).runs;
     assert.equal(run!.requests.ok, 3, run!.warnings.join('; '));
   });
 

@@ -2,21 +2,22 @@
 // ends (what most benchmarks do; it stops sending while the server stalls, so it under-reports
 // stalls). Open loop: searches start on the pacer's schedule whatever the server does; each is
 // measured from its intended start, so a stall shows up in every search that was due during it.
-// Both stop by themselves (time or search count or abort) and then wait for what is in flight,
-// which the per-search deadline bounds.
+// Both stop by themselves (search count, time cap or abort) and then wait for what is in
+// flight, which the hard cap bounds. Each counts the searches it scheduled itself (the
+// accounting checks the recorder against that count).
 import { MAX_IN_FLIGHT_SEARCHES } from './config.js';
 import type { SearchResult } from './fan-out.js';
 import { createPacer, type Arrival } from './pacer.js';
 
 export type EndReason = 'duration' | 'requests' | 'interrupted';
 
-/** Starts one search; resolves when its last batch is back. */
-export type StartSearch = (intendedAt: number, deadlineAt: number) => Promise<SearchResult>;
+/** Starts one search, cut at `capAt`; resolves when its last batch is back. */
+export type StartSearch = (intendedAt: number, capAt: number) => Promise<SearchResult>;
 
 export interface DriverSink {
   /** Open loop: a search started `lagMs` after its intended time. */
   started?(lagMs: number): void;
-  /** Open loop: a due search was not sent (late by the whole deadline, or too many in flight). */
+  /** Open loop: a due search was not sent (late by the whole hard cap, or too many in flight). */
   dropped?(lateMs: number): void;
   finished(s: SearchResult): void;
 }
@@ -26,17 +27,20 @@ export interface DriverLimits {
   durationMs: number | null;
   /** Stop after this many searches (intended, open loop); null: no count bound. */
   maxSearches: number | null;
-  deadlineMs: number;
+  /** A search is cut this long after its intended start (the transports' deadline). */
+  hardCapMs: number;
   signal?: AbortSignal;
 }
 
 export interface DriverResult {
   endReason: EndReason;
-  /** Measured window in ms: the schedule's span (open loop) or first start to last end (closed). */
+  /** Measured window in ms: first intended start to last answer (at least the schedule's span). */
   windowMs: number;
+  /** Searches the driver scheduled: started or dropped. */
+  scheduled: number;
 }
 
-/** Grace on top of the deadline for in-flight searches to come back after the schedule ends. */
+/** Grace on top of the hard cap for in-flight searches to come back after the schedule ends. */
 const DRAIN_GRACE_MS = 10_000;
 
 export async function runClosedLoop(concurrency: number, search: StartSearch, sink: DriverSink, limits: DriverLimits): Promise<DriverResult> {
@@ -48,18 +52,18 @@ export async function runClosedLoop(concurrency: number, search: StartSearch, si
   const worker = async (): Promise<void> => {
     for (;;) {
       if (limits.signal?.aborted) reason = 'interrupted';
-      else if (performance.now() >= end) reason ??= 'duration';
       else if (limits.maxSearches !== null && started >= limits.maxSearches) reason ??= 'requests';
+      else if (performance.now() >= end) reason ??= 'duration';
       if (reason) return;
       started++;
       const t = performance.now();
-      const s = await search(t, t + limits.deadlineMs);
+      const s = await search(t, t + limits.hardCapMs);
       sink.finished(s);
       if (s.endAt > lastEnd) lastEnd = s.endAt;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { endReason: reason ?? 'duration', windowMs: Math.max(lastEnd, performance.now()) - t0 };
+  return { endReason: reason ?? 'duration', windowMs: Math.max(lastEnd, performance.now()) - t0, scheduled: started };
 }
 
 export interface OpenLoopOptions {
@@ -76,6 +80,7 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
   let count = 0;
   let reason: EndReason | undefined;
   let stoppedAt = t0;
+  let lastEnd = t0;
 
   await new Promise<void>((resolve) => {
     const stop = (why: EndReason): void => {
@@ -100,13 +105,14 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
         count++;
         offset = pacer.next();
         const lag = now - intendedAt;
-        if (lag >= limits.deadlineMs || inFlight.size >= MAX_IN_FLIGHT_SEARCHES) {
+        if (lag >= limits.hardCapMs || inFlight.size >= MAX_IN_FLIGHT_SEARCHES) {
           sink.dropped?.(lag);
           continue;
         }
         sink.started?.(lag);
-        const p: Promise<void> = search(intendedAt, intendedAt + limits.deadlineMs).then((s) => {
+        const p: Promise<void> = search(intendedAt, intendedAt + limits.hardCapMs).then((s) => {
           inFlight.delete(p);
+          if (s.endAt > lastEnd) lastEnd = s.endAt;
           sink.finished(s);
         });
         inFlight.add(p);
@@ -117,17 +123,17 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
     tick();
   });
 
-  await drain(inFlight, limits.deadlineMs);
-  // The schedule's span: searches were due over [t0, t0 + span).
+  await drain(inFlight, limits.hardCapMs);
+  // The schedule's span: searches were due over [t0, t0 + span); the window runs to the last answer.
   const span = reason === 'interrupted' ? stoppedAt - t0 : reason === 'duration' && limits.durationMs !== null ? limits.durationMs : offset;
-  return { endReason: reason ?? 'duration', windowMs: Math.max(span, 1) };
+  return { endReason: reason ?? 'duration', windowMs: Math.max(span, lastEnd - t0, 1), scheduled: count };
 }
 
-async function drain(inFlight: Set<Promise<void>>, deadlineMs: number): Promise<void> {
+async function drain(inFlight: Set<Promise<void>>, hardCapMs: number): Promise<void> {
   if (inFlight.size === 0) return;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deadlineMs + DRAIN_GRACE_MS)));
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), hardCapMs + DRAIN_GRACE_MS)));
   const r = await Promise.race([Promise.all(inFlight), timeout]);
   clearTimeout(timer);
-  if (r === 'timeout') throw new Error(`${inFlight.size} search(es) still in flight ${deadlineMs + DRAIN_GRACE_MS} ms after the schedule ended, although each has a ${deadlineMs} ms deadline`);
+  if (r === 'timeout') throw new Error(`${inFlight.size} search(es) still in flight ${hardCapMs + DRAIN_GRACE_MS} ms after the schedule ended, although each is cut at ${hardCapMs} ms`);
 }

@@ -1,10 +1,12 @@
-// Wraps end-to-end runs in a full Results object (results/e2e.json): same schema, env and
-// config rules as the offline bench, with empty sizes and micro sections.
+// Wraps an end-to-end pass in a full Results object (results/e2e.json): same schema, env and
+// config rules as the offline bench, with empty sizes and micro sections, the runs and the
+// harness floor.
 import { collectEnv, toolVersion } from '../bench/env.js';
 import { scenarioInfo } from '../bench/scenario-info.js';
-import { SCHEMA_VERSION, type E2eRun, type Results } from '../results/index.js';
+import { SCHEMA_VERSION, type Results } from '../results/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { E2eConfig } from './config.js';
+import type { E2ePass } from './run-e2e.js';
 import { formatBandwidth } from './units.js';
 
 /** The config as recorded: bandwidths as labels, everything else verbatim. */
@@ -12,7 +14,7 @@ export function e2eConfigRecord(config: E2eConfig): Record<string, unknown> {
   return { command: 'e2e', ...config, bandwidths: config.bandwidths.map((b) => (b === null ? null : formatBandwidth(b))) };
 }
 
-export function e2eResults(config: E2eConfig, scenario: Scenario, runs: E2eRun[], state: Results['state'], warnings: string[] = []): Results {
+export function e2eResults(config: E2eConfig, scenario: Scenario, pass: E2ePass, state: Results['state'], warnings: string[] = []): Results {
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'payload-bench', version: toolVersion() },
@@ -22,8 +24,9 @@ export function e2eResults(config: E2eConfig, scenario: Scenario, runs: E2eRun[]
     scenarios: [scenarioInfo(scenario)],
     sizes: [],
     micro: [],
-    e2e: runs,
+    e2e: pass.runs,
+    harnessFloor: pass.harnessFloor,
     state,
-    warnings,
+    warnings: [...warnings, ...pass.warnings],
   };
 }

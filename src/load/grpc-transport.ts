@@ -7,14 +7,14 @@
 //   not implemented there, so each compression gets its own channels.
 // - Connections: each channel gets `grpc.use_local_subchannel_pool`, or grpc-js would share one
 //   HTTP/2 connection between channels with equal options.
-// - Deadlines go out as grpc-timeout (the server sees them, as with real clients). A
-//   DEADLINE_EXCEEDED that arrives before the deadline came from the server; at or after it,
-//   it is the client's own timer (grpc-js cancels the call locally at the deadline).
+// - The hard cap goes out as the deadline (grpc-timeout; the server sees it, as with real
+//   clients). A DEADLINE_EXCEEDED that arrives before the cap came from the server; at or after
+//   it, it is the client's own timer (grpc-js cancels the call locally at the deadline).
 import * as grpc from '@grpc/grpc-js';
 import { grpcMethodPath, type Format } from '../formats/index.js';
 import { parseTiming } from '../server/timing.js';
 import type { Compression } from './config.js';
-import { DEADLINE_SLACK_MS, type CallResult, type Transport, type TransportOptions } from './transport.js';
+import { countOutcome, DEADLINE_SLACK_MS, newCounts, type CallResult, type Transport, type TransportOptions } from './transport.js';
 
 const COMPRESSION_ALGORITHM: Record<Compression, number> = { identity: 0, deflate: 1, gzip: 2 };
 const STATUS_NAMES = new Map<number, string>(Object.entries(grpc.status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]));
@@ -22,7 +22,11 @@ const STATUS_NAMES = new Map<number, string>(Object.entries(grpc.status).filter(
 const identity = (b: Buffer): Buffer => b;
 
 export function createGrpcTransport(format: Format, o: TransportOptions): Transport {
-  const path = grpcMethodPath(format);
+  return createGrpcCaller(grpcMethodPath(format), o);
+}
+
+/** A transport calling the unary method at `path` (e.g. the harness floor's no-op). */
+export function createGrpcCaller(path: string, o: TransportOptions): Transport {
   const options: grpc.ChannelOptions = {
     'grpc.max_receive_message_length': -1,
     'grpc.max_send_message_length': -1,
@@ -33,13 +37,16 @@ export function createGrpcTransport(format: Format, o: TransportOptions): Transp
   };
   const clients = Array.from({ length: Math.max(1, o.connections ?? 1) }, () => new grpc.Client(o.address, grpc.credentials.createInsecure(), options));
   let next = 0;
+  const counts = newCounts();
 
   return {
-    call(bytes, deadlineAt) {
+    call(bytes, capAt) {
       const client = clients[next]!;
       next = (next + 1) % clients.length;
-      return new Promise<CallResult>((resolve) => {
-        const remaining = deadlineAt - performance.now();
+      counts.calls++;
+      return new Promise<CallResult>((done) => {
+        const resolve = (r: CallResult): void => void done(countOutcome(counts, r));
+        const remaining = capAt - performance.now();
         let response: Buffer | undefined;
         const call = client.makeUnaryRequest<Buffer, Buffer>(
           path,
@@ -62,8 +69,8 @@ export function createGrpcTransport(format: Format, o: TransportOptions): Transp
           });
           if (status.code === grpc.status.OK && response) {
             resolve({ kind: 'ok', body: response, timing, endAt });
-          } else if (status.code === grpc.status.DEADLINE_EXCEEDED && endAt >= deadlineAt - DEADLINE_SLACK_MS) {
-            resolve({ kind: 'timeout', endAt });
+          } else if (status.code === grpc.status.DEADLINE_EXCEEDED && endAt >= capAt - DEADLINE_SLACK_MS) {
+            resolve({ kind: 'capped', endAt });
           } else {
             const code = status.code === grpc.status.OK ? 'NO_RESPONSE' : (STATUS_NAMES.get(status.code) ?? `STATUS_${status.code}`);
             resolve({ kind: 'error', code, details: status.details, timing, endAt });
@@ -81,6 +88,7 @@ export function createGrpcTransport(format: Format, o: TransportOptions): Transp
         ),
       );
     },
+    counts: () => ({ ...counts }),
     close() {
       for (const c of clients) c.close();
     },

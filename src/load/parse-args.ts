@@ -1,9 +1,11 @@
 // Command-line parsing for `npm run e2e`: argv in, a typed E2eConfig or a usage error out (the
 // entry point prints it and exits 2). Pure: loads no scenario, touches no file or socket.
+import { readFileSync } from 'node:fs';
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { FormatError, getFormat, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
+import { BatchingParamsError, parseBatchingParameters } from '../server/batching-params.js';
 import {
   COMPRESSIONS,
   DEFAULT_BATCH_SIZES,
@@ -12,14 +14,19 @@ import {
   DEFAULT_DURATION_MS,
   DEFAULT_E2E_FORMATS,
   DEFAULT_E2E_SCENARIO,
+  DEFAULT_FLOOR_CALLS,
+  DEFAULT_MIN_SEARCHES,
   DEFAULT_MODEL_NAME,
   DEFAULT_OUT,
+  DEFAULT_SEARCHES,
   DEFAULT_WARMUP_MS,
+  HARD_CAP_FACTOR,
   MAX_COMBINATION_MS,
   type Compression,
   type E2eConfig,
   type LoadSpec,
   type StubOptions,
+  type StubVariant,
 } from './config.js';
 import { formatBandwidth, parseBandwidth, parseDurationMs, parseRttMs, UnitError } from './units.js';
 
@@ -31,9 +38,11 @@ export type ParsedE2eArgs =
 export const E2E_USAGE = `Usage: npm run e2e -- [options]
 
 End-to-end load test: spawns the stub TF Serving server in its own process (or uses
---target), sends searches split into batches, and reports per-request and per-search
-latency (HDR percentiles), accounting, a per-request time breakdown and CPU cost. Writes
-e2e.json to the output folder and prints a table.
+--target), measures the harness floor (a no-op call per transport), sends searches split
+into batches, and reports per-request and per-search latency over every search (percentiles
+with 95 % confidence intervals, only where the sample supports them), the share within the
+budget, accounting, a per-request time breakdown and CPU cost. Writes e2e.json to the output
+folder and prints a table.
 
 What to send:
   --scenario <preset|file>   scenario (default ${DEFAULT_E2E_SCENARIO}, or with --target alone the
@@ -53,18 +62,25 @@ What to send:
 
 How hard (one of):
   --rate <R|auto>            open loop (default): R searches/s started on schedule; latency is
-                             measured from each search's intended start. auto = half the rate
-                             one search at a time reaches, measured during warmup (default)
+                             measured from each search's intended start. auto (default) = one
+                             rate for every format of a batch size and compression: half the
+                             rate the fastest of them reaches one search at a time (warmup)
   --arrival constant|poisson open-loop arrivals (default constant)
   --concurrency <N>          closed loop: N searches in flight, back to back
 
 How long (per format x compression x batch size):
-  --duration <time>          measured time, e.g. 10s, 500ms (default ${DEFAULT_DURATION_MS / 1000}s)
-  --requests <N>             measured searches (each is ceil(candidates / batch) requests);
-                             with --duration, whichever comes first; alone, capped at ${MAX_COMBINATION_MS / 1000}s
-  --warmup <time>            unmeasured load before each measurement (default ${DEFAULT_WARMUP_MS / 1000}s)
-  --deadline-ms <ms>         per-search budget from its intended start (default ${DEFAULT_DEADLINE_MS});
-                             late answers are client timeouts, not latency
+  --requests <N>             searches per cell (each is ceil(candidates / batch) requests)
+                             (default ${DEFAULT_SEARCHES}); a format too slow to answer N within the time cap
+                             gets fewer, sized from its one-at-a-time time, but --min-searches
+  --duration <time>          time cap of a cell's schedule, e.g. 10s (default ${DEFAULT_DURATION_MS / 1000}s; with
+                             --requests alone ${MAX_COMBINATION_MS / 1000}s); alone: measure for this long
+  --min-searches <N>         fewest searches a slow format is sized down to (default ${DEFAULT_MIN_SEARCHES})
+  --warmup <time>            one-at-a-time searches before each cell (default ${DEFAULT_WARMUP_MS / 1000}s)
+  --deadline-ms <ms>         per-search budget (SLO) from its intended start (default ${DEFAULT_DEADLINE_MS});
+                             searches over it are counted and still timed to their answer
+  --hard-cap-ms <ms>         cut a search this long after its intended start (default ${HARD_CAP_FACTOR}x the
+                             budget); cut searches are counted at the cap, never dropped
+  --floor-calls <N>          no-op calls per transport for the harness floor (default ${DEFAULT_FLOOR_CALLS})
 
 Where:
   --target <host:port>       measure a running gRPC server instead of spawning the stub. Its
@@ -87,9 +103,16 @@ Network (through a shaping relay on 127.0.0.1):
   --bandwidth <bw>           link bandwidth per direction, e.g. 100mbit, 1gbit
   --rtt <time>               added round-trip time, e.g. 2ms (half each way)
   --sweep bandwidth=<list>   repeat everything per bandwidth, e.g. bandwidth=100mbit,1gbit,10gbit
+  --sweep workers=<list>     repeat everything per stub worker count, e.g. workers=1,2
+  --sweep batching=<list>    repeat everything with stub batching off and per parameters file,
+                             e.g. batching=off,batching.txt (with workers: every combination)
 
 Stub fault injection (spawned stub only):
   --delay-ms <ms>  --stall-every <N> --stall-ms <ms>  --error-rate <p>  --model-cost <n>
+  --workers <N>              stub worker threads that decode and compute (0 = its main thread;
+                             default one per core)
+  --batching-parameters-file <file>  run the stub with TF Serving batching (--enable_batching),
+                             parameters in TF Serving's text format
 
 Output and cost:
   --core-hour-usd <price>    monthly cost estimate at 1,000 searches/s
@@ -117,6 +140,9 @@ const OPTIONS = {
   requests: { type: 'string' },
   warmup: { type: 'string' },
   'deadline-ms': { type: 'string' },
+  'hard-cap-ms': { type: 'string' },
+  'min-searches': { type: 'string' },
+  'floor-calls': { type: 'string' },
   connections: { type: 'string' },
   target: { type: 'string' },
   'rest-target': { type: 'string' },
@@ -132,6 +158,8 @@ const OPTIONS = {
   'stall-ms': { type: 'string' },
   'error-rate': { type: 'string' },
   'model-cost': { type: 'string' },
+  workers: { type: 'string' },
+  'batching-parameters-file': { type: 'string' },
   'arrival-seed': { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
@@ -180,12 +208,16 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   const load = parseLoad(values);
 
   const durationText = str('--duration', values.duration);
-  const searches = int('--requests', values.requests, 1, 10_000_000) ?? null;
-  let durationMs: number | null = durationText === undefined ? (searches === null ? DEFAULT_DURATION_MS : null) : parseDurationMs(durationText, '--duration');
-  if (durationMs !== null && (durationMs < 10 || durationMs > 3_600_000)) {
+  const requestsGiven = int('--requests', values.requests, 1, 10_000_000) ?? null;
+  // Neither: count-bound with the default cap. --requests alone: a long cap. --duration alone: time-bound.
+  const searches = requestsGiven ?? (durationText === undefined ? DEFAULT_SEARCHES : null);
+  const durationMs =
+    durationText === undefined ? (requestsGiven === null ? DEFAULT_DURATION_MS : MAX_COMBINATION_MS) : parseDurationMs(durationText, '--duration');
+  if (durationMs < 10 || durationMs > 3_600_000) {
     throw new E2eUsageError(`--duration: expected from 10ms to 1h, got ${JSON.stringify(durationText)}`);
   }
-  if (durationMs === null && searches === null) durationMs = DEFAULT_DURATION_MS;
+  const minSearches = int('--min-searches', values['min-searches'], 1, 10_000_000) ?? Math.min(DEFAULT_MIN_SEARCHES, searches ?? DEFAULT_MIN_SEARCHES);
+  if (searches !== null && minSearches > searches) throw new E2eUsageError(`--min-searches: ${minSearches} is more than --requests ${searches}`);
   const warmupText = str('--warmup', values.warmup);
   const warmupMs = warmupText === undefined ? DEFAULT_WARMUP_MS : parseDurationMs(warmupText, '--warmup');
   if (warmupMs > 600_000) throw new E2eUsageError(`--warmup: expected at most 10m, got ${JSON.stringify(warmupText)}`);
@@ -193,6 +225,8 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     throw new E2eUsageError('--warmup 0 leaves nothing to measure the automatic rate from: give --warmup > 0 or an explicit --rate R');
   }
   const deadlineMs = num('--deadline-ms', values['deadline-ms'], 1, 600_000) ?? DEFAULT_DEADLINE_MS;
+  const hardCapMs = num('--hard-cap-ms', values['hard-cap-ms'], 1, 3_600_000) ?? deadlineMs * HARD_CAP_FACTOR;
+  if (hardCapMs < deadlineMs) throw new E2eUsageError(`--hard-cap-ms: ${hardCapMs} is below the ${deadlineMs} ms budget (--deadline-ms); the cap must be at least the budget`);
 
   const target = hostPort('--target', values.target);
   const restTarget = hostPort('--rest-target', values['rest-target']);
@@ -214,7 +248,15 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   }
 
   const bandwidthText = str('--bandwidth', values.bandwidth);
-  const sweepBandwidths = parseSweeps(values.sweep ?? []);
+  const sweepItems = values.sweep ?? [];
+  const isStubSweep = (item: string): boolean => /^\s*(workers|batching)\s*=/.test(item);
+  const stubSweep = parseStubSweeps(sweepItems.filter(isStubSweep));
+  if (stubSweep.length > 0 && external) throw new E2eUsageError('--sweep workers=... / batching=...: the stub is swept, not a --target server');
+  if (stubSweep.some((v) => v.workers !== undefined) && stub.workers !== undefined) throw new E2eUsageError('--workers and --sweep workers=... both set the workers; give one of them');
+  if (stubSweep.some((v) => v.batching !== undefined) && stub.batchingFile !== undefined) {
+    throw new E2eUsageError('--batching-parameters-file and --sweep batching=... both set batching; give one of them');
+  }
+  const sweepBandwidths = parseSweeps(sweepItems.filter((i) => !isStubSweep(i)));
   if (bandwidthText !== undefined && sweepBandwidths !== undefined) {
     throw new E2eUsageError('--bandwidth and --sweep bandwidth=... both set the link bandwidth; give one of them');
   }
@@ -234,8 +276,11 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     load,
     durationMs,
     searches,
+    minSearches,
     warmupMs,
     deadlineMs,
+    hardCapMs,
+    floorCalls: int('--floor-calls', values['floor-calls'], 10, 1_000_000) ?? DEFAULT_FLOOR_CALLS,
     connections: int('--connections', values.connections, 1, 256) ?? null,
     target,
     restTarget,
@@ -246,6 +291,7 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     bandwidths,
     rttMs,
     stub,
+    ...(stubSweep.length > 0 ? { stubSweep } : {}),
     arrivalSeed: int('--arrival-seed', values['arrival-seed'], 0, 0xffffffff) ?? 1,
     json: values.json === true,
     out: str('--out', values.out) ?? DEFAULT_OUT,
@@ -385,6 +431,13 @@ function parseStub(values: Values): StubOptions {
   if (errorRate !== undefined) stub.errorRate = errorRate;
   const modelCost = int('--model-cost', values['model-cost'], 0, 10_000_000);
   if (modelCost !== undefined) stub.modelCost = modelCost;
+  const workers = int('--workers', values.workers, 0, 256);
+  if (workers !== undefined) stub.workers = workers;
+  const batchingFile = str('--batching-parameters-file', values['batching-parameters-file']);
+  if (batchingFile !== undefined) {
+    checkBatchingFile(batchingFile);
+    stub.batchingFile = batchingFile;
+  }
   return stub;
 }
 
@@ -394,7 +447,7 @@ function parseSweeps(items: readonly string[]): number[] | undefined {
   for (const item of items) {
     const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(item);
     if (!m) throw new E2eUsageError(`--sweep: expected bandwidth=<v1,v2,...> such as bandwidth=100mbit,1gbit,10gbit, got ${JSON.stringify(item)}`);
-    if (m[1] !== 'bandwidth') throw new E2eUsageError(`--sweep: unknown dimension "${m[1]}" (expected bandwidth)`);
+    if (m[1] !== 'bandwidth') throw new E2eUsageError(`--sweep: unknown dimension "${m[1]}" (expected bandwidth, workers or batching)`);
     if (out) throw new E2eUsageError('--sweep: dimension "bandwidth" is given twice');
     const values = list('--sweep bandwidth', m[2]!).map((b) => parseBandwidth(b, '--sweep bandwidth'));
     const dup = values.find((b, i) => values.indexOf(b) !== i);
@@ -404,11 +457,58 @@ function parseSweeps(items: readonly string[]): number[] | undefined {
   return out;
 }
 
+/** `workers=1,2` and `batching=off,<file>` -> the stub set-ups to run, their cross product; [] when none. */
+function parseStubSweeps(items: readonly string[]): StubVariant[] {
+  let workers: number[] | undefined;
+  let batching: (string | null)[] | undefined;
+  for (const item of items) {
+    const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(item)!;
+    const dim = m[1]!;
+    if ((dim === 'workers' && workers) || (dim === 'batching' && batching)) throw new E2eUsageError(`--sweep: dimension "${dim}" is given twice`);
+    const vals = list(`--sweep ${dim}`, m[2]!);
+    if (new Set(vals).size !== vals.length) throw new E2eUsageError(`--sweep ${dim}: a value is given twice in ${JSON.stringify(m[2])}`);
+    if (dim === 'workers') workers = vals.map((v) => int('--sweep workers', v, 0, 256)!);
+    else {
+      batching = vals.map((v) => {
+        if (v === 'off') return null;
+        checkBatchingFile(v);
+        return v;
+      });
+    }
+  }
+  const out: StubVariant[] = [];
+  for (const w of workers ?? [undefined]) {
+    for (const b of batching ?? [undefined]) {
+      const v: StubVariant = {};
+      if (w !== undefined) v.workers = w;
+      if (b !== undefined) v.batching = b;
+      out.push(v);
+    }
+  }
+  return workers || batching ? out : [];
+}
+
 /** The configuration `npm run e2e` runs with no options (for callers such as `npm run bench`), with overrides. */
 export function defaultE2eConfig(overrides: Partial<E2eConfig> = {}): E2eConfig {
   const p = parseE2eArgs([]);
   if (p.kind !== 'run') throw new Error('unreachable: the defaults parse');
   return { ...p.config, ...overrides };
+}
+
+/** Refuse a bad batching parameters file before anything starts (line, field, what is allowed). */
+function checkBatchingFile(path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new E2eUsageError(`--batching-parameters-file: cannot read "${path}": ${(err as Error).message}`);
+  }
+  try {
+    parseBatchingParameters(text, path);
+  } catch (err) {
+    if (err instanceof BatchingParamsError) throw new E2eUsageError(`--batching-parameters-file: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Formats a run sends when --formats is not given: TF Serving's default set, or the OIP formats the target can take. */

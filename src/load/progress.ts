@@ -1,7 +1,8 @@
 // Progress of `npm run e2e` on stderr: a live, rewritten line on a TTY (which run, which
 // phase, elapsed); one plain line per finished run otherwise (CI logs). Never touches results.
-import { sig3 } from '../bench/format-units.js';
+import { sig3 } from '../common/units.js';
 import type { E2eProgressEvent } from './run-e2e.js';
+import { percentileCell } from './print-table.js';
 
 export interface ProgressSink {
   write(chunk: string): unknown;
@@ -44,6 +45,7 @@ export function createE2eProgress(out: ProgressSink, opts: { quiet?: boolean } =
     listener(e) {
       switch (e.type) {
         case 'server':
+        case 'floor':
           say(`e2e: ${e.text}`);
           return;
         case 'combo-start':
@@ -55,7 +57,8 @@ export function createE2eProgress(out: ProgressSink, opts: { quiet?: boolean } =
           }
           return;
         case 'phase':
-          if (current) Object.assign(current, { phase: e.phase === 'warmup' ? 'warming up' : 'measuring', phaseStart: performance.now(), durationMs: e.durationMs });
+          // The group warms every format up first, then measures each: the phase names its run.
+          current = { head: `e2e [${e.index + 1}/${e.total}] ${e.label}:`, phase: e.phase === 'warmup' ? 'warming up' : 'measuring', phaseStart: performance.now(), durationMs: e.durationMs };
           if (live) redraw();
           return;
         case 'combo-end': {
@@ -65,8 +68,9 @@ export function createE2eProgress(out: ProgressSink, opts: { quiet?: boolean } =
           const what =
             r.endReason === 'error'
               ? r.warnings[0] ?? 'not measured'
-              : `search p50 ${s.count ? sig3(s.p50Ms) : '—'} ms, p99 ${s.count ? sig3(s.p99Ms) : '—'} ms, ${r.searches.completed}/${r.searches.intended} searches ok` +
-                (r.requests.clientTimeouts ? `, ${r.requests.clientTimeouts} timeouts` : '');
+              : `search p50 ${percentileCell(s, 50)} ms, p99 ${percentileCell(s, 99)} ms, ${r.searches.withinBudget}/${r.searches.intended} within ${r.budgetMs} ms` +
+                (r.searches.capped ? `, ${r.searches.capped} capped` : '') +
+                (r.saturated ? `, saturated (${sig3(r.achievedRate)}/s of ${sig3(r.targetRate ?? 0)}/s)` : '');
           say(`e2e [${e.index + 1}/${e.total}] ${e.label}: ${what} (${(e.wallMs / 1000).toFixed(1)}s, elapsed ${elapsed()})`);
           return;
         }

@@ -1,67 +1,109 @@
-// Collects one measured phase: accounting, latency histograms (per request and per search, from
-// the intended start; service time from the actual start), the per-request breakdown, and the
-// open-loop scheduler lag. Timed-out and failed requests are counted, never put in the latency
-// histograms (a deadline overrun is not a latency sample).
-import type { E2eRun } from '../results/index.js';
+// Collects one measured phase: accounting, latency samples (per request and per search from
+// the intended start; service time from the send), the stages of every answered request, and
+// the open-loop scheduler lag. Nothing is censored: a search over its budget is a sample like
+// any other; one cut at the hard cap is kept at the cap and counted as capped. Only searches
+// that failed with an error stay out of the latency (they are counted, and named).
+import type { Breakdown, BreakdownStage, E2eRun } from '../results/index.js';
 import { Accounting } from './accounting.js';
-import type { SearchResult } from './fan-out.js';
-import { LatencyHistogram } from './histogram.js';
+import type { RequestStages, SearchResult } from './fan-out.js';
+import { LatencySamples } from './latency-samples.js';
+
+/** The stages of a request, in timeline order (unattributed is what they leave). */
+export const STAGES: readonly Exclude<BreakdownStage, 'unattributedMs'>[] = [
+  'clientEncodeMs',
+  'clientCompressMs',
+  'serverReceiveMs',
+  'serverDecompressMs',
+  'serverQueueMs',
+  'serverDecodeMs',
+  'serverComputeMs',
+  'serverInjectedMs',
+  'clientDecodeMs',
+];
+
+/** The breakdown averages the requests between these percentiles of own latency. */
+const MEDIAN_BAND: readonly [number, number] = [45, 55];
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export class Recorder {
   readonly accounting: Accounting;
-  readonly request = new LatencyHistogram();
-  readonly search = new LatencyHistogram();
-  readonly service = new LatencyHistogram();
-  readonly lag = new LatencyHistogram();
-  readonly encode = new LatencyHistogram();
-  readonly wireQueue = new LatencyHistogram();
-  readonly serverDecode = new LatencyHistogram();
-  readonly serverCompute = new LatencyHistogram();
-  readonly clientDecode = new LatencyHistogram();
+  readonly request = new LatencySamples();
+  readonly search = new LatencySamples();
+  readonly service = new LatencySamples();
+  readonly lag = new LatencySamples();
+  /** Per answered request: own latency (encode start to decoded) and its stages. */
+  private readonly own: number[] = [];
+  private readonly stages: (RequestStages & { clientEncodeMs: number })[] = [];
   /** Searches whose actual start was more than 1 ms after the intended one. */
   lateStarts = 0;
 
-  constructor(batchesPerSearch: number) {
-    this.accounting = new Accounting(batchesPerSearch);
+  constructor(
+    private readonly budgetMs: number,
+    private readonly hardCapMs: number,
+  ) {
+    this.accounting = new Accounting(budgetMs);
   }
 
   /** An open-loop search started `lagMs` after its intended time. */
   started(lagMs: number): void {
-    this.lag.recordMs(Math.max(0, lagMs));
+    this.lag.record(Math.max(0, lagMs));
     if (lagMs > 1) this.lateStarts++;
   }
 
-  dropped(): void {
-    this.accounting.dropSearch();
+  /** A due search of `batches` requests that was never sent. */
+  dropped(batches: number): void {
+    this.accounting.dropSearch(batches);
   }
 
   finished(s: SearchResult): void {
     this.accounting.addSearch(s);
+    let failed = false;
+    let capped = false;
     for (const b of s.batches) {
-      this.encode.recordMs(b.encodeMs);
-      if (b.kind !== 'ok' || !b.parts) continue;
-      this.request.recordMs(b.endAt - s.intendedAt);
-      this.service.recordMs(b.endAt - b.startAt);
-      this.wireQueue.recordMs(b.parts.wireQueueMs);
-      this.serverDecode.recordMs(b.parts.serverDecodeMs);
-      this.serverCompute.recordMs(b.parts.serverComputeMs);
-      this.clientDecode.recordMs(b.parts.clientDecodeMs);
+      if (b.kind === 'error') {
+        failed = true;
+        continue;
+      }
+      if (b.kind === 'capped') {
+        capped = true;
+        this.request.recordCapped(this.hardCapMs);
+        this.service.recordCapped(b.endAt - b.sentAt);
+        continue;
+      }
+      this.request.record(b.endAt - s.intendedAt);
+      this.service.record(b.endAt - b.sentAt);
+      this.own.push(b.endAt - b.startAt);
+      this.stages.push({ clientEncodeMs: b.encodeMs, ...b.stages! });
     }
-    if (s.ok) this.search.recordMs(s.endAt - s.intendedAt);
+    if (failed) return;
+    if (capped) this.search.recordCapped(this.hardCapMs);
+    else this.search.record(s.endAt - s.intendedAt);
   }
 
-  breakdown(): E2eRun['breakdown'] {
-    const med = (h: LatencyHistogram): number => (h.count === 0 ? 0 : Math.round(h.percentileMs(50) * 1000) / 1000);
-    return {
-      clientEncodeMs: med(this.encode),
-      wireQueueMs: med(this.wireQueue),
-      serverDecodeMs: med(this.serverDecode),
-      serverComputeMs: med(this.serverCompute),
-      clientDecodeMs: med(this.clientDecode),
-    };
+  /** The requests around the median own latency, stage by stage; null when none was answered. */
+  breakdown(): Breakdown | null {
+    const n = this.own.length;
+    if (n === 0) return null;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.own[a]! - this.own[b]!);
+    const from = Math.max(1, Math.ceil((MEDIAN_BAND[0] / 100) * n)) - 1;
+    const to = Math.max(from + 1, Math.ceil((MEDIAN_BAND[1] / 100) * n));
+    const picked = order.slice(from, to);
+    const mean = (get: (i: number) => number): number => picked.reduce((s, i) => s + get(i), 0) / picked.length;
+    const latencyMs = mean((i) => this.own[i]!);
+    const out = { requests: picked.length, latencyMs: round3(latencyMs) } as Breakdown;
+    let attributed = 0;
+    for (const stage of STAGES) {
+      const v = mean((i) => this.stages[i]![stage]);
+      attributed += v;
+      out[stage] = round3(v);
+    }
+    out.unattributedMs = round3(latencyMs - attributed);
+    out.attributedShare = latencyMs > 0 ? round3(attributed / latencyMs) : 0;
+    return out;
   }
 
-  destroy(): void {
-    for (const h of [this.request, this.search, this.service, this.lag, this.encode, this.wireQueue, this.serverDecode, this.serverCompute, this.clientDecode]) h.destroy();
+  latency(): E2eRun['latency'] {
+    return { request: this.request.summary(this.budgetMs), search: this.search.summary(this.budgetMs), service: this.service.summary(this.budgetMs) };
   }
 }

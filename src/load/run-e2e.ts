@@ -1,32 +1,38 @@
-// The end-to-end run: for every bandwidth x batch size x compression x format, connect,
-// check one search works, warm up, measure one bounded phase, and turn it into an E2eRun.
-// Spawns the stub server (its own process) unless a target is given, and a shaping relay
-// (its own process) when a bandwidth or RTT is set; stops both at the end. A search is the
-// scenario's synthetic request, or (--data) the next recorded request, round-robin.
+// The end-to-end pass. Spawns the stub server (its own process) unless a target is given,
+// measures the harness floor (a no-op call per transport), then for every bandwidth x batch
+// size x compression ("a group": the cells compared with each other) warms every format up
+// one search at a time (which measures its serial search time), sets the group's offered load
+// (--rate auto: one common rate, a fraction of the fastest format's one-at-a-time rate, so
+// every format is measured at the same load and the fastest is not saturated), and measures
+// each format until it has its searches or its time cap. A shaping relay (its own process)
+// carries the traffic when a bandwidth or RTT is set. A search is the scenario's synthetic
+// request, or (--data) the next recorded request, round-robin.
 import { redactDetails } from '../data/index.js';
 import { getFormat, type EncodeOptions, type Format } from '../formats/index.js';
-import type { E2eRun } from '../results/index.js';
+import type { E2eRun, HarnessFloor, StubRunInfo } from '../results/index.js';
 import { generate, ROW_SPLITS_SUFFIX, type Scenario } from '../scenario/index.js';
 import type { RankingRequest } from '../tensors/index.js';
 import { checkAccounting } from './accounting.js';
-import { AUTO_RATE_FRACTION, DEFAULT_E2E_SCENARIO, MAX_COMBINATION_MS, MAX_IN_FLIGHT_SEARCHES, MAX_SEARCHES, type Compression, type E2eConfig } from './config.js';
+import { AUTO_RATE_FRACTION, DEFAULT_E2E_SCENARIO, MAX_IN_FLIGHT_SEARCHES, MAX_SEARCHES, type Compression, type E2eConfig } from './config.js';
 import { computeCost } from './cost.js';
 import { runClosedLoop, runOpenLoop, type DriverResult, type DriverSink, type StartSearch } from './driver.js';
 import { createBatchSender, runSearch } from './fan-out.js';
 import { createGrpcTransport } from './grpc-transport.js';
+import { measureHarnessFloor, type FloorTarget } from './harness-floor.js';
 import { Recorder } from './recorder.js';
 import { startRelayProcess, type RelayProcess } from './relay-process.js';
-import { checkReplayAccounting, dropSearch, ReplaySet } from './replay.js';
+import { ReplaySet } from './replay.js';
 import { resolveE2eInput, type E2eInput } from './resolve-input.js';
 import { createRestTransport } from './rest-transport.js';
 import { writeSchemaFile, type SchemaFile } from './schema-file.js';
 import { E2eServerError } from './server-error.js';
-import { settle, spawnStub, type StubProcess } from './stub-process.js';
-import type { Transport } from './transport.js';
+import { settle, spawnStub, type StubProcess, type StubStats } from './stub-process.js';
+import { countsSince, type Transport } from './transport.js';
 import { formatBandwidth } from './units.js';
 
 export type E2eProgressEvent =
   | { type: 'server'; text: string }
+  | { type: 'floor'; text: string }
   | { type: 'combo-start'; index: number; total: number; label: string }
   | { type: 'phase'; index: number; total: number; label: string; phase: 'warmup' | 'measure'; durationMs: number | null }
   | { type: 'combo-end'; index: number; total: number; label: string; run: E2eRun; wallMs: number };
@@ -43,6 +49,13 @@ export interface RunE2eOptions {
   requests?: RankingRequest[];
 }
 
+/** What one pass measured: a run per cell, the harness floor, and warnings about the pass itself. */
+export interface E2ePass {
+  runs: E2eRun[];
+  harnessFloor: HarnessFloor[];
+  warnings: string[];
+}
+
 export { E2eServerError };
 
 interface Endpoints {
@@ -52,16 +65,16 @@ interface Endpoints {
   label: { grpc: string; rest: string };
 }
 
-/** Preflight deadline: generous, it only checks that the server answers this format at all. */
-const PREFLIGHT_DEADLINE_MS = 30_000;
+/** Preflight cap: generous, it only checks that the server answers this format at all. */
+const PREFLIGHT_CAP_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Auto rate bounds, searches per second. */
 const AUTO_RATE_MIN = 0.2;
 const AUTO_RATE_MAX = 2000;
-/** Fewer measured searches than this: the p99 is close to the maximum; say so. */
-const FEW_SEARCHES = 100;
+/** Open loop: answers more than this much slower than offered = saturated. */
+const SATURATION_SHORTFALL = 0.1;
 
-export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promise<E2eRun[]> {
+export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promise<E2ePass> {
   const input: E2eInput =
     opts.input ??
     (opts.scenario
@@ -94,11 +107,24 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
     endpoints = { grpc: config.target ?? '', rest: config.restTarget ?? '', label: { grpc: config.target ?? '', rest: config.restTarget ?? '' } };
   }
 
-  const runs: E2eRun[] = [];
+  const pass: E2ePass = { runs: [], harnessFloor: [], warnings: [] };
   const batchSizes = uniqueBatchSizes(config.batchSizes, requests.reduce((m, r) => Math.max(m, r.candidates), 1));
   const total = config.bandwidths.length * batchSizes.length * config.compressions.length * formats.length;
-  let index = 0;
+  const counter = { index: 0, total };
   try {
+    const floor = await measureHarnessFloor({
+      targets: floorTargets(formats, endpoints),
+      modelName: config.modelName,
+      calls: config.floorCalls,
+      serverCpuMs: () => stub?.cpuMs() ?? null,
+      stub: stub !== undefined,
+      budgetMs: config.deadlineMs,
+      signal: opts.signal,
+    });
+    pass.harnessFloor = floor.floors;
+    pass.warnings.push(...floor.warnings);
+    for (const f of floor.floors) emit({ type: 'floor', text: floorLine(f) });
+
     for (const bandwidth of config.bandwidths) {
       let relay: RelayProcess | undefined;
       let addr = endpoints;
@@ -116,32 +142,10 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
         for (const batchSize of batchSizes) {
           const replay = new ReplaySet(requests, batchSize);
           for (const compression of config.compressions) {
-            for (const format of formats) {
-              if (opts.signal?.aborted) return runs;
-              if (stub && !stub.alive()) throw new E2eServerError(`the stub server exited during the run${stub.stderrTail() ? `: ${stub.stderrTail()}` : ''}`);
-              const label = comboLabel(format, compression, batchSize, bandwidth);
-              emit({ type: 'combo-start', index, total, label });
-              const t0 = performance.now();
-              const run = await runCombination({
-                config,
-                scenario,
-                replay,
-                redact,
-                format,
-                compression,
-                batchSize,
-                bandwidth,
-                address: format.transport === 'grpc' ? addr.grpc : addr.rest,
-                target: format.transport === 'grpc' ? addr.label.grpc : addr.label.rest,
-                stub,
-                signal: opts.signal,
-                onPhase: (phase, durationMs) => emit({ type: 'phase', index, total, label, phase, durationMs }),
-              });
-              index++;
-              if (!run) return runs;
-              runs.push(run);
-              emit({ type: 'combo-end', index: index - 1, total, label, run, wallMs: performance.now() - t0 });
-            }
+            if (opts.signal?.aborted) return pass;
+            const group = { config, scenario, replay, redact, formats, compression, batchSize, bandwidth, addr, stub, signal: opts.signal, emit, counter };
+            const done = await runGroup(group, pass.runs);
+            if (!done) return pass;
           }
         }
       } finally {
@@ -152,7 +156,25 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
     await stub?.stop();
     schemaFile?.remove();
   }
-  return runs;
+  return pass;
+}
+
+/** The transports the formats use, each once. */
+function floorTargets(formats: readonly Format[], e: Endpoints): FloorTarget[] {
+  const out: FloorTarget[] = [];
+  const protocol = (transport: string): 'tfs' | 'oip' => (formats.some((f) => f.transport === transport && f.protocol === 'oip') ? 'oip' : 'tfs');
+  if (formats.some((f) => f.transport === 'grpc') && e.grpc !== '') out.push({ transport: 'grpc', protocol: protocol('grpc'), address: e.grpc, label: e.label.grpc });
+  if (formats.some((f) => f.transport === 'rest') && e.rest !== '') out.push({ transport: 'rest', protocol: protocol('rest'), address: e.rest, label: e.label.rest });
+  return out;
+}
+
+function floorLine(f: HarnessFloor): string {
+  const p = (q: number): string => {
+    const x = f.latency.percentiles.find((e) => e.p === q);
+    return x ? `${x.ms.toFixed(3)} ms` : 'n/a';
+  };
+  const server = f.serverCpuMsPerCall === null ? '' : `, server CPU ${f.serverCpuMsPerCall.toFixed(3)} ms`;
+  return `harness floor ${f.transport}: ${f.call}: p50 ${p(50)}, p99 ${p(99)} over ${f.calls} calls; client CPU ${f.clientCpuMsPerCall.toFixed(3)} ms${server} per call`;
 }
 
 /** Batch sizes capped at the candidate count, duplicates (after capping) removed. */
@@ -169,111 +191,166 @@ function comboLabel(format: Format, compression: Compression, batchSize: number,
   return `${format.id} ${compression} batch ${batchSize}${bandwidth !== null ? ` @${formatBandwidth(bandwidth)}` : ''}`;
 }
 
-interface Combination {
+interface Group {
   config: E2eConfig;
   scenario: Scenario;
   /** The searches to send: recorded requests (or the one synthetic request), sliced into batches. */
   replay: ReplaySet;
   /** Applied to server-provided text before it goes into the results. */
   redact: (text: string) => string;
-  format: Format;
+  formats: Format[];
   compression: Compression;
   batchSize: number;
   bandwidth: number | null;
-  address: string;
-  target: string;
+  addr: Endpoints;
   stub: StubProcess | undefined;
   signal: AbortSignal | undefined;
-  onPhase(phase: 'warmup' | 'measure', durationMs: number | null): void;
+  emit: (e: E2eProgressEvent) => void;
+  counter: { index: number; total: number };
 }
 
-async function runCombination(c: Combination): Promise<E2eRun | null> {
-  const { config, format, replay } = c;
-  const warnings: string[] = [];
-  const base = baseRun(c);
-  if (c.address === '') return failedRun(base, `no ${format.transport === 'grpc' ? '--target' : '--rest-target'} address for ${format.id}`);
+/** A format of the group, warmed up and ready to measure. */
+interface Ready {
+  format: Format;
+  index: number;
+  label: string;
+  base: BaseRun;
+  transport: Transport;
+  search: StartSearch;
+  /** Median search time one at a time (preflight and warmup), ms. */
+  serialMs: number;
+  startedAt: number;
+}
 
+/** Warms up every format of the group, sets its load, measures each; false when interrupted. */
+async function runGroup(g: Group, runs: E2eRun[]): Promise<boolean> {
+  const ready: Ready[] = [];
+  try {
+    for (const format of g.formats) {
+      if (g.signal?.aborted) return false;
+      const index = g.counter.index++;
+      const label = comboLabel(format, g.compression, g.batchSize, g.bandwidth);
+      const startedAt = performance.now();
+      g.emit({ type: 'combo-start', index, total: g.counter.total, label });
+      const r = await prepare(g, format, index, label, startedAt);
+      if ('run' in r) {
+        runs.push(r.run);
+        g.emit({ type: 'combo-end', index, total: g.counter.total, label, run: r.run, wallMs: performance.now() - startedAt });
+      } else ready.push(r);
+    }
+    const load = g.config.load;
+    let rate: number | undefined;
+    let commonRate: E2eRun['commonRate'];
+    if (load.mode === 'open' && load.rate === 'auto' && ready.length > 0) {
+      const fastest = ready.reduce((a, b) => (b.serialMs < a.serialMs ? b : a));
+      rate = autoRate(fastest.serialMs);
+      commonRate = { from: fastest.format.id, fraction: AUTO_RATE_FRACTION, serialSearchMs: round(fastest.serialMs, 3) };
+    } else if (load.mode === 'open') {
+      rate = load.rate as number;
+    }
+    for (const r of ready) {
+      if (g.signal?.aborted) return false;
+      const run = await measure(g, r, rate, commonRate);
+      if (!run) return false;
+      runs.push(run);
+      g.emit({ type: 'combo-end', index: r.index, total: g.counter.total, label: r.label, run, wallMs: performance.now() - r.startedAt });
+    }
+    return true;
+  } finally {
+    for (const r of ready) r.transport.close();
+  }
+}
+
+/** Connects, checks one search works (a format the server rejects is reported, not measured), warms up. */
+async function prepare(g: Group, format: Format, index: number, label: string, startedAt: number): Promise<Ready | { run: E2eRun }> {
+  const { config } = g;
+  const base = baseRun(g, format);
+  const address = format.transport === 'grpc' ? g.addr.grpc : g.addr.rest;
+  if (address === '') return { run: failedRun(base, `no ${format.transport === 'grpc' ? '--target' : '--rest-target'} address for ${format.id}`) };
   const encodeOptions: EncodeOptions = { modelName: config.modelName, ...(config.signature !== null ? { signatureName: config.signature } : {}) };
-  const transportOptions = { address: c.address, compression: c.compression, connections: config.connections, modelName: config.modelName };
+  const transportOptions = { address, compression: g.compression, connections: config.connections, modelName: config.modelName };
   const transport: Transport = format.transport === 'grpc' ? createGrpcTransport(format, transportOptions) : createRestTransport(format, transportOptions);
+  let handedOver = false;
   try {
     try {
       await transport.ready(CONNECT_TIMEOUT_MS);
     } catch (err) {
-      return failedRun(base, (err as Error).message);
+      return { run: failedRun(base, (err as Error).message) };
     }
+    const replay = g.replay;
     const senders = replay.batches.map((batches) => createBatchSender(format, batches, encodeOptions, transport));
-    const search: StartSearch = (intendedAt, deadlineAt) => {
+    const search: StartSearch = (intendedAt, capAt) => {
       const i = replay.next();
-      return runSearch(replay.batches[i]!.length, senders[i]!, intendedAt, deadlineAt);
+      return runSearch(replay.batches[i]!.length, senders[i]!, intendedAt, capAt);
     };
-
-    // Preflight: one search with a generous deadline. A format the server rejects is reported, not measured.
-    const pre = await search(performance.now(), performance.now() + PREFLIGHT_DEADLINE_MS);
+    const pre = await search(performance.now(), performance.now() + PREFLIGHT_CAP_MS);
     const bad = pre.batches.find((x) => x.kind === 'error' && isPermanent(x.code));
-    if (bad) return failedRun(base, `preflight search failed: ${bad.code}: ${c.redact(bad.details ?? '')}`.trim());
+    if (bad) return { run: failedRun(base, `preflight search failed: ${bad.code}: ${g.redact(bad.details ?? '')}`.trim()) };
 
-    // Warmup (unmeasured); with --rate auto it also measures the one-at-a-time search time.
-    const noop: DriverSink = { finished: () => {} };
-    let rate: number | undefined;
-    if (config.warmupMs > 0 && !c.signal?.aborted) {
-      c.onPhase('warmup', config.warmupMs);
-      const limits = { durationMs: config.warmupMs, maxSearches: MAX_SEARCHES, deadlineMs: config.deadlineMs, signal: c.signal };
-      if (config.load.mode === 'open' && config.load.rate === 'auto') {
-        const times: number[] = [pre.endAt - pre.startAt];
-        await runClosedLoop(1, search, { finished: (s) => times.push(s.endAt - s.startAt) }, limits);
-        rate = autoRate([...times].sort((x, y) => x - y)[Math.floor(times.length / 2)]!);
-      } else if (config.load.mode === 'open') {
-        await runOpenLoop({ rate: config.load.rate as number, arrival: config.load.arrival, seed: config.arrivalSeed + 1 }, search, noop, limits);
-      } else {
-        await runClosedLoop(config.load.concurrency, search, noop, limits);
-      }
+    // Warmup, one search at a time: JIT and connections warm, and the serial search time.
+    const times: number[] = [pre.endAt - pre.startAt];
+    if (config.warmupMs > 0 && !g.signal?.aborted) {
+      g.emit({ type: 'phase', index, total: g.counter.total, label, phase: 'warmup', durationMs: config.warmupMs });
+      const limits = { durationMs: config.warmupMs, maxSearches: MAX_SEARCHES, hardCapMs: config.hardCapMs, signal: g.signal };
+      await runClosedLoop(1, search, { finished: (s) => void (s.ok && times.push(s.endAt - s.startAt)) }, limits);
     }
-    if (config.load.mode === 'open') rate ??= config.load.rate === 'auto' ? autoRate(pre.endAt - pre.startAt) : config.load.rate;
-
-    // The measured phase: every format replays the same sequence of searches from the first.
-    replay.reset();
-    const uniform = replay.uniformBatches;
-    const rec = new Recorder(uniform ?? 1);
-    const sink: DriverSink = {
-      started: (lag) => rec.started(lag),
-      dropped: (lag) => {
-        rec.lag.recordMs(lag);
-        const n = replay.batches[replay.next()]!.length;
-        if (uniform !== null) rec.dropped();
-        else dropSearch(rec.accounting, n);
-      },
-      finished: (s) => rec.finished(s),
-    };
-    const limits = {
-      durationMs: config.durationMs ?? (config.searches !== null ? MAX_COMBINATION_MS : null),
-      maxSearches: config.searches ?? MAX_SEARCHES,
-      deadlineMs: config.deadlineMs,
-      signal: c.signal,
-    };
-    // Let the server finish work abandoned by timed-out warmup requests before counting.
-    const server0 = c.stub ? await settle(c.stub) : null;
-    // Interrupted before anything was measured: nothing to report for this combination.
-    if (c.signal?.aborted) return null;
-    c.onPhase('measure', config.durationMs);
-    const cpu0 = process.cpuUsage();
-    let result: DriverResult;
-    if (config.load.mode === 'open') {
-      result = await runOpenLoop({ rate: rate!, arrival: config.load.arrival, seed: config.arrivalSeed }, search, sink, limits);
-    } else {
-      result = await runClosedLoop(config.load.concurrency, search, sink, limits);
-    }
-    const cpu = process.cpuUsage(cpu0);
-    // Work the server still does for requests this phase abandoned is this phase's cost.
-    const server1 = c.stub ? await settle(c.stub) : null;
-    try {
-      return finishRun(c, base, rec, result, rate, { clientCpuMs: (cpu.user + cpu.system) / 1000, serverCpuMs: server0 !== null && server1 !== null ? server1 - server0 : null }, warnings);
-    } finally {
-      rec.destroy();
-    }
+    times.sort((a, b) => a - b);
+    handedOver = true;
+    return { format, index, label, base, transport, search, serialMs: times[Math.floor(times.length / 2)]!, startedAt };
   } finally {
-    transport.close();
+    if (!handedOver) transport.close();
   }
+}
+
+/** How many searches a cell schedules: the target, fewer when one at a time they would not fit the time cap. */
+export function cellSearches(config: Pick<E2eConfig, 'searches' | 'minSearches' | 'durationMs' | 'load'>, serialMs: number): number {
+  const target = config.searches ?? MAX_SEARCHES;
+  if (config.durationMs === null || serialMs <= 0) return target;
+  const parallel = config.load.mode === 'closed' ? config.load.concurrency : 1;
+  const fit = Math.floor((config.durationMs * parallel) / serialMs);
+  return Math.min(target, Math.max(config.minSearches, fit));
+}
+
+/** The measured phase of one cell. Null when interrupted before anything was measured. */
+async function measure(g: Group, r: Ready, rate: number | undefined, commonRate: E2eRun['commonRate']): Promise<E2eRun | null> {
+  const { config, replay } = g;
+  const searchTarget = cellSearches(config, r.serialMs);
+  // Every format replays the same sequence of searches from the first.
+  replay.reset();
+  const rec = new Recorder(config.deadlineMs, config.hardCapMs);
+  const sink: DriverSink = {
+    started: (lag) => rec.started(lag),
+    dropped: (lag) => {
+      rec.lag.record(lag);
+      rec.dropped(replay.batches[replay.next()]!.length);
+    },
+    finished: (s) => rec.finished(s),
+  };
+  const limits = { durationMs: config.durationMs, maxSearches: searchTarget, hardCapMs: config.hardCapMs, signal: g.signal };
+  // Let the server finish work abandoned by capped warmup requests before counting.
+  const server0 = g.stub ? await settle(g.stub) : null;
+  const stats0 = g.stub ? await g.stub.stats() : null;
+  if (g.signal?.aborted) return null;
+  g.emit({ type: 'phase', index: r.index, total: g.counter.total, label: r.label, phase: 'measure', durationMs: config.durationMs });
+  const counts0 = r.transport.counts();
+  const cpu0 = process.cpuUsage();
+  const result =
+    config.load.mode === 'open'
+      ? await runOpenLoop({ rate: rate!, arrival: config.load.arrival, seed: config.arrivalSeed }, r.search, sink, limits)
+      : await runClosedLoop(config.load.concurrency, r.search, sink, limits);
+  const cpu = process.cpuUsage(cpu0);
+  const transportCounts = countsSince(counts0, r.transport.counts());
+  // Work the server still does for requests this phase abandoned is this phase's cost.
+  const server1 = g.stub ? await settle(g.stub) : null;
+  const stats1 = g.stub ? await g.stub.stats() : null;
+  const broken = checkAccounting(rec.accounting.requests, rec.accounting.searches, {
+    scheduledSearches: result.scheduled,
+    scheduledRequests: replay.intendedBatches,
+    transport: transportCounts,
+  });
+  const cost = { clientCpuMs: (cpu.user + cpu.system) / 1000, serverCpuMs: server0 !== null && server1 !== null ? server1 - server0 : null };
+  const run = finishRun(g, r, rec, result, { rate, commonRate, searchTarget, broken }, cost);
+  return g.stub ? orderRun({ ...run, server: stubRunInfo(g.config, stats0, stats1, run.searches.intended - run.searches.dropped) }) : run;
 }
 
 /**
@@ -291,110 +368,123 @@ export function autoRate(searchMs: number): number {
   return Number(r.toPrecision(3));
 }
 
-type BaseRun = Pick<E2eRun, 'scenario' | 'format' | 'compression' | 'batchSize' | 'mode' | 'concurrency' | 'arrival' | 'target' | 'bandwidth' | 'rttMs'>;
+type BaseRun = Pick<E2eRun, 'scenario' | 'format' | 'compression' | 'batchSize' | 'mode' | 'concurrency' | 'arrival' | 'target' | 'bandwidth' | 'rttMs' | 'budgetMs' | 'hardCapMs'>;
 
-function baseRun(c: Combination): BaseRun {
-  const load = c.config.load;
+function baseRun(g: Group, format: Format): BaseRun {
+  const load = g.config.load;
   return {
-    scenario: c.scenario.name,
-    format: c.format.id,
-    compression: c.compression,
-    batchSize: c.batchSize,
+    scenario: g.scenario.name,
+    format: format.id,
+    compression: g.compression,
+    batchSize: g.batchSize,
     mode: load.mode,
     ...(load.mode === 'closed' ? { concurrency: load.concurrency } : { arrival: load.arrival }),
-    target: c.target,
-    ...(c.bandwidth !== null ? { bandwidth: formatBandwidth(c.bandwidth) } : {}),
-    ...(c.config.rttMs > 0 ? { rttMs: c.config.rttMs } : {}),
+    target: format.transport === 'grpc' ? g.addr.label.grpc : g.addr.label.rest,
+    ...(g.bandwidth !== null ? { bandwidth: formatBandwidth(g.bandwidth) } : {}),
+    ...(g.config.rttMs > 0 ? { rttMs: g.config.rttMs } : {}),
+    budgetMs: g.config.deadlineMs,
+    hardCapMs: g.config.hardCapMs,
   };
 }
 
-const EMPTY_LATENCY = { count: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0, curve: [] };
+const EMPTY_LATENCY = { count: 0, capped: 0, overBudget: 0, minMs: 0, meanMs: 0, maxMs: 0, percentiles: [] };
 
-/** A combination that could not be measured at all (server unreachable, format rejected). */
+/** A cell that could not be measured at all (server unreachable, format rejected). */
 function failedRun(base: BaseRun, why: string): E2eRun {
   return orderRun({
     ...base,
+    searchTarget: 0,
+    serialSearchMs: 0,
     durationS: 0,
     endReason: 'error',
-    requests: { intended: 0, sent: 0, dropped: 0, ok: 0, errors: {}, clientTimeouts: 0 },
-    searches: { intended: 0, completed: 0, failed: 0 },
+    requests: { intended: 0, sent: 0, dropped: 0, ok: 0, errors: {}, capped: 0 },
+    searches: { intended: 0, completed: 0, withinBudget: 0, capped: 0, failed: 0, dropped: 0 },
     achievedRate: 0,
-    rateShortfall: false,
-    latency: { request: EMPTY_LATENCY, search: EMPTY_LATENCY },
-    breakdown: { clientEncodeMs: 0, wireQueueMs: 0, serverDecodeMs: 0, serverComputeMs: 0, clientDecodeMs: 0 },
+    saturated: false,
+    latency: { request: EMPTY_LATENCY, search: EMPTY_LATENCY, service: EMPTY_LATENCY },
+    breakdown: null,
     cost: { clientCpuMsPerSearch: 0, serverCpuMsPerSearch: 0, coresPer1kSearchesPerSec: 0 },
     schedulerLagP99Ms: 0,
     warnings: [`not measured: ${why}`],
   });
 }
 
-function finishRun(
-  c: Combination,
-  base: BaseRun,
-  rec: Recorder,
-  result: DriverResult,
-  rate: number | undefined,
-  cpu: { clientCpuMs: number; serverCpuMs: number | null },
-  warnings: string[],
-): E2eRun {
-  const { config } = c;
+interface CellFacts {
+  rate: number | undefined;
+  commonRate: E2eRun['commonRate'];
+  searchTarget: number;
+  /** The accounting identity that does not hold, if any. */
+  broken: string | undefined;
+}
+
+function finishRun(g: Group, r: Ready, rec: Recorder, result: DriverResult, facts: CellFacts, cpu: { clientCpuMs: number; serverCpuMs: number | null }): E2eRun {
+  const { config } = g;
   const acc = rec.accounting;
   const requests = { ...acc.requests, errors: { ...acc.requests.errors } };
   const searches = { ...acc.searches };
   const windowS = result.windowMs / 1000;
   const achievedRate = round(searches.completed / windowS, 3);
   const open = config.load.mode === 'open';
-  // Compared with what was scheduled (Poisson schedules vary around the target by chance).
-  const rateShortfall = open && searches.completed < 0.99 * searches.intended;
+  const saturated = open && facts.rate !== undefined && achievedRate < (1 - SATURATION_SHORTFALL) * facts.rate;
   const lagP99 = open ? round(rec.lag.percentileMs(99), 3) : 0;
-  const sent = searches.completed + searches.failed;
+  const sent = searches.intended - searches.dropped;
   const cost = computeCost({ clientCpuMs: cpu.clientCpuMs, serverCpuMs: cpu.serverCpuMs, searches: sent, coreHourUsd: config.coreHourUsd });
-
-  const broken =
-    c.replay.uniformBatches !== null
-      ? checkAccounting(requests, searches, acc.batchesPerSearch)
-      : checkReplayAccounting(requests, searches, c.replay.intendedBatches, acc.droppedSearches);
-  if (broken) warnings.push(`BUG: accounting does not add up: ${broken}`);
-  if (rateShortfall) {
-    warnings.push(`rate shortfall: ${searches.completed} of ${searches.intended} scheduled searches completed (${pct(1 - searches.completed / Math.max(1, searches.intended))} short; achieved ${achievedRate}/s vs target ${rate}/s)`);
+  const warnings: string[] = [];
+  if (facts.broken) warnings.push(`BUG: accounting does not add up: ${facts.broken}`);
+  if (saturated) {
+    warnings.push(`saturated: offered ${facts.rate}/s, answered ${achievedRate}/s: searches queued behind each other, so latency grew through the run (it is still measured, not censored)`);
   }
   if (open && lagP99 > 1) {
     warnings.push(`load generator lag p99 ${lagP99} ms > 1 ms: ${rec.lateStarts} of ${searches.intended} searches started > 1 ms late (inside the measured latency, which counts from the intended start)`);
   }
-  if (acc.droppedSearches > 0) warnings.push(`${acc.droppedSearches} of ${searches.intended} searches dropped: due when already late by the whole deadline, or with ${MAX_IN_FLIGHT_SEARCHES} in flight`);
-  if (requests.clientTimeouts > 0) warnings.push(`${requests.clientTimeouts} of ${requests.sent} requests (${pct(requests.clientTimeouts / Math.max(1, requests.sent))}) passed the ${config.deadlineMs} ms client deadline (counted, not in the latency)`);
+  if (searches.dropped > 0) warnings.push(`${searches.dropped} of ${searches.intended} searches dropped: due when the load generator was already late by the ${config.hardCapMs} ms hard cap, or with ${MAX_IN_FLIGHT_SEARCHES} in flight`);
+  if (searches.capped > 0) warnings.push(`${searches.capped} of ${searches.intended} searches reached the ${config.hardCapMs} ms hard cap without an answer (counted at the cap)`);
   const errorTotal = Object.values(requests.errors).reduce((x, y) => x + y, 0);
   if (errorTotal > 0) warnings.push(`${errorTotal} requests failed: ${Object.entries(requests.errors).map(([k, v]) => `${k} x${v}`).join(', ')}`);
   if (cpu.serverCpuMs === null) {
-    warnings.push(c.stub ? 'server CPU unknown (no /proc on this platform): cost counts client CPU only' : 'server CPU unknown for --target servers: cost counts client CPU only');
+    warnings.push(g.stub ? 'server CPU unknown (no /proc on this platform): cost counts client CPU only' : 'server CPU unknown for --target servers: cost counts client CPU only');
   }
-  if (searches.completed > 0 && searches.completed < FEW_SEARCHES) warnings.push(`only ${searches.completed} searches measured: p99 ≈ max; measure longer (--duration) for a stable tail`);
 
-  const run: E2eRun = {
-    ...base,
-    ...(open ? { targetRate: rate } : {}),
+  return orderRun({
+    ...r.base,
+    ...(open ? { targetRate: facts.rate } : {}),
+    ...(facts.commonRate ? { commonRate: facts.commonRate } : {}),
+    searchTarget: facts.searchTarget,
+    serialSearchMs: round(r.serialMs, 3),
     durationS: round(windowS, 3),
     endReason: result.endReason,
     requests,
     searches,
     achievedRate,
-    rateShortfall,
-    latency: { request: rec.request.summary(), search: rec.search.summary(), service: rec.service.summary() },
+    saturated,
+    latency: rec.latency(),
     breakdown: rec.breakdown(),
     cost,
     schedulerLagP99Ms: lagP99,
     warnings,
-  };
-  // Key order as in the schema.
-  return orderRun(run);
+  });
 }
 
+/** The stub's set-up and its counters over one cell (model calls per search sent, calls dropped as expired). */
+function stubRunInfo(config: E2eConfig, s0: StubStats | null, s1: StubStats | null, searches: number): StubRunInfo {
+  const info: StubRunInfo = { workers: config.stub.workers ?? null, batching: config.stub.batchingFile ?? null };
+  if (s0 && s1 && searches > 0) {
+    info.modelCallsPerSearch = round((s1.modelCalls - s0.modelCalls) / searches, 3);
+    info.droppedExpired = s1.droppedBeforeDecode - s0.droppedBeforeDecode + (s1.droppedInBatchQueue - s0.droppedInBatchQueue);
+  }
+  return info;
+}
+
+/** Key order as in the schema. */
 function orderRun(r: E2eRun): E2eRun {
-  const keys: (keyof E2eRun)[] = ['scenario', 'format', 'compression', 'batchSize', 'mode', 'concurrency', 'targetRate', 'arrival', 'target', 'bandwidth', 'rttMs', 'durationS', 'endReason', 'requests', 'searches', 'achievedRate', 'rateShortfall', 'latency', 'breakdown', 'cost', 'schedulerLagP99Ms', 'warnings'];
+  const keys: (keyof E2eRun)[] = [
+    'scenario', 'format', 'compression', 'batchSize', 'mode', 'concurrency', 'targetRate', 'arrival', 'commonRate', 'target', 'server', 'bandwidth', 'rttMs',
+    'searchTarget', 'serialSearchMs', 'durationS', 'endReason', 'budgetMs', 'hardCapMs', 'requests', 'searches', 'achievedRate', 'saturated',
+    'latency', 'breakdown', 'cost', 'schedulerLagP99Ms', 'warnings',
+  ];
   const out: Record<string, unknown> = {};
   for (const k of keys) if (r[k] !== undefined) out[k] = r[k];
   return out as unknown as E2eRun;
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
-const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;

@@ -1,21 +1,33 @@
-// What the load generator needs from a transport: send one encoded request with a deadline,
+// What the load generator needs from a transport: send one encoded request with a hard cap,
 // get back how it ended, when, the response bytes and the server's own timing. One
-// implementation per wire (grpc-transport.ts, rest-transport.ts).
+// implementation per wire (grpc-transport.ts, rest-transport.ts). Each transport counts the
+// calls it puts on the wire and how they end, independently of the recorder (accounting.ts).
 import type { ServerTiming } from '../server/timing.js';
 import type { Compression } from './config.js';
 
 export type CallResult =
-  | { kind: 'ok'; body: Uint8Array; timing: ServerTiming; endAt: number }
+  /** `compressMs`: client compression timed by the transport (REST; grpc-js compresses inside its channel). */
+  | { kind: 'ok'; body: Uint8Array; timing: ServerTiming; endAt: number; compressMs?: number }
   /** `code`: gRPC status name (INVALID_ARGUMENT, DEADLINE_EXCEEDED sent by the server, ...), `HTTP 503`, or a socket error code. */
   | { kind: 'error'; code: string; details: string; timing: ServerTiming; endAt: number }
-  /** The client's own deadline passed first. */
-  | { kind: 'timeout'; endAt: number };
+  /** The client cut the call at its hard cap (no answer by then). */
+  | { kind: 'capped'; endAt: number };
+
+export interface TransportCounts {
+  /** Calls put on the wire. */
+  calls: number;
+  ok: number;
+  errors: number;
+  capped: number;
+}
 
 export interface Transport {
-  /** Sends one request; `deadlineAt` is a performance.now() time. Never rejects. */
-  call(bytes: Uint8Array, deadlineAt: number): Promise<CallResult>;
+  /** Sends one request; `capAt` is the performance.now() time at which it is cut. Never rejects. */
+  call(bytes: Uint8Array, capAt: number): Promise<CallResult>;
   /** Resolves when connected (or rejects with why not), within `timeoutMs`. */
   ready(timeoutMs: number): Promise<void>;
+  /** Counts since the transport was created (take the difference over a phase). */
+  counts(): TransportCounts;
   close(): void;
 }
 
@@ -30,3 +42,20 @@ export interface TransportOptions {
 
 /** Deadline checks allow this much slack for timers firing early (libuv timers have 1 ms resolution). */
 export const DEADLINE_SLACK_MS = 2;
+
+/** A fresh set of counts, and the bookkeeping every transport does on one call. */
+export function newCounts(): TransportCounts {
+  return { calls: 0, ok: 0, errors: 0, capped: 0 };
+}
+
+export function countOutcome(c: TransportCounts, r: CallResult): CallResult {
+  if (r.kind === 'ok') c.ok++;
+  else if (r.kind === 'capped') c.capped++;
+  else c.errors++;
+  return r;
+}
+
+/** `after - before`, field by field. */
+export function countsSince(before: TransportCounts, after: TransportCounts): TransportCounts {
+  return { calls: after.calls - before.calls, ok: after.ok - before.ok, errors: after.errors - before.errors, capped: after.capped - before.capped };
+}

@@ -1,11 +1,12 @@
-// Chart 6: bandwidth sweep: search latency against link bandwidth, one line per format and
-// compression, with the break-even bandwidth (below it compressing is faster) marked.
+// Chart 6: bandwidth sweep: search latency (p50) against link bandwidth, one line per format
+// and compression, with the break-even bandwidth (below it compressing is faster) marked. A
+// break-even is computed only between cells at the same offered load that can be ranked.
 import type { ChartConfiguration } from 'chart.js';
-import type { E2eRun, Results } from '../results/index.js';
+import { percentileOf, type E2eRun, type Results } from '../results/index.js';
 import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, tickText, titlePlugins, valueAxis } from './chart-common.js';
 import { mbits } from './number-format.js';
 import { compressionDash, formatColor, orderCodecs, orderFormats } from './palette.js';
-import { parseBandwidthMbps, primaryScenario } from './select.js';
+import { loadKey, parseBandwidthMbps, primaryScenario, unrankable } from './select.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'Bandwidth sweep: search latency per codec';
@@ -35,7 +36,7 @@ export function bandwidthCurves(r: Results, scenario: string): { curves: Curve[]
   const groups = new Map<string, Curve>();
   for (const run of shaped) {
     const mbps = parseBandwidthMbps(run.bandwidth!);
-    if (mbps === undefined || run.batchSize !== batchSize) continue;
+    if (mbps === undefined || run.batchSize !== batchSize || !percentileOf(run.latency.search, 50)) continue;
     const key = `${run.format}\u0000${run.compression}`;
     const g = groups.get(key) ?? { format: run.format, compression: run.compression, points: [] };
     if (!g.points.some((p) => p.mbps === mbps)) g.points.push({ mbps, run });
@@ -57,9 +58,11 @@ export function breakEvens(curves: Curve[]): BreakEven[] {
     if (c.compression === 'identity') continue;
     const base = curves.find((b) => b.format === c.format && b.compression === 'identity');
     if (!base) continue;
-    const common = c.points.filter((p) => base.points.some((q) => q.mbps === p.mbps)).map((p) => {
+    // Like with like: the same bandwidth and offered load, both cells rankable.
+    const comparable = (p: { run: E2eRun }, q: { run: E2eRun }): boolean => loadKey(p.run) === loadKey(q.run) && unrankable(p.run).length === 0 && unrankable(q.run).length === 0;
+    const common = c.points.filter((p) => base.points.some((q) => q.mbps === p.mbps && comparable(p, q))).map((p) => {
       const q = base.points.find((b) => b.mbps === p.mbps)!;
-      return { mbps: p.mbps, comp: p.run.latency.search.p50Ms, id: q.run.latency.search.p50Ms };
+      return { mbps: p.mbps, comp: p50(p.run), id: p50(q.run) };
     });
     for (let i = 1; i < common.length; i++) {
       const a = common[i - 1]!;
@@ -78,6 +81,10 @@ export function breakEvens(curves: Curve[]): BreakEven[] {
   return out;
 }
 
+function p50(run: E2eRun): number {
+  return percentileOf(run.latency.search, 50)!.ms;
+}
+
 /** Two significant digits: a break-even is interpolated between measured bandwidths. */
 export function roughly(mbps: number): number {
   return Number(mbps.toPrecision(2));
@@ -93,11 +100,11 @@ export function chartBandwidth(r: Results, scenario = primaryScenario(r)): Chart
     return { state: 'skipped', id: 'bandwidth', title: TITLE, reason: why };
   }
   const evens = breakEvens(curves);
-  const tu = timeUnit(curves.flatMap((c) => c.points.map((p) => p.run.latency.search.p50Ms)));
+  const tu = timeUnit(curves.flatMap((c) => c.points.map((p) => p50(p.run))));
   const datasets: Record<string, unknown>[] = curves.map((c) => ({
     type: 'line',
     label: `${c.format} ${c.compression}`,
-    data: c.points.map((p) => ({ x: p.mbps, y: scaled(p.run.latency.search.p50Ms, tu.factor) })),
+    data: c.points.map((p) => ({ x: p.mbps, y: scaled(p50(p.run), tu.factor) })),
     borderColor: formatColor(c.format),
     backgroundColor: formatColor(c.format),
     borderDash: compressionDash(c.compression),
@@ -119,7 +126,7 @@ export function chartBandwidth(r: Results, scenario = primaryScenario(r)): Chart
   }
   const mbpsValues = [...new Set(curves.flatMap((c) => c.points.map((p) => p.mbps)))].sort((a, b) => a - b);
   const x = valueAxis({ title: 'link bandwidth', unit: 'Mbit/s', values: mbpsValues, horizontal: true, pad: 1.2 });
-  const y = valueAxis({ title: `search latency p50, ${tu.unit}`, unit: tu.unit, values: curves.flatMap((c) => c.points.map((p) => scaled(p.run.latency.search.p50Ms, tu.factor))) });
+  const y = valueAxis({ title: `search latency p50, ${tu.unit}`, unit: tu.unit, values: curves.flatMap((c) => c.points.map((p) => scaled(p50(p.run), tu.factor))) });
   const ticks = tickLabelsOf({ y }) ?? {};
   if (x.axis['type'] === 'logarithmic') {
     ticks['x'] = Object.fromEntries(mbpsValues.map((v) => [String(v), tickText(v, 'Mbit/s')]));

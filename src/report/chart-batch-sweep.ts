@@ -1,10 +1,12 @@
-// Chart 5: batch-size sweep: how search latency (p50) and CPU per search (client + server)
-// change when one search's candidates are split into smaller requests.
+// Chart 5: batch-size sweep: how search latency (p50, with its 95 % interval) and CPU per
+// search (client + server) change when one search's candidates are split into smaller
+// requests. Each point says the offered load it was measured at: with --rate auto every batch
+// size has its own, and the findings compare batch sizes only at one load.
 import type { ChartConfiguration } from 'chart.js';
-import type { E2eRun, Results } from '../results/index.js';
+import { percentileOf, type E2eRun, type Results } from '../results/index.js';
 import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, tickText, titlePlugins, valueAxis } from './chart-common.js';
 import { formatColor, orderFormats } from './palette.js';
-import { batchSweepRuns, primaryScenario } from './select.js';
+import { batchSweepRuns, loadLabel, primaryScenario, unrankable } from './select.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'Batch-size sweep: search latency and CPU';
@@ -15,7 +17,9 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
     return { state: 'skipped', id: 'batch-sweep', title: TITLE, reason: 'no end-to-end (e2e) runs in the results' };
   }
   const byFormat = new Map<string, Map<number, E2eRun>>();
+  const p50 = (x: E2eRun) => percentileOf(x.latency.search, 50);
   for (const run of sweep.runs) {
+    if (!p50(run)) continue;
     const m = byFormat.get(run.format) ?? new Map<number, E2eRun>();
     if (!m.has(run.batchSize)) m.set(run.batchSize, run);
     byFormat.set(run.format, m);
@@ -26,7 +30,7 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
     return { state: 'skipped', id: 'batch-sweep', title: TITLE, reason: `every format has end-to-end runs at one batch size only (${batchSizes.join(', ')})` };
   }
   const cpu = (x: E2eRun) => x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch;
-  const tu = timeUnit(sweep.runs.flatMap((x) => [x.latency.search.p50Ms, cpu(x)]));
+  const tu = timeUnit(sweep.runs.flatMap((x) => [p50(x)?.highMs ?? p50(x)?.ms, cpu(x)]));
   const datasets = formats.flatMap((f) => {
     const points = [...byFormat.get(f)!.values()].sort((a, b) => a.batchSize - b.batchSize);
     const color = formatColor(f);
@@ -34,7 +38,11 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
       {
         type: 'line' as const,
         label: f,
-        data: points.map((x) => ({ x: x.batchSize, y: scaled(x.latency.search.p50Ms, tu.factor), label: `batch ${x.batchSize}: search latency p50` })),
+        data: points.map((x) => {
+          const flag = unrankable(x).length ? ` (${unrankable(x)[0]})` : '';
+          return { x: x.batchSize, y: scaled(p50(x)!.ms, tu.factor), label: `batch ${x.batchSize}: search latency p50 at ${loadLabel(x)}${flag}` };
+        }),
+        errorBars: points.map((x) => [p50(x)!.lowMs === null ? null : scaled(p50(x)!.lowMs!, tu.factor), p50(x)!.highMs === null ? null : scaled(p50(x)!.highMs!, tu.factor)]),
         borderColor: color,
         backgroundColor: color,
         borderWidth: 2.5,

@@ -1,5 +1,7 @@
 // Chart 8: latency distribution: the percentile curve of search latency per format, with
 // the x axis stretched toward the tail (x = log10(1 / (1 - p))), as HdrHistogram plots do.
+// A curve has only the percentiles its sample supports, and a band (thin dashed lines) for
+// their 95 % confidence intervals.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../results/index.js';
 import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
@@ -34,25 +36,42 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
   if (scenario === undefined || !slice) {
     return { state: 'skipped', id: 'distribution', title: TITLE, reason: 'no end-to-end (e2e) runs in the results' };
   }
-  const runs = slice.runs.filter((x) => x.latency.search.curve.length >= 2);
+  const runs = slice.runs.filter((x) => x.latency.search.percentiles.length >= 2);
   if (runs.length === 0) {
-    return { state: 'skipped', id: 'distribution', title: TITLE, reason: 'the e2e runs carry no percentile curve (latency.search.curve)' };
+    return { state: 'skipped', id: 'distribution', title: TITLE, reason: 'no headline e2e run has the samples for two percentiles (p90 needs 10 searches)' };
   }
-  const tu = timeUnit(runs.map((x) => x.latency.search.maxMs));
-  const datasets = runs.map((run) => ({
-    type: 'line' as const,
-    label: run.format,
-    // A curve stops where less than one search lies beyond the percentile: past that the
-    // run cannot tell percentiles apart (and p100, the maximum, has no place on the axis).
-    data: run.latency.search.curve
-      .filter(([p]) => p < 100 && (1 - p / 100) * run.latency.search.count >= 1)
-      .map(([p, v]) => ({ x: tailX(p), y: scaled(v, tu.factor), label: `${percentileLabel(p)} of ${run.latency.search.count.toLocaleString('en-US')} searches` })),
-    borderColor: formatColor(run.format),
-    backgroundColor: formatColor(run.format),
-    borderWidth: 2.5,
-    pointRadius: 0,
-    pointHitRadius: 6,
-  }));
+  const tu = timeUnit(runs.flatMap((x) => x.latency.search.percentiles.map((p) => p.highMs ?? p.ms)));
+  const datasets = runs.flatMap((run) => {
+    const points = run.latency.search.percentiles;
+    const n = run.latency.search.count.toLocaleString('en-US');
+    const color = formatColor(run.format);
+    const band = (side: 'lowMs' | 'highMs', label: string) => ({
+      type: 'line' as const,
+      label: `${run.format} 95 % CI ${label}`,
+      data: points.filter((p) => p[side] !== null).map((p) => ({ x: tailX(p.p), y: scaled(p[side]!, tu.factor), label: `${percentileLabel(p.p)} ${label} 95 % bound` })),
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 1,
+      borderDash: [3, 3],
+      pointRadius: 0,
+      pointHitRadius: 4,
+      legendHidden: true,
+    });
+    return [
+      {
+        type: 'line' as const,
+        label: run.format,
+        data: points.map((p) => ({ x: tailX(p.p), y: scaled(p.ms, tu.factor), label: `${percentileLabel(p.p)} of ${n} searches` })),
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 2.5,
+        pointRadius: 0,
+        pointHitRadius: 6,
+      },
+      band('lowMs', 'lower'),
+      band('highMs', 'upper'),
+    ];
+  });
   const maxX = Math.max(...datasets.flatMap((d) => d.data.map((p) => p.x)));
   const xTicks = Object.fromEntries(TAIL_TICKS.filter(([p]) => tailX(p) <= maxX + 1e-9).map(([p, label]) => [String(tailX(p)), label]));
   const y = valueAxis({ title: `search latency, ${tu.unit}`, unit: tu.unit, values: datasets.flatMap((d) => d.data.map((p) => p.y)) });
@@ -62,7 +81,7 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `${slice.conditions}; tail stretched; a curve ends where fewer than one search lies beyond; lower is better.`),
+        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `${slice.conditions}; tail stretched; a curve ends at the last percentile its sample supports; dashed: 95 % interval; lower is better.`),
         legend: LEGEND_TOP,
         tooltip: { mode: 'nearest', intersect: false },
       },
@@ -83,7 +102,7 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
     id: 'distribution',
     file: 'distribution.png',
     title: TITLE,
-    caption: `Percentile curve of search latency per format, tail stretched; each curve ends where fewer than one search lies beyond (${slice.conditions}).`,
+    caption: `Percentile curve of search latency per format over every search, tail stretched; each curve ends at the last percentile its sample supports (p99 needs 100 searches, p99.9 1,000), with its 95 % confidence band dashed (${slice.conditions}).`,
     config,
     tickLabels: { ...(tickLabelsOf({ y }) ?? {}), x: xTicks },
   };

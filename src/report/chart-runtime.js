@@ -24,7 +24,8 @@ export const STACK_TOTALS_PLUGIN = {
   id: 'payloadBenchTotals',
   afterDatasetsDraw(chart, _args, opts) {
     if (!opts || !opts.display) return;
-    const metas = chart.getSortedVisibleDatasetMetas();
+    // Bars only: a line drawn across (e.g. a floor) is not part of the stack.
+    const metas = chart.getSortedVisibleDatasetMetas().filter((m) => m.type === 'bar');
     if (metas.length === 0) return;
     const top = metas[metas.length - 1];
     const format = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
@@ -46,6 +47,56 @@ export const STACK_TOTALS_PLUGIN = {
       ctx.fillText(format.format(sum) + (opts.unit ? ' ' + opts.unit : ''), el.x, el.y - 4);
     }
     ctx.restore();
+  },
+};
+
+/**
+ * Draws a 95 % confidence interval on each bar (or point) of a dataset that carries
+ * `errorBars: [[low, high], ...]` (axis units, one pair per value; null for none). A null
+ * `low` starts at the bar's value; a null `high` (the sample cannot bound it) is drawn as
+ * an arrow pointing up: the interval is open above.
+ */
+export const ERROR_BARS_PLUGIN = {
+  id: 'payloadBenchErrorBars',
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx;
+    chart.data.datasets.forEach((ds, i) => {
+      if (!ds.errorBars) return;
+      const meta = chart.getDatasetMeta(i);
+      if (meta.hidden) return;
+      const scale = chart.scales[meta.yAxisID];
+      ctx.save();
+      ctx.strokeStyle = ds.errorBarColor || '#222222';
+      ctx.lineWidth = 1.5;
+      meta.data.forEach((el, j) => {
+        const pair = ds.errorBars[j];
+        const raw = ds.data[j];
+        const value = raw !== null && typeof raw === 'object' ? raw.y : raw;
+        if (!pair || typeof value !== 'number') return;
+        const x = el.x;
+        const half = Math.max(3, Math.min(8, (el.width || 12) / 4));
+        const yLow = scale.getPixelForValue(pair[0] === null ? value : pair[0]);
+        const open = pair[1] === null;
+        const yHigh = open ? scale.getPixelForValue(value) - 18 : scale.getPixelForValue(pair[1]);
+        ctx.beginPath();
+        ctx.moveTo(x, yLow);
+        ctx.lineTo(x, yHigh);
+        if (pair[0] !== null) {
+          ctx.moveTo(x - half, yLow);
+          ctx.lineTo(x + half, yLow);
+        }
+        if (open) {
+          ctx.moveTo(x - half, yHigh + half);
+          ctx.lineTo(x, yHigh);
+          ctx.lineTo(x + half, yHigh + half);
+        } else {
+          ctx.moveTo(x - half, yHigh);
+          ctx.lineTo(x + half, yHigh);
+        }
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
   },
 };
 
@@ -104,6 +155,6 @@ export function prepareChartConfig(spec, options) {
     if (raw && typeof raw === 'object' && typeof raw.label === 'string') return raw.label;
     return items[0].label;
   };
-  config.plugins = [BACKGROUND_PLUGIN, STACK_TOTALS_PLUGIN].concat(config.plugins || []);
+  config.plugins = [BACKGROUND_PLUGIN, STACK_TOTALS_PLUGIN, ERROR_BARS_PLUGIN].concat(config.plugins || []);
   return config;
 }

@@ -4,7 +4,7 @@
 // per-process round medians as bounds; sizes use `file-size` (bytes); end-to-end search
 // percentiles and CPU per search use measures of their own (milliseconds), created on
 // first upload.
-import type { Results } from '../results/index.js';
+import { percentileOf, type Results } from '../results/index.js';
 import { loadShort, uniqueNames } from './select.js';
 
 export interface BmfMetric {
@@ -39,9 +39,13 @@ export function bencherBmf(r: Results): Bmf {
   const unique = uniqueNames();
   for (const x of r.e2e ?? []) {
     const name = unique(`${x.scenario}/e2e/${x.format}/${x.compression}/batch-${x.batchSize}/${x.bandwidth ?? 'unshaped'}/${loadShort(x)}`);
-    put(name, 'search-latency-p50-ms', { value: x.latency.search.p50Ms });
-    put(name, 'search-latency-p99-ms', { value: x.latency.search.p99Ms });
-    put(name, 'cpu-ms-per-search', { value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)) });
+    // Only percentiles the sample supports, bounded by their 95 % interval where it has both ends.
+    for (const p of [50, 99]) {
+      const e = percentileOf(x.latency.search, p);
+      if (!e) continue;
+      put(name, `search-latency-p${p}-ms`, { value: e.ms, ...(e.lowMs !== null && e.highMs !== null ? { lower_value: e.lowMs, upper_value: e.highMs } : {}) });
+    }
+    if (x.endReason !== 'error') put(name, 'cpu-ms-per-search', { value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)) });
   }
   return out;
 }

@@ -80,29 +80,57 @@ export function resultsCsv(r: Results): string {
     };
     for (const kind of ['search', 'request', 'service'] as const) {
       const l = x.latency[kind];
-      if (!l) continue;
       rows.push(
-        { ...base, op: kind, metric: 'latency_p50', value: l.p50Ms, unit: 'ms' },
-        { ...base, op: kind, metric: 'latency_p90', value: l.p90Ms, unit: 'ms' },
-        { ...base, op: kind, metric: 'latency_p99', value: l.p99Ms, unit: 'ms' },
-        { ...base, op: kind, metric: 'latency_p99.9', value: l.p999Ms, unit: 'ms' },
-        { ...base, op: kind, metric: 'latency_max', value: l.maxMs, unit: 'ms' },
-        { ...base, op: kind, metric: 'latency_mean', value: l.meanMs, unit: 'ms' },
         { ...base, op: kind, metric: 'count', value: l.count, unit: 'count' },
+        { ...base, op: kind, metric: 'capped', value: l.capped, unit: 'count' },
+        { ...base, op: kind, metric: 'over_budget', value: l.overBudget, unit: 'count' },
       );
+      if (l.count === 0) continue;
+      rows.push(
+        { ...base, op: kind, metric: 'latency_min', value: l.minMs, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_mean', value: l.meanMs, unit: 'ms' },
+        { ...base, op: kind, metric: 'latency_max', value: l.maxMs, unit: 'ms' },
+      );
+      // Every percentile the sample supports, with its 95 % interval bounds where they exist.
+      for (const p of l.percentiles) {
+        rows.push({ ...base, op: kind, metric: `latency_p${p.p}`, value: p.ms, unit: 'ms' });
+        if (p.lowMs !== null) rows.push({ ...base, op: kind, metric: `latency_p${p.p}_ci95_low`, value: p.lowMs, unit: 'ms' });
+        if (p.highMs !== null) rows.push({ ...base, op: kind, metric: `latency_p${p.p}_ci95_high`, value: p.highMs, unit: 'ms' });
+      }
     }
-    for (const [k, v] of Object.entries(x.breakdown)) rows.push({ ...base, op: 'request', metric: `breakdown_${k.replace(/Ms$/, '')}`, value: v, unit: 'ms' });
+    if (x.breakdown) {
+      const { requests, ...stages } = x.breakdown;
+      rows.push({ ...base, op: 'request', metric: 'breakdown_requests', value: requests, unit: 'count' });
+      for (const [k, v] of Object.entries(stages)) rows.push({ ...base, op: 'request', metric: `breakdown_${k.replace(/Ms$/, '')}`, value: v, unit: k === 'attributedShare' ? 'ratio' : 'ms' });
+    }
     rows.push(
+      { ...base, op: 'search', metric: 'offered_rate', value: x.targetRate ?? '', unit: 'searches/s' },
       { ...base, op: 'search', metric: 'achieved_rate', value: x.achievedRate, unit: 'searches/s' },
+      { ...base, op: 'search', metric: 'saturated', value: x.saturated ? 1 : 0, unit: 'bool' },
+      { ...base, op: 'search', metric: 'intended', value: x.searches.intended, unit: 'count' },
+      { ...base, op: 'search', metric: 'completed', value: x.searches.completed, unit: 'count' },
+      { ...base, op: 'search', metric: 'within_budget', value: x.searches.withinBudget, unit: 'count' },
+      { ...base, op: 'search', metric: 'budget', value: x.budgetMs, unit: 'ms' },
+      { ...base, op: 'search', metric: 'capped', value: x.searches.capped, unit: 'count' },
+      { ...base, op: 'search', metric: 'failed', value: x.searches.failed, unit: 'count' },
+      { ...base, op: 'search', metric: 'dropped', value: x.searches.dropped, unit: 'count' },
       { ...base, op: 'search', metric: 'client_cpu', value: x.cost.clientCpuMsPerSearch, unit: 'ms/search' },
       { ...base, op: 'search', metric: 'server_cpu', value: x.cost.serverCpuMsPerSearch, unit: 'ms/search' },
       { ...base, op: 'search', metric: 'cores_per_1k_searches_per_s', value: x.cost.coresPer1kSearchesPerSec, unit: 'cores' },
       ...(x.cost.monthlyUsd !== undefined ? [{ ...base, op: 'search', metric: 'monthly_cost', value: x.cost.monthlyUsd, unit: 'USD' }] : []),
       { ...base, op: 'request', metric: 'errors', value: Object.values(x.requests.errors).reduce((a, b) => a + b, 0), unit: 'count' },
-      { ...base, op: 'request', metric: 'dropped', value: x.requests.dropped, unit: 'count' },
-      { ...base, op: 'request', metric: 'client_timeouts', value: x.requests.clientTimeouts, unit: 'count' },
-      { ...base, op: 'search', metric: 'failed', value: x.searches.failed, unit: 'count' },
     );
+  }
+  for (const f of r.harnessFloor ?? []) {
+    const base = { section: 'harness-floor', codec: 'identity', op: f.transport, load: f.call };
+    rows.push({ ...base, metric: 'calls', value: f.calls, unit: 'count' });
+    for (const p of f.latency.percentiles.filter((e) => e.p === 50 || e.p === 99)) {
+      rows.push({ ...base, metric: `latency_p${p.p}`, value: p.ms, unit: 'ms' });
+      if (p.lowMs !== null) rows.push({ ...base, metric: `latency_p${p.p}_ci95_low`, value: p.lowMs, unit: 'ms' });
+      if (p.highMs !== null) rows.push({ ...base, metric: `latency_p${p.p}_ci95_high`, value: p.highMs, unit: 'ms' });
+    }
+    rows.push({ ...base, metric: 'client_cpu', value: f.clientCpuMsPerCall, unit: 'ms/call' });
+    if (f.serverCpuMsPerCall !== null) rows.push({ ...base, metric: 'server_cpu', value: f.serverCpuMsPerCall, unit: 'ms/call' });
   }
   const lines = [CSV_COLUMNS.join(',')];
   for (const row of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));

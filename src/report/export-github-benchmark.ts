@@ -1,7 +1,7 @@
 // github-benchmark.json: the array github-action-benchmark reads with
 // `tool: 'customSmallerIsBetter'`: [{ name, unit, value, range?, extra? }], every value
 // smaller-is-better (bytes per request, milliseconds), so a regression is a larger number.
-import type { Results } from '../results/index.js';
+import { percentileOf, type Results } from '../results/index.js';
 import { loadLabel, loadShort, uniqueNames } from './select.js';
 
 /** One entry of github-action-benchmark's custom JSON format. */
@@ -35,12 +35,17 @@ export function githubBenchmark(r: Results): GithubBenchmarkEntry[] {
   for (const x of r.e2e ?? []) {
     const link = x.bandwidth ? ` ${x.bandwidth}` : '';
     const base = unique(`${x.scenario} e2e ${x.format} ${x.compression} batch ${x.batchSize}${link} ${loadShort(x)}`);
-    const extra = `${loadLabel(x)}; ${x.searches.completed} searches in ${x.durationS} s; end: ${x.endReason}`;
-    out.push(
-      { name: `${base} search p50`, unit: 'ms', value: x.latency.search.p50Ms, extra },
-      { name: `${base} search p99`, unit: 'ms', value: x.latency.search.p99Ms, extra },
-      { name: `${base} cpu per search`, unit: 'ms', value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)), extra: `client ${x.cost.clientCpuMsPerSearch} ms + server ${x.cost.serverCpuMsPerSearch} ms` },
-    );
+    const extra = `${loadLabel(x)}; ${x.searches.completed} of ${x.searches.intended} searches completed, ${x.searches.withinBudget} within ${x.budgetMs} ms; end: ${x.endReason}`;
+    // Only percentiles the sample supports, with their 95 % interval as the range.
+    for (const p of [50, 99]) {
+      const e = percentileOf(x.latency.search, p);
+      if (!e) continue;
+      const range = e.lowMs !== null && e.highMs !== null ? `${e.lowMs}-${e.highMs} ms (95 % CI)` : undefined;
+      out.push({ name: `${base} search p${p}`, unit: 'ms', value: e.ms, ...(range ? { range } : {}), extra });
+    }
+    if (x.endReason !== 'error') {
+      out.push({ name: `${base} cpu per search`, unit: 'ms', value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)), extra: `client ${x.cost.clientCpuMsPerSearch} ms + server ${x.cost.serverCpuMsPerSearch} ms` });
+    }
   }
   return out;
 }

@@ -121,10 +121,19 @@ export const OP_COLORS = {
   floor: '#222222',
 } as const;
 
+/** Client stages in warm colours, server stages in blues and greens, unattributed grey. */
 export const BREAKDOWN_COLORS = {
   clientEncodeMs: '#f28e2b',
-  wireQueueMs: '#bab0ac',
+  clientCompressMs: '#ffbe7d',
+  serverReceiveMs: '#a0cbe8',
+  serverDecompressMs: '#8cd17d',
+  serverQueueMs: '#d4a6c8',
   serverDecodeMs: '#4e79a7',
   serverComputeMs: '#76b7b2',
+  serverInjectedMs: '#e15759',
   clientDecodeMs: '#edc948',
+  unattributedMs: '#bab0ac',
 } as const;
+
+/** The harness floor's mark on latency charts. */
+export const FLOOR_COLOR = '#d62728';

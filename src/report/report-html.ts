@@ -11,7 +11,7 @@ import { findings } from './findings.js';
 import { compactJson, escapeHtml, htmlTable, inlineHtml } from './markdown.js';
 import { num } from './number-format.js';
 import { primaryScenario, scenarioInfo, scenarioNames } from './select.js';
-import { codecCpuTable, cpuTable, e2eTable, envTable, sizeTable, sweepTables } from './tables.js';
+import { breakdownTable, codecCpuTable, cpuTable, e2eTable, envTable, harnessFloorTable, sizeTable, sweepTables } from './tables.js';
 
 export interface HtmlOptions {
   /** Charts already built. @default buildCharts(results) */
@@ -125,6 +125,8 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
       ['codec-cpu', codecCpuTable(r, name)],
       ['peers', peersTable(r, name)],
       ['e2e', e2eTable(r, name)],
+      ['harness-floor', harnessFloorTable(r)],
+      ['breakdown', breakdownTable(r, name)],
       ...sweepTables(r, name).map((t, i) => [`sweep-${i}`, t] as const),
     ] as const;
     for (const [id, t] of tables) if (t) body.push(tableBlock(htmlTable(t, `table-${id}${names.length > 1 ? `-${name}` : ''}`)));

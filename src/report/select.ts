@@ -78,35 +78,32 @@ export function uniqueNames(): (name: string) => string {
   };
 }
 
-/**
- * Runs compared side by side share a load model. Open-loop rates are left out: with the
- * default `--rate auto` every format x batch runs at its own rate (half what one search at
- * a time reaches), and those runs still belong in one comparison.
- */
-function loadKey(run: E2eRun): string {
-  return run.mode === 'closed' ? `closed|${run.concurrency ?? ''}` : `open|${run.arrival ?? ''}`;
+/** The offered load exactly: runs compare only when it is equal. */
+export function loadKey(run: E2eRun): string {
+  return run.mode === 'closed' ? `closed|${run.concurrency ?? ''}` : `open|${run.arrival ?? ''}|${run.targetRate ?? ''}`;
 }
 
-/** The load of a set of runs in words: one rate when they share it, else "per-run rates". */
+/** The load of a set of runs in words: one load when they share it, else each one. */
 export function loadLabelOf(runs: readonly E2eRun[]): string {
   const first = runs[0];
   if (!first) return '';
-  if (first.mode === 'closed' || runs.every((x) => x.targetRate === first.targetRate)) return loadLabel(first);
+  if (runs.every((x) => loadKey(x) === loadKey(first))) {
+    const common = first.commonRate ? ` (common rate: ${Math.round(first.commonRate.fraction * 100)} % of \`${first.commonRate.from}\`'s one-at-a-time rate)` : '';
+    return `${loadLabel(first)}${common}`;
+  }
   const rates = runs.map((x) => x.targetRate ?? 0);
-  return `open loop, ${first.arrival ?? ''} arrivals at per-run rates (${Number(Math.min(...rates).toPrecision(3))}-${Number(Math.max(...rates).toPrecision(3))}/s)`.replace('  ', ' ');
+  return `open loop at different rates (${Number(Math.min(...rates).toPrecision(3))}-${Number(Math.max(...rates).toPrecision(3))}/s)`;
 }
 
-/** Runs of `scenario` on the unshaped link with the most common load settings. */
+/** Runs of `scenario` on the unshaped link (else the link with the most runs; ties: the fastest). */
 function baseRuns(r: Results, scenario: string): E2eRun[] {
   const runs = (r.e2e ?? []).filter((x) => x.scenario === scenario);
   const unshaped = runs.filter((x) => x.bandwidth === undefined);
-  // No unshaped runs: the bandwidth with the most runs (ties: the fastest link).
-  const link = unshaped.length > 0 ? undefined : [...new Set(runs.map((x) => x.bandwidth))]
+  if (unshaped.length > 0) return unshaped;
+  const link = [...new Set(runs.map((x) => x.bandwidth))]
     .map((b) => ({ b, n: runs.filter((x) => x.bandwidth === b).length, mbps: parseBandwidthMbps(b ?? '') ?? 0 }))
     .sort((a, b) => b.n - a.n || b.mbps - a.mbps)[0]?.b;
-  const pool = unshaped.length > 0 ? unshaped : runs.filter((x) => x.bandwidth === link);
-  const load = mostCommon(pool.map(loadKey));
-  return pool.filter((x) => loadKey(x) === load);
+  return runs.filter((x) => x.bandwidth === link);
 }
 
 function preferredCompression(runs: E2eRun[]): string | undefined {
@@ -114,19 +111,21 @@ function preferredCompression(runs: E2eRun[]): string | undefined {
   return mostCommon(runs.map((x) => x.compression));
 }
 
-/** One end-to-end run per format under the same conditions, and those conditions in words. */
+/** One end-to-end run per format under the same conditions (same offered load), and those conditions in words. */
 export interface E2eSlice {
   runs: E2eRun[];
   batchSize: number;
   compression: string;
-  /** e.g. `batch 1000, identity, closed loop, concurrency 4, unshaped link`. */
+  /** e.g. `batch 1000, identity, open loop, 48/s constant, unshaped link`. */
   conditions: string;
+  /** Runs of the same batch size and compression measured at another load: not comparable, named. */
+  otherLoad: E2eRun[];
 }
 
 /**
- * The headline comparison: unshaped link, identity compression (else the most common),
- * the most common load settings, and the batch size that covers the most formats (ties:
- * the larger batch, i.e. fewer requests per search).
+ * The headline comparison: unshaped link, identity compression (else the most common), the
+ * batch size that covers the most formats (ties: the larger batch, i.e. fewer requests per
+ * search), and the offered load most of its runs share.
  */
 export function headlineE2e(r: Results, scenario: string): E2eSlice | undefined {
   const base = baseRuns(r, scenario);
@@ -140,21 +139,89 @@ export function headlineE2e(r: Results, scenario: string): E2eSlice | undefined 
     formatsPerBatch.set(run.batchSize, set);
   }
   const batchSize = [...formatsPerBatch.entries()].sort((a, b) => b[1].size - a[1].size || b[0] - a[0])[0]![0];
+  const atBatch = pool.filter((x) => x.batchSize === batchSize);
+  const load = mostCommon(atBatch.filter((x) => x.endReason !== 'error').map(loadKey)) ?? loadKey(atBatch[0]!);
   const byFormat = new Map<string, E2eRun>();
-  for (const run of pool) if (run.batchSize === batchSize && !byFormat.has(run.format)) byFormat.set(run.format, run);
+  // Cells that could not be measured belong to every load: they are named with the rest.
+  for (const run of atBatch) if ((loadKey(run) === load || run.endReason === 'error') && !byFormat.has(run.format)) byFormat.set(run.format, run);
   const runs = orderFormats(byFormat.keys()).map((f) => byFormat.get(f)!);
+  const otherLoad = atBatch.filter((x) => !runs.includes(x));
+  const measured = runs.filter((x) => x.endReason !== 'error');
   const shaped = runs[0]!.bandwidth === undefined ? 'unshaped link' : `link ${runs[0]!.bandwidth}`;
-  return { runs, batchSize, compression, conditions: `batch ${batchSize}, ${compression}, ${loadLabelOf(runs)}, ${shaped}` };
+  return { runs, batchSize, compression, otherLoad, conditions: `batch ${batchSize}, ${compression}, ${loadLabelOf(measured.length ? measured : runs)}, ${shaped}` };
 }
 
-/** Runs for the batch-size sweep: as the headline slice, but every batch size. */
+/** Runs for the batch-size sweep: as the headline slice, but every batch size (their loads may differ). */
 export function batchSweepRuns(r: Results, scenario: string): { runs: E2eRun[]; compression: string; conditions: string } | undefined {
   const base = baseRuns(r, scenario);
   const compression = preferredCompression(base);
   if (compression === undefined) return undefined;
-  const runs = base.filter((x) => x.compression === compression);
+  const runs = base.filter((x) => x.compression === compression && x.endReason !== 'error');
+  if (runs.length === 0) return undefined;
   const shaped = runs[0]!.bandwidth === undefined ? 'unshaped link' : `link ${runs[0]!.bandwidth}`;
   return { runs, compression, conditions: `${compression}, ${loadLabelOf(runs)}, ${shaped}` };
+}
+
+/** Fewest searches for a cell to be ranked at all (its median's 95 % interval spans about the middle 40 %). */
+export const MIN_RANKED_SEARCHES = 30;
+
+/**
+ * Why a cell cannot be ranked against others, each reason in words; empty when it can:
+ * measured, nothing failed, capped or dropped, not saturated, and enough searches.
+ */
+export function unrankable(run: E2eRun): string[] {
+  if (run.endReason === 'error') return [run.warnings.find((w) => w.startsWith('not measured')) ?? 'not measured'];
+  const s = run.searches;
+  const why: string[] = [];
+  const errors = Object.entries(run.requests.errors);
+  if (s.completed === 0) why.push(`nothing completed: ${s.intended - s.dropped} searches started, none answered in full within the ${duration(run.hardCapMs)} hard cap`);
+  if (s.failed > 0) why.push(`${s.failed} of ${s.intended} searches failed (${errors.map(([k, v]) => `${k} x${v}`).join(', ')})`);
+  if (s.capped > 0 && s.completed > 0) why.push(`${s.capped} of ${s.intended} searches reached the ${duration(run.hardCapMs)} hard cap`);
+  if (s.dropped > 0) why.push(`${s.dropped} of ${s.intended} searches dropped by the load generator`);
+  if (run.saturated) why.push(`saturated: ${run.targetRate}/s offered, ${run.achievedRate}/s answered`);
+  if (s.completed > 0 && run.latency.search.count < MIN_RANKED_SEARCHES) why.push(`only ${run.latency.search.count} searches (ranking needs ${MIN_RANKED_SEARCHES})`);
+  if (run.endReason === 'interrupted') why.push('interrupted');
+  return why;
+}
+
+/** `250 ms`, `2.5 s`. */
+function duration(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toPrecision(3))} s` : `${Number(ms.toPrecision(3))} ms`;
+}
+
+/**
+ * A cell in words, for the ones that are named rather than ranked: what share met the budget,
+ * the median over every search (a lower bound when some hit the cap), and what went wrong,
+ * e.g. "0 of 19 searches within 250 ms; median 380 ms; saturated: 48/s offered, 5.1/s answered".
+ */
+export function describeCell(run: E2eRun): string {
+  if (run.endReason === 'error') return unrankable(run)[0]!;
+  const s = run.searches;
+  const l = run.latency.search;
+  const parts = [`${s.withinBudget} of ${s.intended} searches within ${duration(run.budgetMs)}`];
+  if (s.completed === 0) {
+    const req = run.latency.request;
+    const answered = req.answered ?? req.count - req.capped;
+    parts.push(
+      `nothing completed: ${s.intended - s.dropped} started, 0 completed, ${s.capped} cut at the ${duration(run.hardCapMs)} hard cap` +
+        (req.count > 0 ? `; ${answered} of their ${req.count} requests answered${req.answeredMedianMs != null ? `, median ${duration(req.answeredMedianMs)}` : ''}` : ''),
+    );
+  } else {
+    const p50 = l.percentiles.find((p) => p.p === 50);
+    const median = p50 ? p50.ms : l.maxMs;
+    const atCap = l.capped > 0 && median >= run.hardCapMs;
+    parts.push(`median ${atCap ? '≥ ' : ''}${duration(median)}`);
+    if (atCap && l.answeredMedianMs != null) parts.push(`median of the ${l.answered} that finished ${duration(l.answeredMedianMs)}`);
+  }
+  for (const w of unrankable(run)) if (!w.startsWith('nothing completed')) parts.push(w);
+  return parts.join('; ');
+}
+
+/** The harness floor of a transport in `r` (p50 round trip, ms), the larger one when several; undefined when none was measured. */
+export function harnessFloorMs(r: Results, transports?: readonly ('grpc' | 'rest')[]): number | undefined {
+  const floors = (r.harnessFloor ?? []).filter((f) => !transports || transports.includes(f.transport));
+  const p50s = floors.map((f) => f.latency.percentiles.find((p) => p.p === 50)?.ms).filter((x): x is number => x !== undefined);
+  return p50s.length ? Math.max(...p50s) : undefined;
 }
 
 /**

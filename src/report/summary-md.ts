@@ -10,7 +10,7 @@ import { markdownTable } from './markdown.js';
 import { num } from './number-format.js';
 import { compactJson } from './markdown.js';
 import { primaryScenario, scenarioInfo, scenarioNames } from './select.js';
-import { codecCpuTable, cpuTable, e2eTable, envTable, sizeTable, sweepTables } from './tables.js';
+import { breakdownTable, codecCpuTable, cpuTable, e2eTable, envTable, harnessFloorTable, sizeTable, sweepTables } from './tables.js';
 
 export interface SummaryOptions {
   /** Directory of the chart PNGs relative to the summary. @default 'charts' */
@@ -84,11 +84,16 @@ export function summaryMarkdown(r: Results, opts: SummaryOptions = {}): string {
     const md = (table: Table | undefined) => (table ? markdownTable(table) : undefined);
     const size = md(sizeTable(r, scenario));
     const cpu = md(cpuTable(r, scenario));
-    const peers = md(peersTable(r, scenario));
     const codec = md(codecCpuTable(r, scenario));
-    const e2eFull = md(e2eTable(r, scenario));
-    const e2eShort = md(e2eTable(r, scenario, 30));
+    // The end-to-end section: the harness floor, every run, and where the median request's time goes.
+    const e2eParts = (limit: number) => {
+      const runs = md(e2eTable(r, scenario, limit));
+      return runs ? [md(harnessFloorTable(r)), runs, md(breakdownTable(r, scenario))].filter(Boolean).join('\n\n') : undefined;
+    };
+    const e2eFull = e2eParts(Infinity);
+    const e2eShort = e2eParts(30);
     const sweeps = sweepTables(r, scenario).map((x) => markdownTable(x));
+    const peers = md(peersTable(r, scenario));
     if (size || cpu) {
       const sec = { key: `micro-${scenario}`, text: [`## Bytes and CPU${suffix}`, ...[size, cpu, peers].filter(Boolean)].join('\n\n') };
       sections.push(sec);

@@ -1,11 +1,12 @@
 // Table models for the Markdown summary and the HTML report: sizes, CPU, per-codec CPU,
 // end-to-end runs, sweeps and the environment. Cells are Markdown inline text.
-import type { E2eRun, Results } from '../results/index.js';
+import { percentileOf, type E2eRun, type LatencySummary, type Results } from '../results/index.js';
+import { STAGE_LABELS } from './chart-breakdown.js';
 import { byteUnit, timeUnit } from './chart-common.js';
 import { floorSentence, intervalText, P99_MIN_SAMPLES, p99Text } from './micro-stats.js';
 import { num, sig3 } from './number-format.js';
 import { orderCodecs, orderFormats } from './palette.js';
-import { codecsOf, formatsOf, loadLabel, microOf, parseBandwidthMbps, sizeOf, sweepOf } from './select.js';
+import { codecsOf, formatsOf, loadLabel, microOf, MIN_RANKED_SEARCHES, parseBandwidthMbps, sizeOf, sweepOf } from './select.js';
 import type { Table } from './types.js';
 
 const L = 'left' as const;
@@ -106,8 +107,28 @@ export function codecCpuTable(r: Results, scenario: string): Table | undefined {
   };
 }
 
-function errorCount(x: E2eRun): number {
-  return Object.values(x.requests.errors).reduce((s, n) => s + n, 0) + x.requests.clientTimeouts + x.requests.dropped + x.searches.failed;
+/** Percentile `p` of a latency summary: `12.4 [11.9, 13.0]` (95 % CI), `n/a (n=30)` when the sample does not support it. */
+export function percentileText(l: LatencySummary, p: number, ci = true): string {
+  if (l.count === 0) return '–';
+  const e = percentileOf(l, p);
+  if (!e) return `n/a (n=${l.count})`;
+  const atCap = l.capped > 0 && e.ms >= l.maxMs ? '≥ ' : '';
+  if (!ci) return `${atCap}${sig3(e.ms)}`;
+  return `${atCap}${sig3(e.ms)} [${e.lowMs === null ? '–' : sig3(e.lowMs)}, ${e.highMs === null ? '–' : sig3(e.highMs)}]`;
+}
+
+/** What keeps a cell out of the rankings, in a few words (`ok` when nothing). */
+function statusText(x: E2eRun): string {
+  if (x.endReason === 'error') return 'not measured';
+  const s = x.searches;
+  const out: string[] = [];
+  if (s.completed === 0) out.push('nothing completed');
+  if (s.failed > 0) out.push(`${s.failed} failed`);
+  if (s.capped > 0) out.push(`${s.capped} capped`);
+  if (s.dropped > 0) out.push(`${s.dropped} dropped`);
+  if (x.saturated) out.push('saturated');
+  if (s.completed > 0 && x.latency.search.count < MIN_RANKED_SEARCHES) out.push(`only ${x.latency.search.count}`);
+  return out.length ? out.join(', ') : 'ok';
 }
 
 /** One row per end-to-end run. */
@@ -125,19 +146,21 @@ export function e2eTable(r: Results, scenario: string, limit = Infinity): Table 
       formats.indexOf(a.format) - formats.indexOf(b.format),
   );
   const shown = sorted.slice(0, limit);
+  const budget = runs[0]!.budgetMs;
   const rows = shown.map((x) => [
     `\`${x.format}\``,
     x.compression,
     String(x.batchSize),
     x.bandwidth ?? 'unshaped',
-    loadLabel(x).replace('closed loop, concurrency ', 'closed c='),
-    x.searches.completed.toLocaleString('en-US'),
-    sig3(x.latency.search.p50Ms),
-    sig3(x.latency.search.p99Ms),
-    sig3(x.latency.search.p999Ms),
-    sig3(x.achievedRate) + (x.rateShortfall ? ' ⚠' : ''),
-    sig3(x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch),
-    String(errorCount(x)),
+    loadLabel(x).replace('closed loop, concurrency ', 'closed c=').replace('open loop, ', ''),
+    x.endReason === 'error' ? '–' : `${x.searches.completed.toLocaleString('en-US')} / ${x.searches.intended.toLocaleString('en-US')}`,
+    x.searches.intended === 0 ? '–' : `${num((x.searches.withinBudget / x.searches.intended) * 100)} %`,
+    percentileText(x.latency.search, 50),
+    percentileText(x.latency.search, 99),
+    percentileText(x.latency.search, 99.9, false),
+    x.endReason === 'error' ? '–' : sig3(x.achievedRate),
+    x.endReason === 'error' ? '–' : sig3(x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch),
+    statusText(x),
   ]);
   const more = sorted.length - shown.length;
   return {
@@ -147,19 +170,75 @@ export function e2eTable(r: Results, scenario: string, limit = Infinity): Table 
       { label: 'compression', align: L },
       { label: 'batch', align: R },
       { label: 'link', align: L },
-      { label: 'load', align: L },
-      { label: 'searches', align: R },
-      { label: 'p50 ms', align: R },
-      { label: 'p99 ms', align: R },
+      { label: 'offered load', align: L },
+      { label: 'completed', align: R },
+      { label: `within ${budget} ms`, align: R },
+      { label: 'p50 ms [95 % CI]', align: R },
+      { label: 'p99 ms [95 % CI]', align: R },
       { label: 'p99.9 ms', align: R },
       { label: 'searches/s', align: R },
       { label: 'CPU ms/search', align: R },
-      { label: 'errors', align: R },
+      { label: 'status', align: L },
     ],
     rows,
     note:
-      'Search latency (all requests of one search answered); CPU = client + server per search; errors = failed requests, timeouts, drops and failed searches; ⚠ = open-loop rate fell short.' +
+      'Search latency (all requests of one search answered) from its intended start, over every search: none is censored, a search cut at the hard cap counts at the cap (≥). ' +
+      'A percentile is shown only when the sample supports it (p99: 100 searches, p99.9: 1,000), with its distribution-free 95 % interval. ' +
+      'CPU = client + server per search; status = what keeps a cell out of the rankings (saturated: answers came > 10 % slower than offered).' +
       (more > 0 ? ` ${more} more runs are in report.html and results.csv.` : ''),
+  };
+}
+
+/** The harness floor: a no-op call per transport. */
+export function harnessFloorTable(r: Results): Table | undefined {
+  const floors = r.harnessFloor ?? [];
+  if (floors.length === 0) return undefined;
+  return {
+    title: 'Harness floor (ms per call)',
+    columns: [
+      { label: 'transport', align: L },
+      { label: 'call', align: L },
+      { label: 'calls', align: R },
+      { label: 'p50 [95 % CI]', align: R },
+      { label: 'p99 [95 % CI]', align: R },
+      { label: 'client CPU', align: R },
+      { label: 'server CPU', align: R },
+    ],
+    rows: floors.map((f) => [
+      f.transport,
+      f.call,
+      num(f.calls),
+      percentileText(f.latency, 50),
+      percentileText(f.latency, 99),
+      sig3(f.clientCpuMsPerCall),
+      f.serverCpuMsPerCall === null ? 'unknown' : sig3(f.serverCpuMsPerCall),
+    ]),
+    note: 'A no-op call, one at a time, through the same client, transport and server process as the end-to-end runs: what the harness costs by itself. Findings claim no difference smaller than its p50.',
+  };
+}
+
+/** Where the median request's time goes, stage by stage, for the headline runs. */
+export function breakdownTable(r: Results, scenario: string): Table | undefined {
+  const runs = (r.e2e ?? []).filter((x) => x.scenario === scenario && x.breakdown !== null);
+  if (runs.length === 0) return undefined;
+  const cell = (v: number): string => sig3(v);
+  // Injected delay only when a run had some (fault injection).
+  const stages = STAGE_LABELS.filter(([k]) => k !== 'serverInjectedMs' || runs.some((x) => x.breakdown![k] > 0));
+  return {
+    title: "Where the median request's time goes (ms)",
+    columns: [
+      { label: 'format', align: L },
+      { label: 'compression', align: L },
+      { label: 'batch', align: R },
+      { label: 'request', align: R },
+      ...stages.map(([, label]) => ({ label, align: R })),
+      { label: 'stages cover', align: R },
+    ],
+    rows: runs.map((x) => {
+      const b = x.breakdown!;
+      return [`\`${x.format}\``, x.compression, String(x.batchSize), cell(b.latencyMs), ...stages.map(([k]) => cell(b[k])), `${num(b.attributedShare * 100)} %`];
+    }),
+    note: "Mean of each stage over the requests between p45 and p55 of their own latency (encode start to response decoded); each stage is its own measurement, unattributed is what they leave (network and transport). Stages cover = share of the request's latency the stages account for.",
   };
 }
 

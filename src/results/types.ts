@@ -1,6 +1,8 @@
 // The results file (results/latest.json): typed, schema-versioned, carrying its own
 // config and environment. Reporters and the regression check read this and nothing else.
 
+import type { E2eRun, HarnessFloor } from './e2e.js';
+
 export const SCHEMA_VERSION = 1;
 
 export interface Env {
@@ -156,58 +158,7 @@ export interface SweepRecord {
   perUnitUs: number;
 }
 
-/** Latency distribution in milliseconds (from an HDR histogram). */
-export interface LatencySummary {
-  count: number;
-  meanMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-  /** [percentile, ms] points for percentile-curve charts. */
-  curve: [number, number][];
-}
-
-export interface E2eRun {
-  scenario: string;
-  format: string;
-  /** gRPC message compression or REST body encoding: identity | gzip | deflate. */
-  compression: string;
-  batchSize: number;
-  mode: 'closed' | 'open';
-  concurrency?: number;
-  targetRate?: number;
-  arrival?: 'constant' | 'poisson';
-  target: string;
-  bandwidth?: string;
-  rttMs?: number;
-  durationS: number;
-  endReason: 'duration' | 'requests' | 'interrupted' | 'error';
-  requests: {
-    intended: number;
-    sent: number;
-    dropped: number;
-    ok: number;
-    errors: Record<string, number>;
-    clientTimeouts: number;
-  };
-  searches: { intended: number; completed: number; failed: number };
-  achievedRate: number;
-  /** Open loop: achieved fell more than 1 % short of the target. */
-  rateShortfall: boolean;
-  latency: { request: LatencySummary; search: LatencySummary; service?: LatencySummary };
-  /** Median milliseconds per request. */
-  breakdown: { clientEncodeMs: number; wireQueueMs: number; serverDecodeMs: number; serverComputeMs: number; clientDecodeMs: number };
-  cost: {
-    clientCpuMsPerSearch: number;
-    serverCpuMsPerSearch: number;
-    coresPer1kSearchesPerSec: number;
-    monthlyUsd?: number;
-  };
-  schedulerLagP99Ms: number;
-  warnings: string[];
-}
+export type * from './e2e.js';
 
 export interface Results {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -221,6 +172,8 @@ export interface Results {
   micro: MicroRecord[];
   sweeps?: SweepRecord[];
   e2e?: E2eRun[];
+  /** The harness floor of the end-to-end pass: a no-op call per transport. */
+  harnessFloor?: HarnessFloor[];
   /** bench --peers: the same bytes encoded and decoded by peer libraries. */
   peers?: PeersSection;
   /** Instruction counts (`npm run check -- --instructions`); absent when not counted. */

@@ -1,5 +1,5 @@
 // Strict runtime validation of a Results object (the schema in types.ts): unknown or missing fields fail, every problem named by its path.
-import { SCHEMA_VERSION, type Results } from './types.js';
+import { SCHEMA_VERSION, type E2eRun, type Results } from './types.js';
 
 type Check = (v: unknown, path: string, errs: string[]) => void;
 
@@ -49,13 +49,6 @@ function array(item: Check): Check {
   return (v, path, errs) => {
     if (!Array.isArray(v)) return void errs.push(`${path}: expected an array, got ${describe(v)}`);
     v.forEach((x, i) => item(x, `${path}[${i}]`, errs));
-  };
-}
-
-function tuple(...items: Check[]): Check {
-  return (v, path, errs) => {
-    if (!Array.isArray(v) || v.length !== items.length) return void errs.push(`${path}: expected an array of ${items.length}, got ${describe(v)}`);
-    items.forEach((c, i) => c(v[i], `${path}[${i}]`, errs));
   };
 }
 
@@ -174,15 +167,29 @@ const instructionRecord = obj({
   runs: array(count),
 });
 
-const latency = obj({
-  count,
-  meanMs: nonNeg,
-  p50Ms: nonNeg,
-  p90Ms: nonNeg,
-  p99Ms: nonNeg,
-  p999Ms: nonNeg,
-  maxMs: nonNeg,
-  curve: array(tuple(num({ min: 0, max: 100 }), nonNeg)),
+const percentile = obj({ p: num({ min: 0, max: 100 }), ms: nonNeg, lowMs: nullable(nonNeg), highMs: nullable(nonNeg) });
+
+const latency = obj(
+  { count, capped: count, overBudget: count, minMs: nonNeg, meanMs: nonNeg, maxMs: nonNeg, percentiles: array(percentile) },
+  { answered: count, answeredMedianMs: nullable(nonNeg) },
+);
+
+const ms = num();
+
+const breakdown = obj({
+  requests: count,
+  latencyMs: nonNeg,
+  clientEncodeMs: ms,
+  clientCompressMs: ms,
+  serverReceiveMs: ms,
+  serverDecompressMs: ms,
+  serverQueueMs: ms,
+  serverDecodeMs: ms,
+  serverComputeMs: ms,
+  serverInjectedMs: ms,
+  clientDecodeMs: ms,
+  unattributedMs: ms,
+  attributedShare: ms,
 });
 
 const e2eRun = obj(
@@ -193,20 +200,57 @@ const e2eRun = obj(
     batchSize: num({ int: true, min: 1 }),
     mode: oneOf('closed', 'open'),
     target: name,
+    searchTarget: count,
+    serialSearchMs: nonNeg,
     durationS: nonNeg,
     endReason: oneOf('duration', 'requests', 'interrupted', 'error'),
-    requests: obj({ intended: count, sent: count, dropped: count, ok: count, errors: record(count), clientTimeouts: count }),
-    searches: obj({ intended: count, completed: count, failed: count }),
+    budgetMs: nonNeg,
+    hardCapMs: nonNeg,
+    requests: obj({ intended: count, sent: count, dropped: count, ok: count, errors: record(count), capped: count }),
+    searches: obj({ intended: count, completed: count, withinBudget: count, capped: count, failed: count, dropped: count }),
     achievedRate: nonNeg,
-    rateShortfall: bool,
-    latency: obj({ request: latency, search: latency }, { service: latency }),
-    breakdown: obj({ clientEncodeMs: nonNeg, wireQueueMs: nonNeg, serverDecodeMs: nonNeg, serverComputeMs: nonNeg, clientDecodeMs: nonNeg }),
+    saturated: bool,
+    latency: obj({ request: latency, search: latency, service: latency }),
+    breakdown: nullable(breakdown),
     cost: obj({ clientCpuMsPerSearch: nonNeg, serverCpuMsPerSearch: nonNeg, coresPer1kSearchesPerSec: nonNeg }, { monthlyUsd: nonNeg }),
     schedulerLagP99Ms: nonNeg,
     warnings: array(text),
   },
-  { concurrency: num({ int: true, min: 1 }), targetRate: nonNeg, arrival: oneOf('constant', 'poisson'), bandwidth: name, rttMs: nonNeg },
+  {
+    concurrency: num({ int: true, min: 1 }),
+    targetRate: nonNeg,
+    arrival: oneOf('constant', 'poisson'),
+    commonRate: obj({ from: name, fraction: nonNeg, serialSearchMs: nonNeg }),
+    bandwidth: name,
+    rttMs: nonNeg,
+    server: obj({ workers: nullable(count), batching: nullable(name) }, { modelCallsPerSearch: nonNeg, droppedExpired: count }),
+  },
 );
+
+const harnessFloor = obj({
+  transport: oneOf('grpc', 'rest'),
+  target: name,
+  call: name,
+  calls: count,
+  latency,
+  clientCpuMsPerCall: nonNeg,
+  serverCpuMsPerCall: nullable(nonNeg),
+});
+
+/** Each percentile's interval contains its estimate, and percentiles ascend. */
+function e2eConsistency(runs: readonly E2eRun[], errs: string[]): void {
+  runs.forEach((x, i) => {
+    for (const kind of ['request', 'search', 'service'] as const) {
+      const l = x.latency[kind];
+      const at = `$.e2e[${i}].latency.${kind}`;
+      if (l.capped > l.count || l.overBudget > l.count) errs.push(`${at}: capped or overBudget above count`);
+      l.percentiles.forEach((p, j) => {
+        if ((p.lowMs !== null && p.lowMs > p.ms) || (p.highMs !== null && p.highMs < p.ms)) errs.push(`${at}.percentiles[${j}]: interval does not contain the estimate`);
+        if (j > 0 && (p.p <= l.percentiles[j - 1]!.p || p.ms < l.percentiles[j - 1]!.ms)) errs.push(`${at}.percentiles[${j}]: not ascending`);
+      });
+    }
+  });
+}
 
 const configCheck: Check = (v, path, errs) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) errs.push(`${path}: expected an object, got ${describe(v)}`);
@@ -225,7 +269,7 @@ const results = obj(
     state: oneOf('complete', 'interrupted'),
     warnings: array(text),
   },
-  { sweeps: array(sweepRecord), e2e: array(e2eRun), peers: peersSection },
+  { sweeps: array(sweepRecord), e2e: array(e2eRun), harnessFloor: array(harnessFloor), peers: peersSection, instructions: array(instructionRecord) },
 );
 
 /** Every problem found, as `path: what is wrong`; empty when `v` is a valid Results. */
@@ -243,7 +287,6 @@ export function validateResults(v: unknown): string[] {
   known(r.sizes, 'sizes');
   known(r.micro, 'micro');
   known(r.sweeps ?? [], 'sweeps');
-  known(r.instructions ?? [], 'instructions');
   known(r.peers?.records ?? [], 'peers.records');
   r.peers?.alignment.forEach((a, i) => {
     if (a.aligned > a.tensors) errs.push(`$.peers.alignment[${i}]: aligned (${a.aligned}) > tensors (${a.tensors})`);
@@ -251,6 +294,9 @@ export function validateResults(v: unknown): string[] {
   r.micro.forEach((m, i) => {
     if (m.derived === 'sum-of-medians' && m.stats.p99Ms !== undefined) errs.push(`$.micro[${i}].stats.p99Ms: a sum of medians has no p99`);
   });
+  known(r.instructions ?? [], 'instructions');
+  known(r.e2e ?? [], 'e2e');
+  e2eConsistency(r.e2e ?? [], errs);
   r.micro.forEach((m, i) => {
     if (m.stats.minMs > m.stats.medianMs || m.stats.medianMs > m.stats.maxMs) errs.push(`$.micro[${i}].stats: expected minMs <= medianMs <= maxMs`);
   });
