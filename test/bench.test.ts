@@ -170,6 +170,36 @@ describe('npm run bench command line', () => {
   });
 });
 
+describe('--peers', () => {
+  it('is off by default and on with the flag', () => {
+    const off = parseBenchArgs([]);
+    const on = parseBenchArgs(['--peers']);
+    assert.ok(off.kind === 'run' && on.kind === 'run');
+    if (off.kind !== 'run' || on.kind !== 'run') return;
+    assert.equal(off.config.peers, false);
+    assert.equal(on.config.peers, true);
+  });
+
+  it('measures ours and every peer in the same children, into a valid peers section', async () => {
+    const results = await runBench(config({ scenarios: ['tiny'], formats: ['tensor-content', 'json-columnar'], codecs: ['identity'], peers: true }));
+    assert.deepEqual(validateResults(results), []);
+    const peers = results.peers!;
+    const impls = (format: string, op: string) => peers.records.filter((p) => p.format === format && p.op === op).map((p) => p.impl);
+    assert.deepEqual(impls('tensor-content', 'decode'), ['ours', 'copy', 'protobufjs', 'protobuf-es']);
+    assert.deepEqual(impls('tensor-content', 'encode'), ['ours', 'protobufjs', 'protobuf-es']);
+    assert.deepEqual(impls('json-columnar', 'decode'), ['ours', 'copy', 'JSON']);
+    for (const p of peers.records) {
+      const ours = peers.records.find((x) => x.format === p.format && x.op === p.op && x.impl === 'ours')!;
+      assert.ok(Math.abs(p.oursRatio - ours.stats.medianMs / p.stats.medianMs) < 1e-9, `${p.format} ${p.op} ${p.impl}`);
+      // "ours" is the micro record of the same op: the same child processes.
+      if (p.impl === 'ours') assert.deepEqual(p.stats, results.micro.find((m) => m.format === p.format && m.op === p.op)!.stats);
+    }
+    const a = peers.alignment.find((x) => x.format === 'tensor-content')!;
+    assert.ok(a.tensors > 0 && a.aligned <= a.tensors);
+    assert.deepEqual(peers.alignment.find((x) => x.format === 'json-columnar'), { scenario: 'tiny', format: 'json-columnar', tensors: 0, aligned: 0 });
+  });
+});
+
 describe('a small run', () => {
   let results: Results;
   const codecs = DEFAULT_CODECS.split(',');
