@@ -130,6 +130,56 @@ describe('e2e cells that must be named, not ranked', () => {
   });
 });
 
+describe('reports of a real short e2e run', () => {
+  // The same renderers on a results file a real (short) run wrote, not only on the fixture:
+  // three formats at one common offered load through the stub, with its harness floor.
+  const out = join(scratch, 'real-e2e');
+  let real: Results;
+
+  test('the run writes a valid e2e.json with the harness floor', async () => {
+    const args = [
+      '--import', 'tsx', join(ROOT, 'bench/e2e.ts'), '--scenario', 'tiny', '--formats', 'tensor-content,tf-example,json-columnar', '--batch-size', '4',
+      '--compression', 'identity', '--requests', '60', '--warmup', '300ms', '--floor-calls', '100', '--out', out,
+    ];
+    await run(process.execPath, args, { cwd: ROOT, timeout: 120_000 });
+    real = JSON.parse(readFileSync(join(out, 'e2e.json'), 'utf8')) as Results;
+    assert.equal(validateResults(real).state, 'valid');
+    assert.deepEqual(real.harnessFloor!.map((f) => f.transport), ['grpc', 'rest']);
+    const rates = new Set(real.e2e!.map((x) => x.targetRate));
+    assert.equal(rates.size, 1, 'one common offered load');
+  });
+
+  test('every format is either ranked or named, with no number that nothing backs', () => {
+    const text = findings(real).join('\n');
+    for (const x of real.e2e!) assert.ok(text.includes(`\`${x.format}\``), `${x.format} appears in the findings:\n${text}`);
+    assert.doesNotMatch(text, /Infinity|NaN| 0 ms at/);
+    const md = summaryMarkdown(real);
+    assert.match(md, /### Harness floor/);
+    assert.match(md, /### Where the median request's time goes/);
+    for (const x of real.e2e!) {
+      // 60 searches: a p99 needs 100, so the table says so instead of showing the maximum.
+      const row = md.split('\n').find((l) => l.startsWith(`| \`${x.format}\``))!;
+      assert.ok(row.includes(`n/a (n=${x.latency.search.count})`), row);
+    }
+  });
+
+  test('its latency, breakdown and distribution charts carry the intervals and the floor, and render', () => {
+    const set = buildCharts(real);
+    const latency = set.drawn.find((c) => c.id === 'latency')!;
+    const v = view(latency);
+    assert.ok(v.data.datasets.some((d) => d.label.startsWith('harness floor')), 'the harness floor is marked');
+    assert.ok((v.data.datasets[0] as unknown as { errorBars: unknown[] }).errorBars.length > 0, 'p50 carries its interval');
+    assert.equal((v.data.datasets[1]!.data as (number | null)[]).filter((x) => x !== null).length, 0, 'no p99 from 60 searches');
+    const breakdown = view(set.drawn.find((c) => c.id === 'breakdown')!);
+    assert.ok(breakdown.data.datasets.some((d) => d.label.startsWith('unattributed')));
+    for (const id of ['latency', 'breakdown', 'distribution']) {
+      const c = set.drawn.find((x) => x.id === id);
+      assert.ok(c, `${id} drawn from the real run: ${JSON.stringify(set.skipped)}`);
+      assert.deepEqual(pngSize(renderPng(c)), { width: CHART_WIDTH, height: CHART_HEIGHT });
+    }
+  });
+});
+
 describe('summary', () => {
   test('headline findings are computed from the data', () => {
     const f = findings(fixture);
