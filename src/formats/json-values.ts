@@ -73,6 +73,11 @@ export function valuesText(v: Values, from: number, to: number): string {
   return parts.join(',');
 }
 
+/** A JSON value as TF Serving's errors quote it (NaN and ±Infinity as their tokens, not JSON.stringify's null), cut at 40 characters. */
+function jsonText(x: unknown): string {
+  return (typeof x === 'number' ? floatText(x) : JSON.stringify(x) ?? String(x)).slice(0, 40);
+}
+
 /** Parse one JSON scalar as `dtype`, naming `what` in errors. */
 export function scalarFrom(x: unknown, dtype: DType, what: string): number | bigint | Uint8Array {
   if (dtype === 'bytes') {
@@ -80,9 +85,9 @@ export function scalarFrom(x: unknown, dtype: DType, what: string): number | big
     if (typeof x === 'object' && x !== null && typeof (x as { b64?: unknown }).b64 === 'string') {
       return new Uint8Array(Buffer.from((x as { b64: string }).b64, 'base64'));
     }
-    throw new DecodeError(`${what}: expected a string or {"b64": ...}, got ${JSON.stringify(x)?.slice(0, 40)}`);
+    throw new DecodeError(`${what}: expected a string or {"b64": ...}, got ${jsonText(x)}`);
   }
-  if (typeof x !== 'number') throw new DecodeError(`${what}: expected a number, got ${JSON.stringify(x)?.slice(0, 40)}`);
+  if (typeof x !== 'number') throw new DecodeError(`${what}: expected a number, got ${jsonText(x)}`);
   if (dtype === 'float32' && (x > FLT_MAX || x < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x, what);
   if (dtype === 'int64') {
     if (!Number.isInteger(x)) throw new DecodeError(`${what}: JSON Value: ${floatText(x)} Type: Number is not of expected type: int64`);
