@@ -46,6 +46,12 @@ describe('compression bombs', () => {
     assert.equal(good.status, 200, await good.text());
   });
 
+  it('REST /v2 (Open Inference Protocol): the same cap', async () => {
+    const res = await fetch(`http://${server!.restAddress}/v2/models/ranker/infer`, { method: 'POST', body: gzipSync(new Uint8Array(4 << 20)), headers: { 'content-encoding': 'gzip' } });
+    assert.equal(res.status, 413);
+    assert.match(JSON.stringify(await res.json()), /decompresses to more than 1048576 bytes \(--max-decompressed-bytes\)/);
+  });
+
   it('gRPC: grpc-js stops inflating at the message limit and answers RESOURCE_EXHAUSTED', async () => {
     const payload = gzipSync(new Uint8Array(LIMIT + 4096));
     const frame = Buffer.alloc(5 + payload.length);

@@ -124,7 +124,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   }
 
   const rest = new RestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs, o.maxDecompressedBytes);
-  const oipRest = new OipRestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs);
+  const oipRest = new OipRestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs, o.maxDecompressedBytes);
   const http: HttpServer = createHttpServer((req, res) => (OipRestHandler.handles(req.url) ? oipRest.handle : rest.handle)(req, res));
   try {
     await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,7 @@ import { floatText } from '../formats/json-values.js';
 import { encodeModelInferResponse } from '../wire/oip-infer-response.js';
 import { registerCallKind, type DecodedCall } from './call-kinds.js';
 import { invalidArgument, ServingError, Status } from './errors.js';
-import { decompressBody } from './rest-decode.js';
+import { decompressCapped } from './rest-decode.js';
 import type { Servable } from './servable.js';
 import { now } from './timing.js';
 
@@ -47,6 +47,8 @@ export interface OipRestArgs {
   /** Lower-cased Content-Encoding ('' or identity: none). */
   encoding: string;
   maxMessageBytes: number;
+  /** Inflation stops past this many bytes (--max-decompressed-bytes). @default maxMessageBytes */
+  maxDecompressedBytes?: number;
 }
 
 interface RestPlan {
@@ -72,7 +74,7 @@ function decodeRest(servable: Servable, body: Uint8Array, args: OipRestArgs): De
   let decompressMs: number | undefined;
   if (args.encoding && args.encoding !== 'identity') {
     const t = now();
-    bytes = decompressBody(body, args.encoding, args.maxMessageBytes);
+    bytes = decompressCapped(body, args.encoding, args);
     decompressMs = now() - t;
   }
   const d = decodeOipRest(bytes, servable.schema, args.model, args.headerLength);

@@ -64,6 +64,8 @@ export class OipRestHandler {
     private readonly maxMessageBytes: number,
     /** A call's deadline from its arrival; 0 = none. */
     private readonly timeoutMs = 30_000,
+    /** Compressed bodies stop inflating past this many bytes (413): --max-decompressed-bytes. */
+    private readonly maxDecompressedBytes = maxMessageBytes,
   ) {
     this.metadataJson = JSON.stringify(oipModelMetadata(servable));
     this.serverJson = JSON.stringify({ name: OIP_SERVER_NAME, version: toolVersion(), extensions: OIP_EXTENSIONS });
@@ -108,7 +110,7 @@ export class OipRestHandler {
       this.send(res, json(restErrorBody(`Unsupported Content-Encoding "${encoding}" (supported: gzip, deflate, identity)`), 415));
       return;
     }
-    const args: OipRestArgs = { model, version, encoding, maxMessageBytes: this.maxMessageBytes };
+    const args: OipRestArgs = { model, version, encoding, maxMessageBytes: this.maxMessageBytes, maxDecompressedBytes: this.maxDecompressedBytes };
     const h = req.headers[INFERENCE_HEADER.toLowerCase()];
     if (h !== undefined) {
       const text = String(h).trim();

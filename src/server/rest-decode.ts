@@ -70,6 +70,17 @@ export function decompressBody(body: Uint8Array, encoding: string, max: number, 
   return run(inflateRawSync);
 }
 
+/**
+ * Inflate a REST body under both limits: the smaller of --max-message-bytes and
+ * --max-decompressed-bytes, the error naming the one that applied.
+ */
+export function decompressCapped(body: Uint8Array, encoding: string, limits: { maxMessageBytes: number; maxDecompressedBytes?: number }): Buffer {
+  const cap = limits.maxDecompressedBytes;
+  return cap !== undefined && cap < limits.maxMessageBytes
+    ? decompressBody(body, encoding, cap, '--max-decompressed-bytes')
+    : decompressBody(body, encoding, limits.maxMessageBytes);
+}
+
 type RestPlan = { verb: 'predict'; shape: 'rows' | 'columns' | 'msgpack' } | { verb: 'classify' | 'regress' };
 
 /** Decompress (timed apart) and decode a REST prediction body. */
@@ -78,10 +89,7 @@ export function decodeRestCall(servable: Servable, body: Uint8Array, args: RestC
   let decompressMs: number | undefined;
   if (args.encoding && args.encoding !== 'identity') {
     const t = now();
-    const capped = args.maxDecompressedBytes !== undefined && args.maxDecompressedBytes < args.maxMessageBytes;
-    bytes = capped
-      ? decompressBody(body, args.encoding, args.maxDecompressedBytes!, '--max-decompressed-bytes')
-      : decompressBody(body, args.encoding, args.maxMessageBytes);
+    bytes = decompressCapped(body, args.encoding, args);
     decompressMs = now() - t;
   }
   const d = args.verb === 'predict' ? decodePredictBody(servable, bytes, args.msgpack) : decodeExamplesBody(servable, bytes, args.verb === 'classify');
