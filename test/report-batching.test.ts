@@ -36,7 +36,7 @@ describe('stub batching: chart and seed findings', () => {
     const r = sweep();
     const f = batchingFindings(r, r.e2e![0]!.scenario);
     assert.equal(f.length, 3, f.join('\n'));
-    assert.match(f[0]!, /Zemanta.*\*\*reproduced\*\* for `tensor-content` at 5 candidates per request: model calls per search 200 → 20\.0 \(10x fewer\), server CPU per search 100 ms → 45\.0 ms \(2\.2x less\)\.$/);
+    assert.match(f[0]!, /Zemanta.*\*\*reproduced\*\* for `tensor-content` at 5 candidates per request with `batching\.txt`: model calls per search 200 → 20\.0 \(10x fewer\), server CPU per search 100 ms → 45\.0 ms \(−55 %\)\.$/);
     assert.match(f[1]!, /\*\*not reproduced\*\* for `tensor-content` at 25 candidates.*40\.0 → 30\.0 \(1\.3x fewer\).*because a model call served [\d.]+ requests on average: merging needs.*almost no fixed cost per call/);
     assert.match(f[2]!, /Etsy.*\*\*reproduced\*\*.*server decode \+ compute per request 0\.500 ms → 0\.700 ms \(1\.4x\).*client CPU per search 60\.0 ms → 20\.0 ms/);
   });

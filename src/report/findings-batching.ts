@@ -6,7 +6,9 @@
 //   orchestration overhead. Needs runs at batch sizes 5 and 25 of one set-up.
 // Each finding is left out when the runs it needs are absent.
 import { percentileOf, type E2eRun, type Results } from '../results/index.js';
-import { ms, sig3, times } from './number-format.js';
+import { ms, pct, sig3, times } from './number-format.js';
+
+const signedPct = (x: number): string => `${x >= 0 ? '+' : '−'}${pct(Math.abs(x) * 100)}`;
 
 /** Server work per request: decode + compute of the median request, ms; undefined without a breakdown. */
 function serverWorkMs(x: E2eRun): number | undefined {
@@ -62,8 +64,8 @@ export function batchingFindings(r: Results, scenario: string): string[] {
     }
     const verdict = callsOk && cpuOk ? 'reproduced' : callsOk || cpuOk ? 'partly reproduced' : 'not reproduced';
     out.push(
-      `Server-side batching (Zemanta: 5x fewer compute calls, half the CPU) is **${verdict}** for \`${on.format}\` at ${on.batchSize} candidates per request: ` +
-        `model calls per search ${sig3(c0)} → ${sig3(c1)} (${callCut >= 1 ? `${times(callCut)} fewer` : `${times(1 / callCut)} more`}), server CPU per search ${ms(cpu0)} → ${ms(cpu1)} (${cpuRatio <= 1 ? `${times(1 / cpuRatio)} less` : `${times(cpuRatio)} more`})` +
+      `Server-side batching (Zemanta: 5x fewer compute calls, half the CPU) is **${verdict}** for \`${on.format}\` at ${on.batchSize} candidates per request with \`${on.server!.batching}\`: ` +
+        `model calls per search ${sig3(c0)} → ${sig3(c1)} (${callCut >= 1 ? `${times(callCut)} fewer` : `${times(1 / callCut)} more`}), server CPU per search ${ms(cpu0)} → ${ms(cpu1)} (${signedPct(cpuRatio - 1)})` +
         (why.length ? `; not as claimed because ${why.join('; and ')}.` : '.'),
     );
   }

@@ -239,7 +239,9 @@ export class CallRunner {
 
   /** Wake up when the oldest open batch times out (only needed while a slot is free to take it). */
   private armTimer(): void {
-    const at = this.batcher?.nextTimeout();
+    // With every worker or batch thread busy, the next completion pumps again: no timer (it would spin).
+    if (!this.batcher || this.busy >= this.executor.size || this.batcher.running >= this.batcher.params.numBatchThreads) return;
+    const at = this.batcher.nextTimeout();
     if (at === undefined || at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
