@@ -107,6 +107,26 @@ for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 40]] as
   });
 }
 
+describe('edge values (-0, NaN payloads, ±Infinity, int64 extremes, invalid UTF-8, empty lists) through the OIP routes', () => {
+  it('oip-typed, oip-raw and oip-binary get the canonical scores bit for bit; oip-json refuses at encode, naming the input', async () => {
+    const scenario = loadScenario('bench/scenarios/edge.json');
+    const req = generate(scenario);
+    const want = new RankingModel(req.schema).score(toFeatureBatch(req));
+    const server = await startServer({ port: 0, restPort: 0, scenario, workers: 1 });
+    const client = new grpc.Client(server.grpcAddress, grpc.credentials.createInsecure());
+    try {
+      for (const id of ['oip-typed', 'oip-raw', 'oip-binary']) {
+        const got = await scoresVia(server, client, getFormat(id), req);
+        assert.equal(bits(got.scores), bits(want), id);
+      }
+      assert.throws(() => getFormat('oip-json').encode(req), /^Error: oip-json: input ".+" element \d+ is /);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('OIP metadata, health and errors', () => {
   let server: RunningServer;
   let client: grpc.Client;
