@@ -394,8 +394,8 @@ describe('charts', () => {
 describe('validation and writing', () => {
   test('accepts the fixture, names unknown versions and broken fields', () => {
     assert.equal(validateResults(JSON.parse(JSON.stringify(fixture))).state, 'valid');
-    const v2 = validateResults({ ...fixture, schemaVersion: 2 });
-    assert.equal(v2.state, 'unknown-version');
+    const v1 = validateResults({ ...fixture, schemaVersion: 1 });
+    assert.equal(v1.state, 'unknown-version');
     const broken = JSON.parse(JSON.stringify(fixture)) as Results;
     (broken.sizes[3] as unknown as Record<string, unknown>)['rawBytes'] = 'many';
     const bad = validateResults(broken);

@@ -3,7 +3,13 @@
 
 import type { E2eRun, HarnessFloor } from './e2e.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: end-to-end runs are never censored (capped searches counted at the hard cap), latency
+ * summaries carry percentiles with confidence intervals instead of fixed p50..p99.9 fields, the
+ * breakdown is the median request's stages, and the harness floor is recorded. Version 1 e2e
+ * records cannot be read as version 2; files without e2e records are the same in both.
+ */
+export const SCHEMA_VERSION = 2;
 
 export interface Env {
   node: string;
