@@ -17,7 +17,8 @@ import {
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from '../src/bench/index.js';
-import { assertComparable, check, CheckError, confirm, loadResults, remeasure, renderCheckMarkdown } from '../src/check/index.js';
+import { countInstructions, ValgrindMissingError } from '../src/bench/instructions/index.js';
+import { assertComparable, check, CheckError, checkInstructions, confirm, EXIT_NO_VALGRIND, INSTRUCTION_BASELINE, loadResults, remeasure, renderCheckMarkdown, type CheckReport } from '../src/check/index.js';
 import { BENCH_E2E_PASS, createE2eProgress, defaultE2eConfig, e2eConfigRecord, renderE2eTables, runE2e } from '../src/load/index.js';
 import type { Results } from '../src/results/index.js';
 import { ScenarioError } from '../src/scenario/index.js';
@@ -110,14 +111,32 @@ async function runCheck(opts: NonNullable<BenchConfig['check']>, current: Result
     let report = check(baseline, current, checkOpts);
     if (report.suspects.length) {
       process.stderr.write(`bench: ${report.suspects.length} suspected timing regression(s); re-measuring ${[...new Set(report.suspects.map((x) => x.format))].join(', ')}\n`);
-      report = confirm(report, check(baseline, await remeasure(current, report.suspects), checkOpts));
+      report = confirm(report, check(baseline, await remeasure(current, report.suspects, (c) => runBench(c)), checkOpts));
     }
-    const md = renderCheckMarkdown(report);
+    const reports: CheckReport[] = [report];
+    let noValgrind = false;
+    if (opts.instructions) {
+      // Instruction counts: the deterministic gate, after the wall-time second opinion.
+      try {
+        const onProgress = (p: { format: string; done: number; total: number; wallMs: number }): void => void process.stderr.write(`bench: counted ${p.format} instructions in ${(p.wallMs / 1000).toFixed(1)} s [${p.done}/${p.total}]\n`);
+        const out = await checkInstructions(loadResults(INSTRUCTION_BASELINE, 'baseline'), INSTRUCTION_BASELINE, (c) => countInstructions(c, { onProgress }), { strict: opts.strict });
+        reports.push(out.report);
+      } catch (err) {
+        if (!(err instanceof ValgrindMissingError)) throw err;
+        noValgrind = true;
+        process.stderr.write(`bench: check --instructions cannot run here: ${err.message}\n`);
+      }
+    }
+    const md = reports.map(renderCheckMarkdown).join('\n');
     process.stdout.write(`\n${md}`);
     writeFileSync(join(outDir, 'check.md'), md);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, md);
-    process.stderr.write(`bench: check ${report.headline}\n`);
-    return report.exitCode;
+    for (const r of reports) process.stderr.write(`bench: check ${r.headline}\n`);
+    // A regression anywhere wins; then a missing valgrind (5); then the worst other code.
+    const codes = reports.map((r) => r.exitCode);
+    if (codes.includes(1)) return 1;
+    if (noValgrind) return EXIT_NO_VALGRIND;
+    return Math.max(...codes);
   } catch (err) {
     if (err instanceof CheckError) {
       process.stderr.write(`bench: check: ${err.message}\n`);

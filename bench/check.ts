@@ -5,9 +5,10 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runBench } from '../src/bench/run-bench.js';
 import { countInstructions, INSTRUCTION_DEFAULTS, ValgrindMissingError, type InstructionConfig } from '../src/bench/instructions/index.js';
 import {
-  assertComparable, check, CheckError, confirm, EXIT_NO_VALGRIND, freshSizes, INSTRUCTION_BASELINE, instructionConfigOf, loadResults, mergeResults, remeasure, renderCheckMarkdown,
+  assertComparable, check, CheckError, checkInstructions, confirm, EXIT_NO_VALGRIND, freshSizes, INSTRUCTION_BASELINE, instructionConfigOf, loadResults, mergeResults, remeasure, renderCheckMarkdown,
   type CheckReport, type CountInstructions,
 } from '../src/check/index.js';
 import { formatIds } from '../src/formats/index.js';
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
   let report: CheckReport = check(baseline, current, opts);
   if (report.suspects.length && !values['no-remeasure'] && report.exitCode !== 4) {
     process.stderr.write(`check: ${report.suspects.length} suspected timing regression(s); re-measuring ${[...new Set(report.suspects.map((s) => s.format))].join(', ')}\n`);
-    const again = await remeasure(current, report.suspects);
+    const again = await remeasure(current, report.suspects, (c) => runBench(c));
     report = confirm(report, check(baseline, again, opts));
   }
   return emit(report, values.json === true);
@@ -132,19 +133,20 @@ async function instructionMode(values: Record<string, string | boolean | string[
       return 0;
     }
     const baseline = loadResults(baselinePath, 'baseline');
-    const config = { ...instructionConfigOf(baseline, baselinePath, formats), runs };
-    let current: Results;
+    let report: CheckReport;
     if (currents[0]) {
-      current = loadResults(currents[0], 'current');
+      const current = loadResults(currents[0], 'current');
+      if (!current.instructions?.length) throw new CheckError(`${currents[0]} holds no instruction counts`, 2);
+      instructionConfigOf(baseline, baselinePath);
+      assertComparable(baseline, current);
+      report = check(baseline, current, { timings: false, instructionThreshold: threshold, strict: values.strict === true });
     } else {
-      current = await count(config);
+      const out = await checkInstructions(baseline, baselinePath, count, { ...(formats ? { formats } : {}), runs, threshold, strict: values.strict === true });
+      report = out.report;
       mkdirSync('results/check', { recursive: true });
-      writeFileSync('results/check/instructions.json', `${JSON.stringify(current, null, 2)}\n`);
+      writeFileSync('results/check/instructions.json', `${JSON.stringify(out.current, null, 2)}\n`);
+      report.warnings.push(`counted ${out.current.instructions?.length ?? 0} figures in ${((performance.now() - started) / 1000).toFixed(0)} s; written to results/check/instructions.json`);
     }
-    if (!current.instructions?.length) throw new CheckError(`${currents[0] ?? 'the count'} holds no instruction counts`, 2);
-    assertComparable(baseline, current);
-    const report = check(baseline, current, { timings: false, instructionThreshold: threshold, strict: values.strict === true });
-    if (!currents[0]) report.warnings.push(`counted ${current.instructions?.length ?? 0} figures in ${((performance.now() - started) / 1000).toFixed(0)} s; written to results/check/instructions.json`);
     return emit(report, values.json === true);
   } catch (err) {
     if (err instanceof ValgrindMissingError) throw new CheckError(`--instructions cannot run here: ${err.message}. The wall-time check (npm run bench -- --check) still works without valgrind.`, EXIT_NO_VALGRIND);

@@ -3,18 +3,32 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { assertComparable, check, CheckError, confirm, mergeResults, renderCheckMarkdown } from '../src/check/index.js';
+import { assertComparable, check, CheckError, confirm, mergeResults, ratioChangeInterval, renderCheckMarkdown, t975 } from '../src/check/index.js';
 import { SCHEMA_VERSION, type MicroRecord, type Results } from '../src/results/index.js';
 
-function micro(format: string, op: MicroRecord['op'], medianMs: number, floorMs: number, spread = 0.02, rmePct = 1.5): MicroRecord {
+function micro(format: string, op: MicroRecord['op'], medianMs: number, floorMs: number, spread = 0.02, rmePct = 1.5, rounds?: number[]): MicroRecord {
+  const r = rounds ?? [medianMs * (1 - spread), medianMs, medianMs * (1 + spread)];
+  const m = rounds ? [...rounds].sort((a, b) => a - b)[rounds.length >> 1]! : medianMs;
   return {
     scenario: 'etsy-search', format, codec: 'identity', op, bytes: 1_000_000,
-    stats: { medianMs, meanMs: medianMs, p99Ms: medianMs * 1.2, minMs: medianMs * 0.95, maxMs: medianMs * 1.3, rmePct, samples: 200, roundMediansMs: [medianMs * (1 - spread), medianMs, medianMs * (1 + spread)] },
-    xFloor: medianMs / floorMs,
+    stats: { medianMs: m, meanMs: m, p99Ms: Math.max(...r) * 1.2, minMs: Math.min(...r) * 0.95, maxMs: Math.max(...r) * 1.3, rmePct, samples: 200, roundMediansMs: r },
+    xFloor: m / floorMs,
   };
 }
 
-function results(opts: { decodeMs?: Record<string, number>; floorMs?: number; raw?: Record<string, number>; gz?: number; zstdVersion?: string; spread?: number; calibrationMs?: number } = {}): Results {
+/**
+ * Real per-round medians (ms) from results/latest.json: round i of an op and of the calibration
+ * workload come from the same child process. tensor-content encode is bimodal across processes.
+ */
+const REAL = {
+  tensorContentEncode: { op: [0.494, 0.949, 1.72], cal: [2.17, 3.61, 3.42] },
+  tfExampleDecode: { op: [54.9, 49.8, 53.1], cal: [2.15, 2.03, 2.75] },
+};
+
+/** Per `format op`: its round medians, and (per format) the calibration's. */
+type RoundsOverride = Record<string, { op: number[]; cal?: number[] }>;
+
+function results(opts: { decodeMs?: Record<string, number>; floorMs?: number; raw?: Record<string, number>; gz?: number; zstdVersion?: string; spread?: number; calibrationMs?: number | null; rounds?: RoundsOverride } = {}): Results {
   const floor = opts.floorMs ?? 0.05;
   const decode = { 'tf-example': 50, 'tensor-content': 0.6, ...opts.decodeMs };
   const raw = { 'tf-example': 10_849_115, 'tensor-content': 1_693_413, ...opts.raw };
@@ -33,11 +47,16 @@ function results(opts: { decodeMs?: Record<string, number>; floorMs?: number; ra
       { scenario: 'etsy-search', format, codec: 'gzip:6', rawBytes, compressedBytes: opts.gz ?? Math.round(rawBytes / 4) },
       { scenario: 'etsy-search', format, codec: 'zstd:1', rawBytes, compressedBytes: Math.round(rawBytes / 5) },
     ]),
-    micro: Object.entries(decode).flatMap(([format, ms]) => [
-      micro(format, 'decode', ms, floor, opts.spread),
-      micro(format, 'encode', ms / 2, floor, opts.spread),
-      ...(opts.calibrationMs ? [micro(format, 'calibration', opts.calibrationMs, floor, 0.01)] : []),
-    ]),
+    micro: Object.entries(decode).flatMap(([format, ms]) => {
+      const ro = (op: string) => opts.rounds?.[`${format} ${op}`];
+      const cal = ro('decode')?.cal ?? ro('encode')?.cal;
+      const calMs = opts.calibrationMs === undefined ? 2 : opts.calibrationMs;
+      return [
+        micro(format, 'decode', ms, floor, opts.spread, 1.5, ro('decode')?.op),
+        micro(format, 'encode', ms / 2, floor, opts.spread, 1.5, ro('encode')?.op),
+        ...(calMs !== null ? [micro(format, 'calibration', calMs, floor, 0.01, 1.5, cal)] : []),
+      ];
+    }),
     state: 'complete',
     warnings: [],
   };
@@ -66,21 +85,55 @@ describe('check: deterministic sizes', () => {
   });
 });
 
-describe('check: timings as in-run ratios', () => {
-  it('a uniformly slower machine (everything 2x, floor too) passes', () => {
-    const slow = results({ decodeMs: { 'tf-example': 100, 'tensor-content': 1.2 }, floorMs: 0.1 });
-    assert.equal(check(results(), slow).exitCode, 0);
+describe('check: timings as ratios to the calibration workload, with a 95 % interval over rounds', () => {
+  const times = (xs: number[], f: number[]) => xs.map((x, i) => x * f[i]!);
+  it('a uniformly slower machine passes; the same slowdown of the op alone fails', () => {
+    // Real rounds; every round of the current run is slower by its own factor (a busier machine
+    // differs per process), op and calibration alike, inside compareTimings' reach: nothing is pre-divided.
+    const r = REAL.tfExampleDecode;
+    const machine = [1.5, 2.2, 1.8];
+    const base = results({ rounds: { 'tf-example decode': r } });
+    const slow = results({ rounds: { 'tf-example decode': { op: times(r.op, machine), cal: times(r.cal, machine) } } });
+    const pass = check(base, slow);
+    const row = pass.rows.find((x) => x.format === 'tf-example' && x.metric === 'decode x calibration')!;
+    // Real rounds of 3 processes a side: its 95 % interval is wider than 25 %, so "noisy" is the honest verdict.
+    assert.ok(row.verdict === 'pass' || row.verdict === 'noisy', row.verdict);
+    assert.ok(Math.abs(row.change!) < 1e-9, `ratio change ${row.change}`);
+    assert.equal(pass.exitCode, 0);
+    // The op slowed by the same factors while the calibration holds still: a real regression.
+    const opOnly = check(base, results({ rounds: { 'tf-example decode': { op: times(r.op, machine), cal: r.cal } } }));
+    assert.equal(opOnly.rows.find((x) => x.format === 'tf-example' && x.metric === 'decode x calibration')!.verdict, 'regression');
+    assert.equal(opOnly.exitCode, 1);
   });
-  it('a ratio change within noise passes', () => {
-    const r = check(results(), results({ decodeMs: { 'tf-example': 55 } }));
-    assert.equal(r.exitCode, 0);
-    assert.equal(r.rows.find((x) => x.format === 'tf-example' && x.metric === 'decode x floor')!.verdict, 'pass');
+  it('within noise passes, and not on the threshold alone: a change above the threshold whose interval includes 0', () => {
+    // The same bimodal op (0.494 / 0.949 / 1.72 ms), its rounds landing differently in the current run.
+    const r = REAL.tensorContentEncode;
+    const base = results({ rounds: { 'tensor-content encode': r } });
+    const cur = results({ rounds: { 'tensor-content encode': { op: [1.72, 0.949, 1.72], cal: r.cal } } });
+    const rep = check(base, cur);
+    const row = rep.rows.find((x) => x.format === 'tensor-content' && x.metric === 'encode x calibration')!;
+    assert.ok(row.change! > 0.25, `change ${row.change} should exceed the 25 % threshold`);
+    assert.notEqual(row.verdict, 'regression');
+    assert.equal(row.verdict, 'noisy');
+    assert.match(row.note!, /95% interval \(t over rounds, df [\d.]+\) -\d/);
+    assert.equal(rep.exitCode, 0);
+    assert.equal(check(base, cur, { strict: true }).exitCode, 1);
+  });
+  it('the interval is Welch\'s t over per-round log ratios (not +/-1 sigma)', () => {
+    const iv = ratioChangeInterval([0.1, 0.2, 0.3], [0.4, 0.5, 0.6])!;
+    // d = 0.3, se = sqrt(0.01/3 + 0.01/3), df = 4, t(0.975, 4) = 2.776
+    assert.ok(Math.abs(iv.df - 4) < 1e-9, `df ${iv.df}`);
+    const h = 2.776 * Math.sqrt(0.02 / 3);
+    assert.ok(Math.abs(iv.lower - (Math.exp(0.3 - h) - 1)) < 1e-12, `lower ${iv.lower}`);
+    assert.ok(Math.abs(iv.upper - (Math.exp(0.3 + h) - 1)) < 1e-12, `upper ${iv.upper}`);
+    assert.equal(t975(1), 12.706);
+    assert.equal(ratioChangeInterval([0.1], [0.2, 0.3]), undefined);
   });
   it('a change above the threshold whose interval excludes no change is a suspect; confirmed by a re-measure it fails', () => {
     const slowed = results({ decodeMs: { 'tensor-content': 1.2 } });
     const first = check(results(), slowed);
     assert.equal(first.exitCode, 1);
-    assert.deepEqual(first.suspects.map((s) => `${s.format} ${s.metric}`), ['tensor-content decode x floor', 'tensor-content encode x floor']);
+    assert.deepEqual(first.suspects.map((s) => `${s.format} ${s.metric}`), ['tensor-content decode x calibration', 'tensor-content encode x calibration']);
     const second = check(results(), results({ decodeMs: { 'tensor-content': 1.15 } }));
     const final = confirm(first, second);
     assert.equal(final.exitCode, 1);
@@ -90,12 +143,12 @@ describe('check: timings as in-run ratios', () => {
     const first = check(results(), results({ decodeMs: { 'tensor-content': 1.2 } }));
     const final = confirm(first, check(results(), results()));
     assert.equal(final.exitCode, 0);
-    assert.match(final.rows.find((x) => x.format === 'tensor-content' && x.metric === 'decode x floor')!.note!, /not confirmed by a re-measure/);
+    assert.match(final.rows.find((x) => x.format === 'tensor-content' && x.metric === 'decode x calibration')!.note!, /not confirmed by a re-measure/);
   });
   it('a large change in a run whose rounds disagree is "noisy": exit 0 with a warning, non-zero under --strict', () => {
     const noisy = results({ decodeMs: { 'tensor-content': 1.0 }, spread: 0.6 });
     const r = check(results(), noisy);
-    assert.equal(r.rows.find((x) => x.format === 'tensor-content' && x.metric === 'decode x floor')!.verdict, 'noisy');
+    assert.equal(r.rows.find((x) => x.format === 'tensor-content' && x.metric === 'decode x calibration')!.verdict, 'noisy');
     assert.equal(r.exitCode, 0);
     assert.ok(r.warnings.some((w) => /too noisy/.test(w)));
     assert.equal(check(results(), noisy, { strict: true }).exitCode, 1);
@@ -110,15 +163,16 @@ describe('check: timings as in-run ratios', () => {
   });
 });
 
-describe('check: the calibration workload is the ruler', () => {
+describe('check: the calibration workload is the ruler, not the memcpy floor', () => {
   it('CPU steal that slows compute 1.6x but not memcpy passes with calibration, and would fail against the floor', () => {
     const base = results({ calibrationMs: 2 });
     const stolen = results({ decodeMs: { 'tf-example': 80, 'tensor-content': 0.96 }, calibrationMs: 3.2 });
     const r = check(base, stolen);
     assert.equal(r.exitCode, 0);
     assert.ok(r.rows.some((x) => x.metric === 'decode x calibration'));
-    const floorOnly = check(results(), results({ decodeMs: { 'tf-example': 80, 'tensor-content': 0.96 } }));
+    const floorOnly = check(results({ calibrationMs: null }), results({ decodeMs: { 'tf-example': 80, 'tensor-content': 0.96 }, calibrationMs: null }));
     assert.equal(floorOnly.exitCode, 1);
+    assert.ok(floorOnly.rows.some((x) => x.metric === 'decode x floor'));
   });
   it('one format slowed while the calibration holds still fails', () => {
     const r = check(results({ calibrationMs: 2 }), results({ decodeMs: { 'tensor-content': 1.2 }, calibrationMs: 2 }));

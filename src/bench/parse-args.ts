@@ -41,7 +41,7 @@ export interface BenchConfig {
    */
   peers?: boolean;
   /** After measuring, compare with the baseline (the CI gate); null when not checking. */
-  check: { baseline: string; threshold: number; strict: boolean } | null;
+  check: { baseline: string; threshold: number; strict: boolean; instructions?: boolean } | null;
   /**
    * --data: measure the user's recorded requests (the first one, see run-bench.ts) instead of
    * a synthetic one; the schema is inferred unless a --scenario is given. Absent or null: synthetic.
@@ -91,6 +91,8 @@ Options:
   --baseline <file>       baseline for --check (default results/baseline.json)
   --threshold <pct>       timing change that counts as a regression (default 25)
   --strict                with --check, a run too noisy to judge fails
+  --instructions          with --check, also count instructions under valgrind and compare
+                          with results/baseline-instructions.json (exit 5: valgrind missing)
   -h, --help              show this help
 
 Exit codes: 0 done, 1 unexpected failure (with --check: a confirmed regression), 2 bad
@@ -119,6 +121,7 @@ const OPTIONS = {
   baseline: { type: 'string' },
   threshold: { type: 'string' },
   strict: { type: 'boolean' },
+  instructions: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -154,6 +157,9 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
   const quick = values.quick === true || checking;
   if (!checking && (values.baseline !== undefined || values.threshold !== undefined || values.strict !== undefined)) {
     throw new UsageError('--baseline, --threshold and --strict go with --check');
+  }
+  if (!checking && values.instructions !== undefined) {
+    throw new UsageError('--instructions goes with --check (or use npm run check -- --instructions)');
   }
   let threshold = 0.25;
   if (values.threshold !== undefined) {
@@ -196,7 +202,7 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     plan,
     e2e: !quick && values['no-e2e'] !== true,
     peers: values.peers === true,
-    check: checking ? { baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`, threshold, strict: values.strict === true } : null,
+    check: checking ? { baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`, threshold, strict: values.strict === true, ...(values.instructions ? { instructions: true } : {}) } : null,
     data: data ? { ...data, candidates: intOption('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null } : null,
   };
   return { kind: 'run', config };

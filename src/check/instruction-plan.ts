@@ -4,7 +4,8 @@
 // countInstructions): the check never imports a measuring function.
 import type { InstructionConfig } from '../bench/instructions/count-instructions.js';
 import type { Results } from '../results/types.js';
-import { CheckError } from './types.js';
+import { assertComparable, check } from './check.js';
+import { CheckError, DEFAULT_CHECK_OPTIONS, type CheckReport } from './types.js';
 
 /** Counts instructions for a config (src/bench/instructions countInstructions, or a stand-in in tests). */
 export type CountInstructions = (config: InstructionConfig) => Promise<Results>;
@@ -28,4 +29,23 @@ export function instructionConfigOf(baseline: Results, path: string, formats?: r
     chosen = [...formats];
   }
   return { scenarios: c.scenarios, candidates: c.candidates ?? null, seed: c.seed ?? null, formats: chosen, codecs: c.codecs, runs: 1 };
+}
+
+export interface InstructionCheckOptions {
+  /** Count only these formats (of the baseline's). */
+  formats?: readonly string[];
+  /** Fresh processes per format. @default 1 */
+  runs?: number;
+  /** @default 0.02 */
+  threshold?: number;
+  strict?: boolean;
+}
+
+/** Count what `baseline` holds again with `count`, and compare: sizes exactly, instructions against the threshold. */
+export async function checkInstructions(baseline: Results, baselinePath: string, count: CountInstructions, opts: InstructionCheckOptions = {}): Promise<{ report: CheckReport; current: Results }> {
+  const config = { ...instructionConfigOf(baseline, baselinePath, opts.formats), runs: opts.runs ?? 1 };
+  const current = await count(config);
+  assertComparable(baseline, current);
+  const report = check(baseline, current, { timings: false, instructionThreshold: opts.threshold ?? DEFAULT_CHECK_OPTIONS.instructionThreshold, strict: opts.strict === true });
+  return { report, current };
 }

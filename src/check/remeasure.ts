@@ -1,7 +1,6 @@
 // Re-measures the formats behind suspected timing regressions with the same plan
 // the current results were measured with, so a false alarm has to happen twice.
 import type { BenchConfig } from '../bench/parse-args.js';
-import { runBench } from '../bench/run-bench.js';
 import type { Results } from '../results/index.js';
 import type { CheckRow } from './types.js';
 
@@ -28,8 +27,9 @@ export function remeasureConfig(current: Results, suspects: readonly CheckRow[])
   };
 }
 
-export async function remeasure(current: Results, suspects: readonly CheckRow[], signal?: AbortSignal): Promise<Results> {
-  const again = await runBench(remeasureConfig(current, suspects), signal ? { signal } : {});
+/** Re-measures with `measure` (the bench layer's runBench, handed in: the check never imports a measuring function). */
+export async function remeasure(current: Results, suspects: readonly CheckRow[], measure: (config: BenchConfig) => Promise<Results>): Promise<Results> {
+  const again = await measure(remeasureConfig(current, suspects));
   // Sizes were already compared; the re-measure only speaks for timings. Its environment lists
   // only the codecs it re-measured (identity), so the current run's codec versions are kept:
   // otherwise every compressed size would look "not compared: codec library versions differ".

@@ -45,7 +45,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
     ...(report.rows.some((r) => r.kind === 'instructions')
       ? ['Instructions are counted, not timed: one call of each op under valgrind (callgrind), in a fresh Node with fixed seeds and no optimising compiler; a count is deterministic, so it fails when it grows more than the threshold (default 2%), with no re-measure.', '']
       : []),
-    'Bytes are compared exactly. Timings are compared as ratios measured inside one process: each figure over a fixed calibration workload timed next to it (x calibration; older results: over the memcpy floor, x floor), so machines of different speed or load compare. A regression needs a change above the threshold whose interval excludes no change, confirmed by a re-measure.',
+    'Bytes are compared exactly. Timings are compared as ratios measured inside one process: each figure over a fixed calibration workload timed next to it (x calibration; older results: over the memcpy floor, x floor), so machines of different speed or load compare. A regression needs a change above the threshold whose 95 % interval (Student t over the per-round ratios, i.e. between child processes) excludes no change, confirmed by a re-measure.',
     '',
   ];
   return lines.join('\n');
