@@ -448,12 +448,15 @@ describe('drivers', () => {
       }
       return fakeSearch(1)(intendedAt);
     };
-    const r = await runOpenLoop({ rate: 200, arrival: 'constant', seed: 1 }, blocking, { started: (l) => rec.started(l), dropped: () => rec.dropped(1), finished: (s) => rec.finished(s) }, { durationMs: 200, maxSearches: null, hardCapMs: 20 });
+    const r = await runOpenLoop({ rate: 200, arrival: 'constant', seed: 1 }, blocking, { started: (l) => rec.started(l), dropped: (l) => rec.dropped(1, l), finished: (s) => rec.finished(s) }, { durationMs: 200, maxSearches: null, hardCapMs: 20 });
     assert.ok(rec.accounting.searches.dropped >= 5, `dropped ${rec.accounting.searches.dropped}`);
     assert.ok(rec.lateStarts >= 1);
     assert.equal(r.scheduled, 40);
     assert.equal(rec.accounting.searches.intended, 40);
     assert.equal(rec.accounting.requests.dropped, rec.accounting.searches.dropped);
+    // Late by the hard cap, a dropped search's latency is at least the cap: it is a sample there, not left out.
+    assert.ok(rec.search.capped >= rec.accounting.searches.dropped);
+    assert.equal(rec.search.count, rec.accounting.searches.intended - rec.accounting.searches.failed);
   });
   it('open loop stops after --requests searches; the window is their scheduled span', async () => {
     let n = 0;

@@ -51,9 +51,17 @@ export class Recorder {
     if (lagMs > 1) this.lateStarts++;
   }
 
-  /** A due search of `batches` requests that was never sent. */
-  dropped(batches: number): void {
+  /**
+   * A due search of `batches` requests that was never sent, `lateMs` after its intended start.
+   * Late by the hard cap, its latency is at least the cap: it counts there, like a capped one
+   * (leaving it out would keep only the survivors). Dropped for too many in flight, its
+   * latency is unknown: it is only counted.
+   */
+  dropped(batches: number, lateMs = 0): void {
     this.accounting.dropSearch(batches);
+    if (lateMs < this.hardCapMs) return;
+    this.search.recordCapped(this.hardCapMs);
+    for (let i = 0; i < batches; i++) this.request.recordCapped(this.hardCapMs);
   }
 
   finished(s: SearchResult): void {

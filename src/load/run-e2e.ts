@@ -322,7 +322,7 @@ async function measure(g: Group, r: Ready, rate: number | undefined, commonRate:
     started: (lag) => rec.started(lag),
     dropped: (lag) => {
       rec.lag.record(lag);
-      rec.dropped(replay.batches[replay.next()]!.length);
+      rec.dropped(replay.batches[replay.next()]!.length, lag);
     },
     finished: (s) => rec.finished(s),
   };

@@ -24,7 +24,10 @@ export interface PercentileEstimate {
  */
 export interface LatencySummary {
   count: number;
-  /** Of `count`, cut at the hard cap without an answer: recorded at the cap, their true latency is higher. */
+  /**
+   * Of `count`, cut at the hard cap without an answer, or never sent because the load generator
+   * was already that late (dropped): recorded at the cap, their true latency is higher.
+   */
   capped: number;
   /** Of `count`, slower than the run's budget (`budgetMs`), capped ones included. */
   overBudget: number;
