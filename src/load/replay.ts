@@ -8,8 +8,6 @@ import { splitRequest } from './slice-request.js';
 export class ReplaySet {
   /** Per recorded request, its batches. */
   readonly batches: RankingRequest[][];
-  /** Batches per search when every request splits into as many; null when they differ. */
-  readonly uniformBatches: number | null;
   private cursor = 0;
   /** Batches of every search handed out (sent or dropped) since the last reset. */
   intendedBatches = 0;
@@ -17,8 +15,6 @@ export class ReplaySet {
   constructor(requests: readonly RankingRequest[], batchSize: number) {
     if (requests.length === 0) throw new RangeError('ReplaySet: no requests');
     this.batches = requests.map((r) => splitRequest(r, batchSize));
-    const counts = new Set(this.batches.map((b) => b.length));
-    this.uniformBatches = counts.size === 1 ? [...counts][0]! : null;
   }
 
   /** Index of the next search's request; counts its batches as intended. */
