@@ -1,4 +1,4 @@
-// The one argument layer (src/cli/args.ts, options.ts) and the `payload-bench` dispatcher:
+// The one argument layer (src/args/validators.ts, shared-options.ts) and the `payload-bench` dispatcher:
 // each validator's accepted forms and its one error wording, and the command list.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,10 +18,10 @@ import {
   parseRate,
   parseSize,
   UsageError,
-} from '../src/cli/args.js';
+} from '../src/args/validators.js';
 import { COMMANDS } from '../src/cli/commands/index.js';
 import { takeFormatModules } from '../src/cli/main.js';
-import { readCandidates, readData, readFormats, readSeed, SHARED_OPTIONS } from '../src/cli/options.js';
+import { readCandidates, readData, readFormats, readSeed, SHARED_OPTIONS } from '../src/args/shared-options.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

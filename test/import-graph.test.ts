@@ -26,6 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['server', 'load', 'bench'],
   ['export'],
   ['report', 'check'],
+  ['args'],
   ['index.ts'],
   ['cli'],
 ];

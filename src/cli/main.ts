@@ -3,7 +3,7 @@
 // returns its exit code. Each command lives in src/cli/commands/<command>.ts.
 import { readFileSync } from 'node:fs';
 import { FormatError, loadFormatModules } from '../formats/index.js';
-import { EXIT_USAGE, UsageError } from './args.js';
+import { EXIT_USAGE, UsageError } from '../args/validators.js';
 import { COMMANDS, type CommandName } from './commands/index.js';
 
 /** This package's version, from its package.json. */

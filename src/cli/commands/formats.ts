@@ -1,7 +1,7 @@
 // `payload-bench formats`: lists every format (built-in and plug-in) and every codec.
 import { renderFormatList } from '../../bench/list-formats.js';
-import { parseOptions, UsageError } from '../args.js';
-import { SHARED_OPTIONS } from '../options.js';
+import { parseOptions, UsageError } from '../../args/validators.js';
+import { SHARED_OPTIONS } from '../../args/shared-options.js';
 
 const USAGE = `Usage: payload-bench formats [--format-module <path>]...
 

@@ -6,7 +6,7 @@ import { CodecError, parseCodecList } from '../codecs/index.js';
 import { DATA_FORMATS, type DataSpec } from '../data/load-data.js';
 import { FormatError, parseFormatList, type Format } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
-import { badValue, parseChoice, parseCount, UsageError } from './args.js';
+import { badValue, parseChoice, parseCount, UsageError } from './validators.js';
 
 /** The largest seed a scenario takes (an unsigned 32-bit integer). */
 export const MAX_SEED = 0xffffffff;

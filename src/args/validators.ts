@@ -1,11 +1,12 @@
-// The one argument layer of every `payload-bench` command: option tables go through
+// The one argument layer of every `payload-bench` command (src/args): option tables go through
 // node:util parseArgs (strict), values through the validators below, and every mistake
 // becomes a UsageError worded one way: the flag, the bad value, what is allowed (exit 2).
 //
 // Why node:util parseArgs and not commander or citty: it is built in (no dependency, no
 // start-up cost), typed from an `as const` option table, and strict. What a framework adds
 // (its own help text, its own error wording, exit codes) is exactly what we want to own:
-// one error style and exit 2 everywhere. The layer on top is this file and options.ts.
+// one error style and exit 2 everywhere. The layer on top is this folder: these validators, shared-options.ts and one
+// module per command that turns argv into that command's typed config.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Exit code for a bad command line, in every command. */
