@@ -9,6 +9,7 @@ import { BASE_OPTIONS, LEGEND_TOP, formatAxis, scaled, timeUnit, scenarioLabel, 
 import { cellLabel } from './chart-latency.js';
 import { BREAKDOWN_COLORS, FLOOR_COLOR } from './palette.js';
 import { harnessFloorMs, headlineE2e, primaryScenario } from './select.js';
+import { sig3 } from './number-format.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'Latency breakdown of the median request';
@@ -51,7 +52,7 @@ export function chartBreakdown(r: Results, scenario = primaryScenario(r)): Chart
   if (floor !== undefined) {
     datasets.push({
       type: 'line',
-      label: `harness floor (no-op call p50, ${scaled(floor, tu.factor)} ${tu.unit})`,
+      label: `harness floor (no-op call p50, ${sig3(scaled(floor, tu.factor))} ${tu.unit})`,
       data: runs.map(() => scaled(floor, tu.factor)),
       borderColor: FLOOR_COLOR,
       backgroundColor: FLOOR_COLOR,

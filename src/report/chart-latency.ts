@@ -8,6 +8,7 @@ import { percentileOf, type E2eRun, type Results } from '../results/index.js';
 import { BASE_OPTIONS, LEGEND_TOP, formatAxis, scaled, timeUnit, optional, scenarioLabel, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
 import { FLOOR_COLOR, PERCENTILE_COLORS } from './palette.js';
 import { harnessFloorMs, headlineE2e, primaryScenario, unrankable } from './select.js';
+import { sig3 } from './number-format.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'End-to-end search latency';
@@ -53,7 +54,7 @@ export function chartLatency(r: Results, scenario = primaryScenario(r)): ChartRe
   if (floor !== undefined) {
     datasets.push({
       type: 'line',
-      label: `harness floor (no-op call p50, ${scaled(floor, tu.factor)} ${tu.unit})`,
+      label: `harness floor (no-op call p50, ${sig3(scaled(floor, tu.factor))} ${tu.unit})`,
       data: runs.map(() => scaled(floor, tu.factor)),
       borderColor: FLOOR_COLOR,
       backgroundColor: FLOOR_COLOR,

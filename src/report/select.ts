@@ -88,7 +88,7 @@ export function loadLabelOf(runs: readonly E2eRun[]): string {
   const first = runs[0];
   if (!first) return '';
   if (runs.every((x) => loadKey(x) === loadKey(first))) {
-    const common = first.commonRate ? ` (common rate: ${Math.round(first.commonRate.fraction * 100)} % of \`${first.commonRate.from}\`'s one-at-a-time rate)` : '';
+    const common = first.commonRate ? ` (common rate: ${Math.round(first.commonRate.fraction * 100)} % of ${first.commonRate.from}'s one-at-a-time rate)` : '';
     return `${loadLabel(first)}${common}`;
   }
   const rates = runs.map((x) => x.targetRate ?? 0);
