@@ -187,6 +187,43 @@ describe('engine against the stub, as Artillery drives it', () => {
   });
 });
 
+describe('engine: a search due when the generator is already late by the hard cap', () => {
+  test('is dropped, never sent, and counted in the latency at the cap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-engine-late-'));
+    try {
+      // Nothing listens at the targets: a request that went out would fail with an error.
+      const config = exportConfig(['--rate', '1000', '--duration', '1s', '--deadline-ms', '5', '--hard-cap-ms', '20', '--target', '127.0.0.1:9', '--rest-target', '127.0.0.1:9', '--out', dir]);
+      const built = buildExport(config, await resolveE2eInput({ ...config.e2e, target: null, restTarget: null }));
+      writeExport(built, dir);
+      const c = built.manifest.combinations[0]!;
+      const runner = new EventEmitter();
+      const ee = new EventEmitter();
+      const counters = new Map<string, number>();
+      const hist: [string, number][] = [];
+      ee.on('counter', (name: string, v: number) => counters.set(name, (counters.get(name) ?? 0) + v));
+      ee.on('histogram', (name: string, v: number) => hist.push([name, v]));
+      const engine = new PayloadBenchEngine({ config: { engines: { 'payload-bench': { manifest: join(dir, 'manifest.json') } } } }, runner, {});
+      const fn = engine.createScenario({ name: c.scenarioName, flow: [{ search: c.key }] }, ee);
+      runner.emit('phaseStarted', { name: 'measure', arrivalRate: 1000 });
+      await new Promise((r) => setTimeout(r, 60));
+      // The first arrival was due 1 ms into the phase: it is now ~60 ms late, past the 20 ms cap.
+      await new Promise<void>((resolve, reject) => fn({}, (err) => (err ? reject(err) : resolve())));
+      engine.close();
+      const n = (m: string): number => counters.get(`payload_bench.${c.key}.${m}`) ?? 0;
+      const batches = built.manifest.payloads.find((p) => p.id === c.payloads)!.searches[0]!.length;
+      assert.equal(n('searches.dropped'), 1);
+      assert.equal(n('searches.dropped_late'), 1);
+      assert.equal(n('requests.dropped_late'), batches);
+      assert.equal(n('requests.sent'), 0);
+      assert.equal([...counters.keys()].filter((k) => k.includes('.requests.error.')).length, 0);
+      assert.deepEqual(hist.filter(([k]) => k.endsWith('.search_ms')).map(([, v]) => v), [20]);
+      assert.equal(hist.filter(([k]) => k.endsWith('.request_ms')).length, batches);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('import-artillery', () => {
   const manifest = (): Manifest =>
     ({

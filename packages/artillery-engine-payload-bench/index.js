@@ -13,7 +13,7 @@
 // intended start, as payload-bench's open loop does (no coordinated omission). Nothing is
 // censored: a search over its budget is timed to its answer and counted as over budget; a
 // request not answered by the hard cap is cut and recorded at the cap; a search already late
-// by the hard cap when due is dropped and counted. Searches of the phase named `warmup` only
+// by the hard cap when due is dropped, counted, and recorded at the cap. Searches of the phase named `warmup` only
 // count as warmup. Metric names: lib/metric-names.js.
 import { isMainThread, threadId } from 'node:worker_threads';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -169,6 +169,18 @@ export default class PayloadBenchEngine {
     if (lag >= this.hardCapMs || this.inFlight >= MAX_IN_FLIGHT) {
       ee.emit('counter', name(COUNTERS.searchesDropped), 1);
       ee.emit('counter', name(COUNTERS.requestsDropped), batches.length);
+      if (lag >= this.hardCapMs) {
+        // Its latency is at least the cap: it counts there, like a capped one (as payload-bench's
+        // recorder does), so the percentiles are not those of the survivors only.
+        ee.emit('counter', name(COUNTERS.searchesDroppedLate), 1);
+        ee.emit('counter', name(COUNTERS.requestsDroppedLate), batches.length);
+        ee.emit('histogram', name(HISTOGRAMS.search), this.hardCapMs);
+        for (let i = 0; i < batches.length; i++) ee.emit('histogram', name(HISTOGRAMS.request), this.hardCapMs);
+        if (this.hardCapMs > this.budgetMs) {
+          ee.emit('counter', name(COUNTERS.searchesOverBudget), 1);
+          ee.emit('counter', name(COUNTERS.requestsOverBudget), batches.length);
+        }
+      }
       return;
     }
     ee.emit('histogram', name(HISTOGRAMS.lag), lag);

@@ -266,8 +266,9 @@ function toRun(agg: ArtilleryAggregate, m: Manifest, c: Combination, shared: Sha
     achievedRate,
     saturated: achievedRate < 0.9 * offered,
     latency: {
-      request: latencySummary(summary(HISTOGRAMS.request), requests.capped, n(COUNTERS.requestsOverBudget)),
-      search: latencySummary(summary(HISTOGRAMS.search), searches.capped, n(COUNTERS.searchesOverBudget)),
+      // Capped in the latency: cut at the cap, or dropped already that late (both recorded at the cap).
+      request: latencySummary(summary(HISTOGRAMS.request), requests.capped + n(COUNTERS.requestsDroppedLate), n(COUNTERS.requestsOverBudget)),
+      search: latencySummary(summary(HISTOGRAMS.search), searches.capped + n(COUNTERS.searchesDroppedLate), n(COUNTERS.searchesOverBudget)),
       service: latencySummary(summary(HISTOGRAMS.service), requests.capped, n(COUNTERS.serviceOverBudget)),
     },
     breakdown: breakdown(summary),

@@ -8,11 +8,13 @@ export declare const COUNTERS: {
   readonly searchesCapped: 'searches.capped';
   readonly searchesFailed: 'searches.failed';
   readonly searchesDropped: 'searches.dropped';
+  readonly searchesDroppedLate: 'searches.dropped_late';
   readonly searchesLate: 'searches.late';
   readonly searchesUnscheduled: 'searches.unscheduled';
   readonly requestsIntended: 'requests.intended';
   readonly requestsSent: 'requests.sent';
   readonly requestsDropped: 'requests.dropped';
+  readonly requestsDroppedLate: 'requests.dropped_late';
   readonly requestsOk: 'requests.ok';
   readonly requestsCapped: 'requests.capped';
   readonly requestsOverBudget: 'requests.over_budget';

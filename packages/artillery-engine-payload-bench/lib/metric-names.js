@@ -23,6 +23,8 @@ export const COUNTERS = /** @type {const} */ ({
   searchesFailed: 'searches.failed',
   /** Never sent: late by the hard cap when due, or too many in flight. */
   searchesDropped: 'searches.dropped',
+  /** Of the dropped, those late by the hard cap: in the latency at the cap, like capped ones. */
+  searchesDroppedLate: 'searches.dropped_late',
   /** Searches that started more than 1 ms after their intended time. */
   searchesLate: 'searches.late',
   /** Searches with no known schedule (Poisson or ramp phases): measured from the step's start. */
@@ -30,6 +32,8 @@ export const COUNTERS = /** @type {const} */ ({
   requestsIntended: 'requests.intended',
   requestsSent: 'requests.sent',
   requestsDropped: 'requests.dropped',
+  /** Requests of searches dropped late by the hard cap: in the request latency at the cap. */
+  requestsDroppedLate: 'requests.dropped_late',
   requestsOk: 'requests.ok',
   /** Cut by the client at the hard cap. */
   requestsCapped: 'requests.capped',
@@ -48,11 +52,11 @@ export const ERROR_COUNTER_PREFIX = 'requests.error.';
 
 /** Histograms per combination, in milliseconds (Artillery keeps them as DDSketches). */
 export const HISTOGRAMS = /** @type {const} */ ({
-  /** Per request, from its search's intended start to its answer (capped ones at the cap; errors left out). */
+  /** Per request, from its search's intended start to its answer (capped and dropped-late ones at the cap; errors left out). */
   request: 'request_ms',
   /** Per request, from its own send to its answer (capped ones to the cut). */
   service: 'service_ms',
-  /** Per search, from its intended start to its last answer (capped ones at the cap; failed left out). */
+  /** Per search, from its intended start to its last answer (capped and dropped-late ones at the cap; failed left out). */
   search: 'search_ms',
   /** Per search, from the scenario step's start to its last answer. */
   searchService: 'search_service_ms',
