@@ -36,7 +36,6 @@ const KNOWN_UPWARD: Record<string, string> = {
   'tensors/feature-batch.ts -> scenario': 'DType/FeatureSpec move down to src/tensors (scenario re-exports them)',
   'tensors/named-tensor.ts -> scenario': 'DType moves down to src/tensors with the other schema types',
   'wire/tensor-proto.ts -> formats': 'elementCount (shape check) moves into src/wire',
-  'wire/oip-infer-request.ts -> formats': 'NamedTensor: import it from src/tensors',
   'load/e2e-results.ts -> bench': 'env and scenario-info: import them from src/common',
   'load/print-table.ts -> bench': 'units and text-table: import them from src/common',
   'load/progress.ts -> bench': 'units: import them from src/common',

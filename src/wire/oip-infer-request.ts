@@ -5,7 +5,7 @@
 // Two numeric encodings: typed InferTensorContents (fp32_contents = 6 packed,
 // int64_contents = 3 packed, bytes_contents = 8) or one raw_input_contents entry per
 // input, in input order.
-import type { NamedTensor } from '../formats/columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import type { DType } from '../scenario/types.js';
 import type { Values } from '../tensors/feature-batch.js';
 import { OIP_DATATYPE } from './oip-datatypes.js';
