@@ -20,10 +20,11 @@ export function renderExportReadme(m: Manifest, o: { script: string; out: string
       return `| \`${c.scenarioName}\` | ${c.format} | ${c.compression} | ${c.batchSize} | ${first.length} | ${first.reduce((n, b) => n + b.bytes, 0)} |`;
     }),
     '',
-    'Once: Artillery and this engine, side by side (Artillery finds engines next to itself):',
+    'Once: Artillery and this engine, side by side (Artillery finds engines next to itself; 2.0.34 is the version tested with this engine):',
     '',
     '```sh',
-    'PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install -g artillery@2 <payload-bench>/packages/artillery-engine-payload-bench',
+    'PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install -g artillery@2.0.34 <payload-bench>/packages/artillery-engine-payload-bench',
+    'export ARTILLERY_DISABLE_TELEMETRY=true   # optional: Artillery sends anonymous usage data otherwise',
     '```',
     '',
     'Run here, then render the report with payload-bench (from the folder the export was made in):',
