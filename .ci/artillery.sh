@@ -4,7 +4,7 @@
 # dependency of payload-bench: Artillery is ~600 MB; kept between runs on the same machine, and
 # the engine reinstalled from this checkout every time), runs an exported folder with
 # `artillery run` against the stub on 127.0.0.1 and imports the report. Time-bounded: the
-# install is cut at 200 s and the test at 150 s. When the install fails (registry trouble), the
+# install is cut at 140 s and the test at 100 s. When the install fails (registry trouble), the
 # step is SKIPPED with a visible message and the install log, exit 0; a failing test fails CI.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ installed=$(version_of artillery)
 if [ "$installed" = "$ARTILLERY_VERSION" ]; then want=(); else want=("artillery@$ARTILLERY_VERSION"); installed=; fi
 # npm's exit code alone is not trusted: the versions are checked after the install.
 if ! tgz=$(npm pack ./packages/artillery-engine-payload-bench --pack-destination "$home" --silent 2>>"$log") ||
-  ! (cd "$home" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 200 npm install --no-audit --no-fund --loglevel=error "${want[@]}" "./$tgz") >>"$log" 2>&1 ||
+  ! (cd "$home" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 140 npm install --no-audit --no-fund --loglevel=error "${want[@]}" "./$tgz") >>"$log" 2>&1 ||
   [ "$(version_of artillery)" != "$ARTILLERY_VERSION" ] || [ -z "$(version_of artillery-engine-payload-bench)" ]; then
   echo "ci: SKIPPED the Artillery engine test: installing artillery@$ARTILLERY_VERSION failed after $(($(date +%s) - start)) s; last lines of the install log:"
   tail -n 20 "$log" | sed 's/^/  /'
@@ -31,8 +31,8 @@ fi
 echo "ci: artillery@$ARTILLERY_VERSION ${installed:+(already there) }and the engine installed in $(($(date +%s) - start)) s"
 
 PAYLOAD_BENCH_ARTILLERY=1 PAYLOAD_BENCH_ARTILLERY_HOME="$home" ARTILLERY_DISABLE_TELEMETRY=true \
-  timeout 150 node --import tsx --test --test-reporter=spec test/artillery.test.ts
+  timeout 100 node --import tsx --test --test-reporter=spec test/artillery.test.ts
 rc=$?
-[ "$rc" -eq 124 ] && echo "ci: the Artillery engine test did not finish within 150 s"
+[ "$rc" -eq 124 ] && echo "ci: the Artillery engine test did not finish within 100 s"
 echo "ci: Artillery step took $(($(date +%s) - start)) s (exit $rc)"
 exit "$rc"

@@ -20,7 +20,7 @@ const ENABLED = process.env['PAYLOAD_BENCH_ARTILLERY'] === '1';
 const REPO = resolve(import.meta.dirname, '..');
 const ENGINE_DIR = join(REPO, 'packages/artillery-engine-payload-bench');
 /** Artillery's own run: start-up, 1 s warmup, 3 s measured, drain and report; killed past this. */
-const RUN_TIMEOUT_MS = 90_000;
+const RUN_TIMEOUT_MS = 60_000;
 const INSTALL_TIMEOUT_MS = 240_000;
 const RATE = 20;
 
