@@ -63,6 +63,7 @@ export function parseOptions<T extends OptionTable>(argv: readonly string[], opt
 
 /** node:util parseArgs errors, reworded on one line without Node's error code or advice. */
 export function nodeErrorText(err: unknown): string {
+  if (err instanceof UsageError) return err.message; // already worded (parseOptions)
   const msg = err instanceof Error ? err.message : String(err);
   const unknown = /Unknown option '([^']+)'/.exec(msg);
   if (unknown) return `unknown option ${JSON.stringify(unknown[1])} (see --help)`;
