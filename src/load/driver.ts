@@ -88,11 +88,13 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
       stoppedAt = performance.now();
       limits.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
+      clearImmediate(immediate);
       resolve();
     };
     const onAbort = (): void => stop('interrupted');
     limits.signal?.addEventListener('abort', onAbort);
     let timer: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
     const tick = (): void => {
       for (;;) {
         if (reason) return;
@@ -116,6 +118,11 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
           sink.finished(s);
         });
         inFlight.add(p);
+        // One search per turn of the event loop: answers and timers run before the next due one
+        // is encoded. Starting every due search in one synchronous burst (when behind schedule)
+        // would starve the client's own responses, which no event-driven service does.
+        immediate = setImmediate(tick);
+        return;
       }
       // libuv timers have 1 ms resolution: ceil so a wake-up is never early.
       timer = setTimeout(tick, Math.max(1, Math.ceil(t0 + offset - performance.now())));

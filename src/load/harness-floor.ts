@@ -4,7 +4,9 @@
 // server, the cheapest call it has (GetModelMetadata on gRPC, GET model status on REST), which
 // is named in the results. Round-trip percentiles and CPU per call (client from
 // process.cpuUsage, server from its process when it is ours) tell what the machinery costs by
-// itself: a difference between cells smaller than this cannot be read.
+// itself: a difference between cells smaller than this cannot be read. Calls are timed back to
+// back, and again each after an idle pause, as paced searches arrive: a process that has gone
+// idle takes longer to wake up (on a small VM, milliseconds), and the cells pay that too.
 import type { HarnessFloor } from '../results/index.js';
 import { NOOP_GRPC_PATH, NOOP_REST_PATH } from '../server/harness-noop.js';
 import { protoType } from '../wire/protos.js';
@@ -38,6 +40,10 @@ export interface FloorOptions {
 }
 
 const WARMUP_CALLS = 50;
+/** Idle pause before each of the idle calls, ms: longer than the scheduler's busy-poll, like a paced search's gap. */
+export const FLOOR_IDLE_GAP_MS = 10;
+/** Idle calls per transport (at most): enough for a p99. */
+const IDLE_CALLS = 100;
 const CALL_CAP_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -92,12 +98,20 @@ export async function measureHarnessFloor(o: FloorOptions): Promise<{ floors: Ha
       const cpu = process.cpuUsage(cpu0);
       const server1 = o.serverCpuMs();
       const n = Math.max(1, samples.count);
+      const idle = new LatencySamples();
+      for (let i = 0; i < Math.min(IDLE_CALLS, o.calls) && !o.signal?.aborted; i++) {
+        await new Promise((r) => setTimeout(r, FLOOR_IDLE_GAP_MS));
+        const r = await once();
+        if (typeof r === 'string') throw new Error(r);
+        idle.record(r);
+      }
       floors.push({
         transport: t.transport,
         target: t.label,
         call,
         calls: samples.count,
         latency: samples.summary(o.budgetMs),
+        idle: { gapMs: FLOOR_IDLE_GAP_MS, latency: idle.summary(o.budgetMs) },
         clientCpuMsPerCall: round4((cpu.user + cpu.system) / 1000 / n),
         serverCpuMsPerCall: server0 !== null && server1 !== null ? round4((server1 - server0) / n) : null,
       });

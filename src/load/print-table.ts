@@ -109,7 +109,7 @@ export function costTable(runs: readonly E2eRun[]): string {
 
 /** The harness floor, one row per transport. */
 export function floorTable(floors: readonly HarnessFloor[]): string {
-  const header = ['transport', 'call', 'calls', 'p50 [95% CI]', 'p99 [95% CI]', 'client CPU', 'server CPU'];
+  const header = ['transport', 'call', 'calls', 'p50 [95% CI]', 'p99 [95% CI]', 'p50 after idle', 'client CPU', 'server CPU'];
   const align: Align[] = header.map((_, i) => (i < 2 ? 'left' : 'right'));
   const rows = floors.map((f) => [
     f.transport,
@@ -117,6 +117,7 @@ export function floorTable(floors: readonly HarnessFloor[]): string {
     String(f.calls),
     percentileCell(f.latency, 50, true),
     percentileCell(f.latency, 99, true),
+    percentileCell(f.idle.latency, 50, true),
     sig3(f.clientCpuMsPerCall),
     f.serverCpuMsPerCall === null ? 'unknown' : sig3(f.serverCpuMsPerCall),
   ]);
@@ -131,7 +132,11 @@ export function renderE2eTables(runs: readonly E2eRun[], floors: readonly Harnes
   const budget = `budget ${first.budgetMs} ms, hard cap ${first.hardCapMs} ms`;
   const out: string[] = [];
   if (floors.length > 0) {
-    out.push('Harness floor: a no-op call through the same client, transport and server (ms per call; differences below it cannot be read)', floorTable(floors), '');
+    out.push(
+      `Harness floor: a no-op call through the same client, transport and server, back to back and each after ${floors[0]!.idle.gapMs} ms idle (ms per call; differences below it cannot be read)`,
+      floorTable(floors),
+      '',
+    );
   }
   out.push(
     `Search latency, ms (${load}; from each search's intended start, over every search: none is censored; ${budget}; searches/s = target→achieved, ! = saturated; [95% CI])`,

@@ -174,7 +174,11 @@ function floorLine(f: HarnessFloor): string {
     return x ? `${x.ms.toFixed(3)} ms` : 'n/a';
   };
   const server = f.serverCpuMsPerCall === null ? '' : `, server CPU ${f.serverCpuMsPerCall.toFixed(3)} ms`;
-  return `harness floor ${f.transport}: ${f.call}: p50 ${p(50)}, p99 ${p(99)} over ${f.calls} calls; client CPU ${f.clientCpuMsPerCall.toFixed(3)} ms${server} per call`;
+  const idle = f.idle.latency.percentiles.find((e) => e.p === 50);
+  return (
+    `harness floor ${f.transport}: ${f.call}: p50 ${p(50)}, p99 ${p(99)} over ${f.calls} calls back to back, p50 ${idle ? `${idle.ms.toFixed(3)} ms` : 'n/a'} after ${f.idle.gapMs} ms idle; ` +
+    `client CPU ${f.clientCpuMsPerCall.toFixed(3)} ms${server} per call`
+  );
 }
 
 /** Batch sizes capped at the candidate count, duplicates (after capping) removed. */

@@ -89,7 +89,7 @@ export function chartLatency(r: Results, scenario = primaryScenario(r)): ChartRe
     title: TITLE,
     caption:
       `Search latency percentiles (p50, p99, p99.9, each only where the sample supports it, with its 95 % confidence interval) per format, measured end to end against the stub TF Serving server over every search (${slice.conditions})` +
-      (floor !== undefined ? `; the dashed line is the harness floor (a no-op call's p50).` : '.'),
+      (floor !== undefined ? `; the dashed line is the harness floor (a no-op call's p50, the larger of back to back and after an idle pause).` : '.'),
     config,
     ...optional('tickLabels', tickLabelsOf({ y })),
   };

@@ -217,10 +217,13 @@ export function describeCell(run: E2eRun): string {
   return parts.join('; ');
 }
 
-/** The harness floor of a transport in `r` (p50 round trip, ms), the larger one when several; undefined when none was measured. */
+/**
+ * The harness floor of `r`: the p50 round trip of a no-op call, the larger of back to back and
+ * after an idle pause, over the transports measured; undefined when none was.
+ */
 export function harnessFloorMs(r: Results, transports?: readonly ('grpc' | 'rest')[]): number | undefined {
   const floors = (r.harnessFloor ?? []).filter((f) => !transports || transports.includes(f.transport));
-  const p50s = floors.map((f) => f.latency.percentiles.find((p) => p.p === 50)?.ms).filter((x): x is number => x !== undefined);
+  const p50s = floors.flatMap((f) => [f.latency, f.idle.latency]).map((l) => l.percentiles.find((p) => p.p === 50)?.ms).filter((x): x is number => x !== undefined);
   return p50s.length ? Math.max(...p50s) : undefined;
 }
 

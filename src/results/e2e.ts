@@ -185,8 +185,10 @@ export interface HarnessFloor {
   /** What was called: the stub's no-op, or on another server the cheapest call it has. */
   call: string;
   calls: number;
-  /** Round trip per call, ms. */
+  /** Round trip per call, back to back, ms. */
   latency: LatencySummary;
+  /** Round trip of calls each made after `gapMs` idle (as paced searches arrive: waking an idle process costs time too). */
+  idle: { gapMs: number; latency: LatencySummary };
   clientCpuMsPerCall: number;
   /** null when the server's CPU cannot be read (--target, or no /proc). */
   serverCpuMsPerCall: number | null;

@@ -233,6 +233,7 @@ const harnessFloor = obj({
   call: name,
   calls: count,
   latency,
+  idle: obj({ gapMs: nonNeg, latency }),
   clientCpuMsPerCall: nonNeg,
   serverCpuMsPerCall: nullable(nonNeg),
 });
