@@ -642,10 +642,11 @@ describe('cost', () => {
   it('a cell gets its target searches, fewer when one at a time they would not fit the cap, never below the minimum', () => {
     const c = { searches: 200, minSearches: 30, durationMs: 6000, load: { mode: 'open' as const, rate: 'auto' as const, arrival: 'constant' as const } };
     assert.equal(cellSearches(c, 8), 200);
-    assert.equal(cellSearches(c, 60), 100);
-    assert.equal(cellSearches(c, 300), 30);
-    assert.equal(cellSearches({ ...c, load: { mode: 'closed', concurrency: 4 } }, 60), 200);
-    assert.equal(cellSearches({ ...c, searches: 20 }, 300), 20);
+    assert.equal(cellSearches(c, 60), 200, 'two in flight: 6 s x 2 / 60 ms');
+    assert.equal(cellSearches(c, 120), 100);
+    assert.equal(cellSearches(c, 600), 30);
+    assert.equal(cellSearches({ ...c, load: { mode: 'closed', concurrency: 4 } }, 120), 200);
+    assert.equal(cellSearches({ ...c, searches: 20 }, 600), 20);
   });
 });
 

@@ -306,11 +306,18 @@ async function prepare(g: Group, format: Format, index: number, label: string, s
   }
 }
 
-/** How many searches a cell schedules: the target, fewer when one at a time they would not fit the time cap. */
+/** Open loop: searches in flight at once that client and server can work on (the client encodes one while the server decodes another). */
+const OPEN_LOOP_OVERLAP = 2;
+
+/**
+ * How many searches a cell schedules: the target, fewer for a format whose searches, at its
+ * one-at-a-time pace (with the overlap client and server allow), would not be answered within
+ * the time cap: its backlog would outlast the cap. Never below `minSearches`.
+ */
 export function cellSearches(config: Pick<E2eConfig, 'searches' | 'minSearches' | 'durationMs' | 'load'>, serialMs: number): number {
   const target = config.searches ?? MAX_SEARCHES;
   if (config.durationMs === null || serialMs <= 0) return target;
-  const parallel = config.load.mode === 'closed' ? config.load.concurrency : 1;
+  const parallel = config.load.mode === 'closed' ? config.load.concurrency : OPEN_LOOP_OVERLAP;
   const fit = Math.floor((config.durationMs * parallel) / serialMs);
   return Math.min(target, Math.max(config.minSearches, fit));
 }
