@@ -131,7 +131,7 @@ export const MAX_IN_FLIGHT_SEARCHES = 1000;
  * The short pass `npm run bench` runs after its matrix, sized to about 90 s on 2 cores: the
  * headline comparison (batch 1000, identity) of the default formats at one common offered
  * load. Tensor formats get their 200 searches well inside the 8 s cap; the slow ones
- * (json-rows, tf-example, elwc) are sized down to 30. The 250 ms budget is the real one: a
+ * (json-rows, tf-example, elwc) are sized down to what they can answer within the cap, at least 30. The 250 ms budget is the real one: a
  * format too slow for it is timed anyway (hard cap 2.5 s) and named, not ranked.
  */
 export const BENCH_E2E_PASS = { batchSizes: [1000], compressions: ['identity'] as Compression[], durationMs: 8000, warmupMs: 500 } as const satisfies Partial<E2eConfig>;
