@@ -399,6 +399,20 @@ describe('fan-out', () => {
     assert.equal(rec.accounting.requests.capped, 1);
   });
 
+  it('latency that keeps growing through the run shows in the trend; a steady one does not', () => {
+    const steady = new Recorder(250, 2500);
+    const growing = new Recorder(250, 2500);
+    for (let i = 0; i < 40; i++) {
+      steady.finished({ intendedAt: i * 10, startAt: i * 10, endAt: i * 10 + 12 + (i % 3), ok: true, batches: [ok(i * 10 + 12, i * 10)] });
+      growing.finished({ intendedAt: i * 10, startAt: i * 10, endAt: i * 10 + 12 + i * 8, ok: true, batches: [ok(i * 10 + 12 + i * 8, i * 10)] });
+    }
+    const s = steady.trend()!;
+    const g = growing.trend()!;
+    assert.ok(s.lastMs < 2 * s.firstMs, JSON.stringify(s));
+    assert.ok(g.lastMs > 2 * g.firstMs && g.lastMs - g.firstMs > 50, JSON.stringify(g));
+    assert.equal(new Recorder(250, 2500).trend(), null);
+  });
+
   it('the breakdown is the median request, and its stages plus unattributed add up to its latency', () => {
     const rec = new Recorder(250, 2500);
     for (let i = 1; i <= 99; i++) {

@@ -37,6 +37,8 @@ export class Recorder {
   private readonly stages: (RequestStages & { clientEncodeMs: number })[] = [];
   /** Searches whose actual start was more than 1 ms after the intended one. */
   lateStarts = 0;
+  /** Every search that is a latency sample, as [intended start, latency], for the trend through the run. */
+  private readonly timeline: [number, number][] = [];
 
   constructor(
     private readonly budgetMs: number,
@@ -87,6 +89,21 @@ export class Recorder {
     if (failed) return;
     if (capped) this.search.recordCapped(this.hardCapMs);
     else this.search.record(s.endAt - s.intendedAt);
+    this.timeline.push([s.intendedAt, capped ? this.hardCapMs : s.endAt - s.intendedAt]);
+  }
+
+  /**
+   * Search latency through the run: the median of the first and of the last quarter of the
+   * searches (by intended start). A queue that keeps growing makes the last far above the
+   * first; a steady state does not. Null with fewer than 8 searches.
+   */
+  trend(): { firstMs: number; lastMs: number } | null {
+    const n = this.timeline.length;
+    if (n < 8) return null;
+    const byStart = [...this.timeline].sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+    const q = Math.floor(n / 4);
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    return { firstMs: round3(median(byStart.slice(0, q))), lastMs: round3(median(byStart.slice(n - q))) };
   }
 
   /** The requests around the median own latency, stage by stage; null when none was answered. */

@@ -71,6 +71,9 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** Auto rate bounds, searches per second. */
 const AUTO_RATE_MIN = 0.2;
 const AUTO_RATE_MAX = 2000;
+/** Latency grew through the run when the last quarter's median exceeds the first's this many times, and by this share of the budget. */
+const GROWTH_FACTOR = 2;
+const GROWTH_OF_BUDGET = 0.2;
 /** Open loop: answers more than this much slower than offered = saturated. */
 const SATURATION_SHORTFALL = 0.1;
 
@@ -436,14 +439,19 @@ function finishRun(g: Group, r: Ready, rec: Recorder, result: DriverResult, fact
   const windowS = result.windowMs / 1000;
   const achievedRate = round(searches.completed / windowS, 3);
   const open = config.load.mode === 'open';
-  const saturated = open && facts.rate !== undefined && achievedRate < (1 - SATURATION_SHORTFALL) * facts.rate;
+  const shortfall = open && facts.rate !== undefined && achievedRate < (1 - SATURATION_SHORTFALL) * facts.rate;
+  const trend = rec.trend();
+  const growing = open && trend !== null && trend.lastMs > GROWTH_FACTOR * trend.firstMs && trend.lastMs - trend.firstMs > GROWTH_OF_BUDGET * config.deadlineMs;
+  const saturated = shortfall || growing;
   const lagP99 = open ? round(rec.lag.percentileMs(99), 3) : 0;
   const sent = searches.intended - searches.dropped;
   const cost = computeCost({ clientCpuMs: cpu.clientCpuMs, serverCpuMs: cpu.serverCpuMs, searches: sent, coreHourUsd: config.coreHourUsd });
   const warnings: string[] = [];
   if (facts.broken) warnings.push(`BUG: accounting does not add up: ${facts.broken}`);
-  if (saturated) {
+  if (shortfall) {
     warnings.push(`saturated: offered ${facts.rate}/s, answered ${achievedRate}/s: searches queued behind each other, so latency grew through the run (it is still measured, not censored)`);
+  } else if (growing) {
+    warnings.push(`saturated: at ${facts.rate}/s offered the queue kept growing: median search latency ${trend!.firstMs} ms in the first quarter of the run, ${trend!.lastMs} ms in the last (a longer run would report more; measured, not censored)`);
   }
   if (open && lagP99 > 1) {
     warnings.push(`load generator lag p99 ${lagP99} ms > 1 ms: ${rec.lateStarts} of ${searches.intended} searches started > 1 ms late (inside the measured latency, which counts from the intended start)`);

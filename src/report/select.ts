@@ -178,7 +178,10 @@ export function unrankable(run: E2eRun): string[] {
   if (s.failed > 0) why.push(`${s.failed} of ${s.intended} searches failed (${errors.map(([k, v]) => `${k} x${v}`).join(', ')})`);
   if (s.capped > 0 && s.completed > 0) why.push(`${s.capped} of ${s.intended} searches reached the ${duration(run.hardCapMs)} hard cap`);
   if (s.dropped > 0) why.push(`${s.dropped} of ${s.intended} searches dropped by the load generator`);
-  if (run.saturated) why.push(`saturated: ${run.targetRate}/s offered, ${run.achievedRate}/s answered`);
+  if (run.saturated) {
+    const keptUp = run.targetRate !== undefined && run.achievedRate >= 0.9 * run.targetRate;
+    why.push(keptUp ? `saturated: at ${run.targetRate}/s offered its latency kept growing through the run` : `saturated: ${run.targetRate}/s offered, ${run.achievedRate}/s answered`);
+  }
   if (s.completed > 0 && run.latency.search.count < MIN_RANKED_SEARCHES) why.push(`only ${run.latency.search.count} searches (ranking needs ${MIN_RANKED_SEARCHES})`);
   if (run.endReason === 'interrupted') why.push('interrupted');
   return why;

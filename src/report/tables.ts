@@ -184,7 +184,7 @@ export function e2eTable(r: Results, scenario: string, limit = Infinity): Table 
     note:
       'Search latency (all requests of one search answered) from its intended start, over every search: none is censored, a search cut at the hard cap counts at the cap (≥). ' +
       'A percentile is shown only when the sample supports it (p99: 100 searches, p99.9: 1,000), with its distribution-free 95 % interval. ' +
-      'CPU = client + server per search; status = what keeps a cell out of the rankings (saturated: answers came > 10 % slower than offered).' +
+      'CPU = client + server per search; status = what keeps a cell out of the rankings (saturated: answers came > 10 % slower than offered, or latency kept growing through the run).' +
       (more > 0 ? ` ${more} more runs are in report.html and results.csv.` : ''),
   };
 }

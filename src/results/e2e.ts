@@ -153,7 +153,11 @@ export interface E2eRun {
   };
   /** Completed searches per second over durationS. */
   achievedRate: number;
-  /** Open loop: answers came more than 10 % slower than the offered rate (the cell could not keep up). */
+  /**
+   * Open loop: the cell could not keep up with the offered load: answers came more than 10 % slower
+   * than offered, or latency kept growing (the last quarter's median over twice the first's, and by
+   * more than a fifth of the budget).
+   */
   saturated: boolean;
   latency: {
     /** Per request, from its search's intended start. */
