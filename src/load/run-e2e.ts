@@ -74,6 +74,8 @@ const AUTO_RATE_MAX = 2000;
 /** Latency grew through the run when the last quarter's median exceeds the first's this many times, and by this share of the budget. */
 const GROWTH_FACTOR = 2;
 const GROWTH_OF_BUDGET = 0.2;
+/** How long to wait for the stub to finish abandoned work before and after a measurement. */
+const SETTLE_MAX_MS = 15_000;
 /** Open loop: answers more than this much slower than offered = saturated. */
 const SATURATION_SHORTFALL = 0.1;
 
@@ -255,7 +257,9 @@ async function runGroup(g: Group, runs: E2eRun[]): Promise<boolean> {
     } else if (load.mode === 'open') {
       rate = load.rate as number;
     }
-    for (const r of ready) {
+    // Fastest first: work the stub still does for a saturated format's abandoned searches must not
+    // land in a faster format's measurement (settle() waits for it, up to a point).
+    for (const r of [...ready].sort((a, b) => a.serialMs - b.serialMs)) {
       if (g.signal?.aborted) return false;
       const run = await measure(g, r, rate, commonRate);
       if (!run) return false;
@@ -342,7 +346,7 @@ async function measure(g: Group, r: Ready, rate: number | undefined, commonRate:
   };
   const limits = { durationMs: config.durationMs, maxSearches: searchTarget, hardCapMs: config.hardCapMs, signal: g.signal };
   // Let the server finish work abandoned by capped warmup requests before counting.
-  const server0 = g.stub ? await settle(g.stub) : null;
+  const server0 = g.stub ? await settle(g.stub, 100, SETTLE_MAX_MS) : null;
   const stats0 = g.stub ? await g.stub.stats() : null;
   if (g.signal?.aborted) return null;
   g.emit({ type: 'phase', index: r.index, total: g.counter.total, label: r.label, phase: 'measure', durationMs: config.durationMs });
@@ -355,7 +359,7 @@ async function measure(g: Group, r: Ready, rate: number | undefined, commonRate:
   const cpu = process.cpuUsage(cpu0);
   const transportCounts = countsSince(counts0, r.transport.counts());
   // Work the server still does for requests this phase abandoned is this phase's cost.
-  const server1 = g.stub ? await settle(g.stub) : null;
+  const server1 = g.stub ? await settle(g.stub, 100, SETTLE_MAX_MS) : null;
   const stats1 = g.stub ? await g.stub.stats() : null;
   const broken = checkAccounting(rec.accounting.requests, rec.accounting.searches, {
     scheduledSearches: result.scheduled,
