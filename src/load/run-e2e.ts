@@ -234,6 +234,8 @@ interface Ready {
 /** Warms up every format of the group, sets its load, measures each; false when interrupted. */
 async function runGroup(g: Group, runs: E2eRun[]): Promise<boolean> {
   const ready: Ready[] = [];
+  // Runs land in the results in format order, whatever order they were measured in.
+  const byFormat = new Map<string, E2eRun>();
   try {
     for (const format of g.formats) {
       if (g.signal?.aborted) return false;
@@ -243,7 +245,7 @@ async function runGroup(g: Group, runs: E2eRun[]): Promise<boolean> {
       g.emit({ type: 'combo-start', index, total: g.counter.total, label });
       const r = await prepare(g, format, index, label, startedAt);
       if ('run' in r) {
-        runs.push(r.run);
+        byFormat.set(format.id, r.run);
         g.emit({ type: 'combo-end', index, total: g.counter.total, label, run: r.run, wallMs: performance.now() - startedAt });
       } else ready.push(r);
     }
@@ -263,11 +265,12 @@ async function runGroup(g: Group, runs: E2eRun[]): Promise<boolean> {
       if (g.signal?.aborted) return false;
       const run = await measure(g, r, rate, commonRate);
       if (!run) return false;
-      runs.push(run);
+      byFormat.set(r.format.id, run);
       g.emit({ type: 'combo-end', index: r.index, total: g.counter.total, label: r.label, run, wallMs: performance.now() - r.startedAt });
     }
     return true;
   } finally {
+    for (const f of g.formats) if (byFormat.has(f.id)) runs.push(byFormat.get(f.id)!);
     for (const r of ready) r.transport.close();
   }
 }
