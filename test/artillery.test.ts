@@ -70,7 +70,7 @@ describe('artillery run of an export', () => {
 
     // The third command of the README, as a user runs it.
     const out = join(dir, 'results');
-    execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench/report.ts'), '--artillery', report, '--out', out], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+    execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/commands/report.ts'), '--artillery', report, '--out', out], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
     const read = readResults(JSON.parse(readFileSync(join(out, 'artillery.json'), 'utf8')));
     assert.equal(read.state, 'valid', JSON.stringify(read));
     results = (read as { results: Results }).results;

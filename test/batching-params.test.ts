@@ -171,7 +171,7 @@ describe('serve flags for batching', () => {
   it('npm run serve exits 2 with the message on a bad batching file', () => {
     const bad = join(dir, 'junk.txt');
     writeFileSync(bad, 'max_batch_size { value: lots }\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/serve.ts', '--port', '0', '--enable-batching', '--batching-parameters-file', bad], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/serve.ts', '--port', '0', '--enable-batching', '--batching-parameters-file', bad], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /line 1: max_batch_size: expected an integer, got "lots"/);
   });

@@ -140,7 +140,7 @@ describe('parseBenchArgs', () => {
 
 describe('npm run bench command line', () => {
   it('exits 2 with a clear message on a bad option, without measuring', () => {
-    const r = runCli('bench/bench.ts', ['--formats', 'nope', '--out', join(TMP, 'never')]);
+    const r = runCli('src/cli/commands/bench.ts', ['--formats', 'nope', '--out', join(TMP, 'never')]);
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /bench: unknown format "nope"/);
@@ -148,17 +148,17 @@ describe('npm run bench command line', () => {
   });
 
   it('exits 2 on an unknown scenario preset and on a missing scenario file', () => {
-    const r = runCli('bench/bench.ts', ['--scenario', 'no-such-preset', '--out', join(TMP, 'never')]);
+    const r = runCli('src/cli/commands/bench.ts', ['--scenario', 'no-such-preset', '--out', join(TMP, 'never')]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown scenario preset "no-such-preset" \(presets: .*etsy-search/);
-    const f = runCli('bench/bench.ts', ['--scenario', 'missing/file.json', '--out', join(TMP, 'never')]);
+    const f = runCli('src/cli/commands/bench.ts', ['--scenario', 'missing/file.json', '--out', join(TMP, 'never')]);
     assert.equal(f.status, 2);
     assert.match(f.stderr, /scenario file not found: missing\/file\.json/);
   });
 
   it('--json prints the results JSON and nothing else on stdout', () => {
     const out = join(TMP, 'cli-json');
-    const r = runCli('bench/bench.ts', [
+    const r = runCli('src/cli/commands/bench.ts', [
       '--json', '--scenario', 'tiny', '--formats', 'tensor-content', '--codecs', 'identity,gzip:1',
       '--rounds', '1', '--time-ms', '1', '--min-samples', '2', '--out', out,
     ]);

@@ -103,7 +103,7 @@ describe('check: the re-measure speaks for timings only', () => {
 });
 
 function runCheck(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stderr: string; stdout: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'check.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'commands', 'check.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 

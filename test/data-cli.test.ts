@@ -105,7 +105,7 @@ describe('--data options', () => {
 describe('bench --data', () => {
   it('measures the first recorded request and records aggregates only (privacy)', () => {
     const out = join(dir, 'bench-out');
-    const r = cli('bench/bench.ts', ['--quick', '--data', DATA, '--formats', 'tensor-content,tf-example', '--codecs', 'identity', '--time-ms', '10', '--min-samples', '3', '--out', out]);
+    const r = cli('src/cli/commands/bench.ts', ['--quick', '--data', DATA, '--formats', 'tensor-content,tf-example', '--codecs', 'identity', '--time-ms', '10', '--min-samples', '3', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Results;
     const data = results.config.data as Record<string, unknown>;
@@ -133,10 +133,10 @@ describe('bench --data', () => {
   });
 
   it('bad data files: a clear error, exit 2, no stack trace', () => {
-    const missing = cli('bench/bench.ts', ['--quick', '--data', join(dir, 'missing.tfrecord')]);
+    const missing = cli('src/cli/commands/bench.ts', ['--quick', '--data', join(dir, 'missing.tfrecord')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /bench: cannot read data file .*missing\.tfrecord/);
-    const corrupt = cli('bench/bench.ts', ['--quick', '--data', CORRUPT, '--out', join(dir, 'never')]);
+    const corrupt = cli('src/cli/commands/bench.ts', ['--quick', '--data', CORRUPT, '--out', join(dir, 'never')]);
     assert.equal(corrupt.code, 2);
     assert.match(corrupt.stderr, new RegExp(`record 1 at byte offset ${record1}: data CRC mismatch .*--skip-corrupt`));
     for (const x of [missing, corrupt]) assert.doesNotMatch(x.stderr, NO_STACK);
@@ -146,7 +146,7 @@ describe('bench --data', () => {
 describe('e2e --data', () => {
   it('replays the recorded requests round-robin; corrupt records skipped and counted; nothing of the data written (privacy)', () => {
     const out = join(dir, 'e2e-out');
-    const r = cli('bench/e2e.ts', [
+    const r = cli('src/cli/commands/e2e.ts', [
       '--data', CORRUPT, '--skip-corrupt', '--formats', 'tensor-content', '--batch-size', '2', '--compression', 'identity',
       '--duration', '300ms', '--warmup', '100ms', '--out', out,
     ]);
@@ -193,7 +193,7 @@ describe('e2e --data', () => {
     wrong.features.push({ name: 'not_in_data', dtype: 'float32' });
     const file = join(dir, 'tiny-wrong.json');
     writeFileSync(file, JSON.stringify(wrong));
-    const r = cli('bench/e2e.ts', ['--data', DATA, '--scenario', file, '--formats', 'tensor-content']);
+    const r = cli('src/cli/commands/e2e.ts', ['--data', DATA, '--scenario', file, '--formats', 'tensor-content']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /the data does not match scenario "tiny-wrong"/);
     assert.match(r.stderr, /feature "item_f32": the data has float values, the scenario says int64/);
@@ -206,7 +206,7 @@ describe('e2e --data', () => {
 
 describe('serve --data', () => {
   it('serves the schema inferred from the data; a bad file exits 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/serve.ts'), '--data', DATA, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/commands/serve.ts'), '--data', DATA, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -235,7 +235,7 @@ describe('serve --data', () => {
     }
     const notData = join(dir, 'not-rest.jsonl');
     writeFileSync(notData, '{"rows": [1, 2]}\n');
-    const r = cli('bench/serve.ts', ['--data', notData, '--port', '0']);
+    const r = cli('src/cli/commands/serve.ts', ['--data', notData, '--port', '0']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /serve: .*not-rest\.jsonl: line 1 \(record 0\) at byte offset 0: a line must be a JSON object with "instances"/);
     assert.doesNotMatch(r.stderr, NO_STACK);

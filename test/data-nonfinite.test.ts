@@ -69,7 +69,7 @@ describe('real logs with -0.0, NaN and -inf', () => {
 
   it('bench --data measures every TF Serving format (round-trip check passes)', () => {
     const out = join(dir, 'bench-out');
-    const r = cli('bench/bench.ts', ['--quick', '--data', DATA, '--formats', TFS_FORMATS.join(','), '--codecs', 'identity', '--time-ms', '5', '--min-samples', '3', '--out', out]);
+    const r = cli('src/cli/commands/bench.ts', ['--quick', '--data', DATA, '--formats', TFS_FORMATS.join(','), '--codecs', 'identity', '--time-ms', '5', '--min-samples', '3', '--out', out]);
     assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr.slice(-2000)}`);
     const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Results;
     for (const id of TFS_FORMATS) {
@@ -82,7 +82,7 @@ describe('real logs with -0.0, NaN and -inf', () => {
 
   it('e2e --data: the stub answers every TF Serving format', () => {
     const out = join(dir, 'e2e-out');
-    const r = cli('bench/e2e.ts', [
+    const r = cli('src/cli/commands/e2e.ts', [
       '--data', DATA, '--formats', TFS_FORMATS.join(','), '--batch-size', '3', '--compression', 'identity',
       '--concurrency', '1', '--requests', '4', '--warmup', '0ms', '--out', out,
     ]);

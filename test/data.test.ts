@@ -139,7 +139,7 @@ describe('privacy: an inferred scenario holds aggregate statistics and feature n
 describe('infer CLI', () => {
   it('bad data file: clear error, exit 2', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scenario.ts', 'infer', '--data', join(dir, 'missing'), '--out', join(dir, 'o.json')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/scenario.ts', 'infer', '--data', join(dir, 'missing'), '--out', join(dir, 'o.json')], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /cannot read data file .*missing/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
@@ -147,7 +147,7 @@ describe('infer CLI', () => {
   it('writes a scenario that loads back and prints the size comparison', async () => {
     const { spawnSync } = await import('node:child_process');
     const out = join(dir, 'inferred.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scenario.ts', 'infer', '--data', join(dir, 'tiny-elwc.tfrecord'), '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/scenario.ts', 'infer', '--data', join(dir, 'tiny-elwc.tfrecord'), '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /tensor-content\s+\d+\s+\d+\s+[+-]\d+\.\d%/);
     assert.equal(loadScenario(out).features.length, 18);

@@ -16,7 +16,7 @@ const TMP = mkdtempSync(join(tmpdir(), 'payload-bench-dump-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 
 function dump(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'bench/dump.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/dump.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('npm run dump', () => {

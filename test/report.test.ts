@@ -144,7 +144,7 @@ describe('reports of a real short e2e run', () => {
 
   test('the run writes a valid e2e.json with the harness floor', async () => {
     const args = [
-      '--import', 'tsx', join(ROOT, 'bench/e2e.ts'), '--scenario', 'tiny', '--formats', 'tensor-content,tf-example,json-columnar', '--batch-size', '4',
+      '--import', 'tsx', join(ROOT, 'src/cli/commands/e2e.ts'), '--scenario', 'tiny', '--formats', 'tensor-content,tf-example,json-columnar', '--batch-size', '4',
       '--compression', 'identity', '--requests', '60', '--warmup', '300ms', '--floor-calls', '100', '--out', out,
     ];
     await run(process.execPath, args, { cwd: ROOT, timeout: 120_000 });
@@ -424,7 +424,7 @@ describe('validation and writing', () => {
     writeFileSync(input, JSON.stringify(fixture));
     const out = join(scratch, 'cli');
     const stepSummary = join(scratch, 'step-summary.md');
-    const cli = ['--import', 'tsx', join(ROOT, 'bench/report.ts')];
+    const cli = ['--import', 'tsx', join(ROOT, 'src/cli/commands/report.ts')];
     const env = { ...process.env, GITHUB_STEP_SUMMARY: stepSummary };
     const ok = await run(process.execPath, [...cli, '--in', input, '--out', out], { cwd: ROOT, env });
     assert.match(ok.stdout, /files written/);

@@ -571,9 +571,9 @@ describe('compression and large messages', () => {
   });
 });
 
-describe('npm run serve (bench/serve.ts)', () => {
+describe('npm run serve (src/cli/commands/serve.ts)', () => {
   const serve = (args: string[]): { child: ReturnType<typeof spawn>; ready: Promise<{ grpc: string; rest: string }>; out: () => string; exit: Promise<number | null> } => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/commands/serve.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const ready = new Promise<{ grpc: string; rest: string }>((resolveReady, reject) => {

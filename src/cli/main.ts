@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { FormatError, loadFormatModules } from '../formats/index.js';
 import { EXIT_USAGE, UsageError } from '../args/validators.js';
-import { COMMANDS, type CommandName } from './commands/index.js';
+import { COMMANDS, type CommandModule, type CommandName } from './commands/index.js';
 
 /** This package's version, from its package.json. */
 export function packageVersion(): string {
@@ -88,8 +88,13 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     }
     throw err;
   }
-  const mod = await command.load();
-  return mod.run(args, name);
+  if ('script' in command && command.script) {
+    process.argv = [process.argv[0]!, `payload-bench ${name}`, ...args];
+    await command.load();
+    return undefined;
+  }
+  const mod = (await command.load()) as CommandModule;
+  return mod.run!(args, name);
 }
 
 /** The process entry: runs main() on process.argv and sets the exit code. */

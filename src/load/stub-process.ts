@@ -1,4 +1,4 @@
-// Spawns the stub TF Serving server (bench/serve.ts) in its own process, so client and server
+// Spawns the stub TF Serving server (`payload-bench serve`) in its own process, so client and server
 // never share an event loop or a CPU account; reads its ready line; reads its CPU time; stops
 // it with SIGTERM (it drains and exits 0).
 //
@@ -9,10 +9,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from '../common/node-entry.js';
 import type { StubOptions } from './config.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SERVE_SCRIPT = resolve(REPO_ROOT, 'bench/serve.ts');
+/** `payload-bench serve`: sources through tsx in a clone, compiled JavaScript when installed. */
+const CLI = cliEntry();
 
 export interface StubProcess {
   pid: number;
@@ -62,7 +64,7 @@ export interface StubSpawnOptions {
 
 const READY_RE = /grpc=(\S+)\s+rest=(\S+)/;
 
-/** Arguments of bench/serve.ts for these options (ports picked by the OS). */
+/** Arguments of `payload-bench serve` for these options (ports picked by the OS). */
 export function stubArgs(o: StubSpawnOptions): string[] {
   const args = ['--port', '0', '--rest-port', '0', '--scenario', o.scenario];
   if (o.modelName) args.push('--model-name', o.modelName);
@@ -80,7 +82,7 @@ export function stubArgs(o: StubSpawnOptions): string[] {
 export function spawnStub(o: StubSpawnOptions): Promise<StubProcess> {
   // Its own process group: a Ctrl-C in the terminal reaches only the load generator, which
   // finishes the current measurement against a server that is still serving, then stops it.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVE_SCRIPT, ...stubArgs(o)], {
+  const child: ChildProcess = spawn(process.execPath, [...CLI.execArgv, CLI.file, 'serve', ...stubArgs(o)], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -4,6 +4,7 @@
 // the exact sizes the workers saw). Node runs with fixed hash and random seeds, without the
 // optimising compiler and with a predictable GC schedule, so the counts are deterministic:
 // several processes may run at once (contention changes time, not instructions).
+import { moduleEntry } from '../../common/node-entry.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -17,8 +18,7 @@ import { scenarioInfo } from '../scenario-info.js';
 import { buildAddon, findValgrind } from './callgrind-addon.js';
 import type { CountJob, CountOutput } from './count-protocol.js';
 
-const WORKER_FILE = fileURLToPath(new URL('./count-worker.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+const WORKER = moduleEntry(import.meta.url, 'count-worker');
 
 /** Node flags that make a count repeatable: fixed seeds, interpreter and baseline code only, GC on a fixed schedule. */
 export const NODE_FLAGS = ['--hash-seed=1', '--random-seed=1', '--no-opt', '--predictable', '--predictable-gc-schedule', '--expose-gc'] as const;
@@ -138,7 +138,7 @@ const NO_ASLR = process.platform === 'linux' && spawnSync('setarch', ['linux64',
 function runWorker(valgrind: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const args = [
     '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${join(dir, 'cg.%p')}`, `--log-file=${join(dir, 'valgrind.log')}`,
-    process.execPath, ...NODE_FLAGS, '--import', TSX_LOADER, WORKER_FILE, join(dir, 'job.json'),
+    process.execPath, ...NODE_FLAGS, ...WORKER.execArgv, WORKER.file, join(dir, 'job.json'),
   ];
   return new Promise((resolve, reject) => {
     // Without address-space randomisation where setarch allows it: hash tables keyed by
