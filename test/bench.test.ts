@@ -7,32 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  BENCH_USAGE,
-  DEFAULT_CODECS,
-  DEFAULT_PLAN,
-  QUICK_PLAN,
-  assertResults,
-  downsample,
-  parseBenchArgs,
-  planJobs,
-  poolRounds,
-  renderConsole,
-  runBench,
-  runMatrix,
-  scaleScenario,
-  sumOfMedians,
-  hasP99,
-  logicalTensorBytes,
-  P99_MIN_SAMPLES,
-  summarize,
-  validateResults,
-  verifyRoundTrips,
-  VerificationError,
-  writeResults,
-  type BenchConfig,
-  type MeasurePlan,
-} from '../src/bench/index.js';
+import { BENCH_USAGE, DEFAULT_CODECS, DEFAULT_PLAN, QUICK_PLAN, assertResults, downsample, parseBenchArgs, planJobs, poolRounds, renderConsole, runBench, runMatrix, scaleScenario, sumOfMedians, hasP99, logicalTensorBytes, P99_MIN_SAMPLES, summarize, validateResults, verifyRoundTrips, VerificationError, type BenchConfig, type MeasurePlan } from '../src/bench/index.js';
+import { writeResults } from '../src/report/index.js';
 import { parseCodec, type Codec } from '../src/codecs/index.js';
 import { FORMATS, getFormat, type Format } from '../src/formats/index.js';
 import { SCHEMA_VERSION, type Results, type Stats } from '../src/results/index.js';

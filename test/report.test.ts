@@ -11,26 +11,8 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { E2eRun, Results } from '../src/results/index.js';
-import {
-  bencherBmf,
-  bencherJson,
-  buildCharts,
-  CHART_HEIGHT,
-  CHART_WIDTH,
-  CSV_COLUMNS,
-  chartFont,
-  findings,
-  githubBenchmark,
-  githubBenchmarkJson,
-  parseBandwidthMbps,
-  renderPng,
-  reportHtml,
-  resultsCsv,
-  summaryMarkdown,
-  validateResults,
-  writeReport,
-  type DrawnChart,
-} from '../src/report/index.js';
+import { bencherBmf, bencherJson, buildCharts, CHART_HEIGHT, CHART_WIDTH, CSV_COLUMNS, chartFont, findings, githubBenchmark, githubBenchmarkJson, parseBandwidthMbps, renderPng, reportHtml, resultsCsv, summaryMarkdown, writeReport, type DrawnChart } from '../src/report/index.js';
+import { readResults as validateResults } from '../src/results/index.js';
 import { buildAwkwardE2eFixture, buildFixture, buildFixtureWithoutE2e } from './fixtures/results-fixture.js';
 
 const run = promisify(execFile);

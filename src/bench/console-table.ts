@@ -3,7 +3,7 @@
 import type { Results } from '../results/index.js';
 import { codecGrid, formatGrid, scenarioLine, sweepGrid } from './result-grids.js';
 import { scenarioTables, sweepTables } from './table-model.js';
-import { renderText } from './text-table.js';
+import { renderText } from '../common/text-table.js';
 
 export function renderConsole(results: Results): string {
   const out: string[] = [];

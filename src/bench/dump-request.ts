@@ -4,7 +4,7 @@ import { parseCodec } from '../codecs/index.js';
 import { getFormat, methodLabel } from '../formats/index.js';
 import { generate, loadScenario } from '../scenario/index.js';
 import type { DumpConfig } from './dump-args.js';
-import { scenarioFingerprint } from './scenario-info.js';
+import { scenarioFingerprint } from '../common/scenario-info.js';
 
 export interface DumpInfo {
   format: string;

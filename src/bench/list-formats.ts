@@ -3,7 +3,7 @@
 import { describeCodecs, formatLevels } from '../codecs/index.js';
 import { FORMATS, methodLabel } from '../formats/index.js';
 import { DEFAULT_CODECS } from './measure-plan.js';
-import { renderText } from './text-table.js';
+import { renderText } from '../common/text-table.js';
 
 export function renderFormatList(): string {
   const formats = renderText({

@@ -1,8 +1,8 @@
 // The cells of each results table as strings, shared by the console and Markdown renderers
 // so both always show the same numbers. Pure.
-import { formatBytes, formatMs, formatPct, formatRatio, groupThousands, sig3 } from './format-units.js';
+import { formatBytes, formatMs, formatPct, formatRatio, groupThousands, sig3 } from '../common/units.js';
 import type { CodecMatrix, ScenarioTables, SweepTable } from './table-model.js';
-import type { Align, Grid } from './text-table.js';
+import type { Align, Grid } from '../common/text-table.js';
 
 /** Format rows: bytes, ratio vs smallest, encode, decode, CPU, x floor, spread. */
 export function formatGrid(t: ScenarioTables): Grid {

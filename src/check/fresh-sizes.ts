@@ -3,8 +3,8 @@
 // size comparison can read. This is what this project's own CI runs. Default formats the
 // baseline does not have yet are encoded too, so the check names them as new (a warning).
 import { parseCodec } from '../codecs/index.js';
-import { collectEnv } from '../bench/env.js';
-import { scenarioInfo } from '../bench/scenario-info.js';
+import { collectEnv } from '../common/env.js';
+import { scenarioInfo } from '../common/scenario-info.js';
 import { defaultFormats, getFormat } from '../formats/index.js';
 import { SCHEMA_VERSION, type Results, type SizeRecord } from '../results/index.js';
 import { generate, loadScenario } from '../scenario/index.js';

@@ -7,3 +7,5 @@ export * from './stats.js';
 export * from './text-table.js';
 export * from './units.js';
 export * from './node-entry.js';
+export * from './server-timing.js';
+export * from './harness-paths.js';

@@ -3,8 +3,8 @@
 // split into batches and encoded), the manifest, the Artillery script and the README. Pure:
 // the caller writes the files (write-export.ts).
 import { combinationKey } from '../../packages/artillery-engine-payload-bench/lib/metric-names.js';
-import { dataScenarioInfo, scenarioInfo } from '../bench/scenario-info.js';
-import { toolVersion } from '../bench/env.js';
+import { dataScenarioInfo, scenarioInfo } from '../common/scenario-info.js';
+import { toolVersion } from '../common/env.js';
 import { getFormat, type EncodeOptions, type Format } from '../formats/index.js';
 import { e2eConfigRecord, ReplaySet, uniqueBatchSizes, type E2eInput } from '../load/index.js';
 import { generate } from '../scenario/index.js';

@@ -19,13 +19,14 @@ import {
 } from '../tensors/feature-batch.js';
 import type { NamedTensor } from '../tensors/named-tensor.js';
 import { DecodeError } from '../wire/proto-reader.js';
+import { elementCount } from '../wire/tensor-shape.js';
+
+export { elementCount };
 
 export { ROW_SPLITS_SUFFIX };
 export const PACKED_ITEM = 'packed_item_dense';
 export const PACKED_CONTEXT = 'packed_context_dense';
 
-// NamedTensor lives in src/tensors (the wire layer needs it too); re-exported here until phase 2.
-export type { NamedTensor } from '../tensors/named-tensor.js';
 
 export interface ColumnarOptions {
   /** Send context features once (leading dimension 1) instead of once per candidate. */
@@ -279,14 +280,4 @@ function preview(names: readonly string[]): string {
   return names.length > 12 ? `${names.slice(0, 12).join(', ')}, ... (${names.length} in all)` : names.join(', ');
 }
 
-/** Number of elements a shape holds; throws on a negative or absurd dimension. */
-export function elementCount(name: string, shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new DecodeError(`tensor parsing error: ${name} (dimension ${d} in shape ${shapeText(shape)})`);
-    n *= d;
-  }
-  if (n > 2 ** 31) throw new DecodeError(`tensor parsing error: ${name} (shape ${shapeText(shape)} holds ${n} elements)`);
-  return n;
-}
 

@@ -4,7 +4,8 @@
 import type { DType } from '../scenario/types.js';
 import { allocValues, type RankingRequest, type Schema } from '../tensors/feature-batch.js';
 import { DecodeError } from '../wire/proto-reader.js';
-import { assembleBatch, ROW_SPLITS_SUFFIX, toNamedTensors, type NamedTensor } from './columnar.js';
+import { assembleBatch, ROW_SPLITS_SUFFIX, toNamedTensors } from './columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import { parseServingJson } from './json-parse.js';
 import { flattenInto, nestedShape, valuesText } from './json-values.js';
 import { type DecodedRequest, type EncodeOptions, type Format } from './types.js';

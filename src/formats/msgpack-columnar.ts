@@ -5,7 +5,8 @@ import { Packr, Unpackr } from 'msgpackr';
 import type { DType } from '../scenario/types.js';
 import type { RankingRequest, Schema } from '../tensors/feature-batch.js';
 import { DecodeError, floatsView, int64View } from '../wire/proto-reader.js';
-import { assembleBatch, elementCount, toNamedTensors, type NamedTensor } from './columnar.js';
+import { assembleBatch, elementCount, toNamedTensors } from './columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import { type DecodedRequest, type EncodeOptions, type Format } from './types.js';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

@@ -10,7 +10,7 @@ import { allocValues } from '../tensors/feature-batch.js';
 import { OIP_DATATYPE } from '../wire/oip-datatypes.js';
 import { rawByteLength, readRaw, writeRaw } from '../wire/oip-raw.js';
 import { DecodeError } from '../wire/proto-reader.js';
-import type { NamedTensor } from './columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import { floatText, flattenInto, nestedShape, storeFlat } from './json-values.js';
 import { assembleOip, OIP_SCORES_OUTPUT, oipTensors, type OipInput } from './oip-tensors.js';
 

@@ -6,7 +6,8 @@ import type { DType } from '../scenario/types.js';
 import type { RankingRequest, Schema, Values } from '../tensors/feature-batch.js';
 import { dtypeFromOip, isOipDatatype, OIP_DATATYPE, OIP_DATATYPES } from '../wire/oip-datatypes.js';
 import { DecodeError } from '../wire/proto-reader.js';
-import { assembleBatch, elementCount, expectedInputs, ROW_SPLITS_SUFFIX, toNamedTensors, type NamedTensor } from './columnar.js';
+import { assembleBatch, elementCount, expectedInputs, ROW_SPLITS_SUFFIX, toNamedTensors } from './columnar.js';
+import type { NamedTensor } from '../tensors/named-tensor.js';
 import type { FeatureBatch } from '../tensors/feature-batch.js';
 
 /** Name of the model's one output, as the TF Serving signatures name it. */

@@ -1,8 +1,8 @@
 // Wraps an end-to-end pass in a full Results object (results/e2e.json): same schema, env and
 // config rules as the offline bench, with empty sizes and micro sections, the runs and the
 // harness floor.
-import { collectEnv, toolVersion } from '../bench/env.js';
-import { scenarioInfo } from '../bench/scenario-info.js';
+import { collectEnv, toolVersion } from '../common/env.js';
+import { scenarioInfo } from '../common/scenario-info.js';
 import { SCHEMA_VERSION, type Results } from '../results/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { E2eConfig } from './config.js';

@@ -6,7 +6,7 @@
 // sending the headers, the server's headers-to-first-byte gap), and the server's receive,
 // decompress, queue, decode, compute and injected time (its x-server-* timing).
 import type { EncodeOptions, Format } from '../formats/index.js';
-import type { ServerTiming } from '../server/timing.js';
+import type { ServerTiming } from '../common/server-timing.js';
 import type { RankingRequest } from '../tensors/index.js';
 import { CLIENT_SIDE_ERRORS } from './accounting.js';
 import { decodeScores } from './decode-response.js';

@@ -12,7 +12,7 @@
 //   it, it is the client's own timer (grpc-js cancels the call locally at the deadline).
 import * as grpc from '@grpc/grpc-js';
 import { grpcMethodPath, type Format } from '../formats/index.js';
-import { parseTiming } from '../server/timing.js';
+import { parseTiming } from '../common/server-timing.js';
 import type { Compression } from './config.js';
 import { countOutcome, DEADLINE_SLACK_MS, newCounts, type CallResult, type Transport, type TransportOptions } from './transport.js';
 

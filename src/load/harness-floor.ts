@@ -8,7 +8,8 @@
 // back, and again each after an idle pause, as paced searches arrive: a process that has gone
 // idle takes longer to wake up (on a small VM, milliseconds), and the cells pay that too.
 import type { HarnessFloor } from '../results/index.js';
-import { NOOP_GRPC_PATH, NOOP_REST_PATH } from '../server/harness-noop.js';
+import { NOOP_REST_PATH } from '../common/harness-paths.js';
+import { NOOP_GRPC_PATH } from '../common/harness-paths.js';
 import { protoType } from '../wire/protos.js';
 import { createGrpcCaller } from './grpc-transport.js';
 import { LatencySamples } from './latency-samples.js';

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { deflate, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { restPath, type Format } from '../formats/index.js';
-import { parseTiming } from '../server/timing.js';
+import { parseTiming } from '../common/server-timing.js';
 import type { Compression } from './config.js';
 import { countOutcome, newCounts, type CallResult, type Transport, type TransportOptions } from './transport.js';
 

@@ -2,7 +2,7 @@
 // get back how it ended, when, the response bytes and the server's own timing. One
 // implementation per wire (grpc-transport.ts, rest-transport.ts). Each transport counts the
 // calls it puts on the wire and how they end, independently of the recorder (accounting.ts).
-import type { ServerTiming } from '../server/timing.js';
+import type { ServerTiming } from '../common/server-timing.js';
 import type { Compression } from './config.js';
 
 export type CallResult =

@@ -20,6 +20,6 @@ export { reportHtml, type HtmlOptions } from './report-html.js';
 export { resultsCsv, CSV_COLUMNS } from './export-csv.js';
 export { githubBenchmark, githubBenchmarkJson, type GithubBenchmarkEntry } from './export-github-benchmark.js';
 export { bencherBmf, bencherJson, type Bmf, type BmfMetric } from './export-bencher.js';
-export { validateResults, KNOWN_SCHEMA_VERSIONS, type ResultsValidation } from './validate-results.js';
 export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report.js';
 export { parseBandwidthMbps } from './select.js';
+export { writeResults, type WrittenFiles } from './write-results.js';

@@ -22,7 +22,7 @@ import { ServingError, Status, toServingError } from './errors.js';
 import { FaultInjector, sleep, type Fault } from './faults.js';
 import { packBatch, unpackBatch } from './pack-batch.js';
 import type { Servable } from './servable.js';
-import { now, type ServerBatchInfo, type ServerTiming } from './timing.js';
+import { now, type ServerBatchInfo, type ServerTiming } from '../common/server-timing.js';
 import { ownedBytes, type ExecResult, type Executor } from './worker-pool.js';
 import type { OpResult, PackedSegment, WorkerOp } from './worker-ops.js';
 

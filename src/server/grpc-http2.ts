@@ -21,7 +21,7 @@
 // silently running with 64 KiB windows); pass windowBytes 0 to run without both features.
 import type { Http2Server, Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Server } from '@grpc/grpc-js';
-import { now } from './timing.js';
+import { now } from '../common/server-timing.js';
 
 /** HTTP/2 caps a window at 2^31 - 1 bytes. */
 export const MAX_WINDOW_BYTES = 2 ** 31 - 1;

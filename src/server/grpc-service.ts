@@ -9,7 +9,7 @@ import { toServingError } from './errors.js';
 import { STREAM_ID_KEY, STREAM_START_KEY, takeStreamStamps, type StreamStamps } from './grpc-http2.js';
 import { getModelMetadata } from './rpc-methods.js';
 import type { Servable } from './servable.js';
-import { batchEntries, now, timingEntries, type ServerTiming } from './timing.js';
+import { batchEntries, now, timingEntries, type ServerTiming } from '../common/server-timing.js';
 
 export const SERVICE_NAME = 'tensorflow.serving.PredictionService';
 

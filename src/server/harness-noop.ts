@@ -3,11 +3,8 @@
 // with no queue, decode or model. The load generator times it to know what the client,
 // transport and server machinery cost by themselves (its "harness floor").
 import type * as grpc from '@grpc/grpc-js';
+import { NOOP_GRPC_PATH } from '../common/harness-paths.js';
 
-/** gRPC method path of the no-op (its own service, next to PredictionService). */
-export const NOOP_GRPC_PATH = '/payload_bench.Harness/Noop';
-/** REST route of the no-op: POST, any body, echoed. */
-export const NOOP_REST_PATH = '/payload-bench/noop';
 
 const identity = (b: Buffer): Buffer => b;
 

@@ -10,7 +10,7 @@ export * from './model.js';
 export * from './serve-args.js';
 export * from './servable.js';
 export * from './signatures.js';
-export * from './timing.js';
+export * from '../common/server-timing.js';
 export { DEFAULT_WINDOW_BYTES, MAX_WINDOW_BYTES } from './grpc-http2.js';
 export { METHOD_NAMES, SERVICE_NAME, type MethodName } from './grpc-service.js';
 export { STATS_PATH } from './rest-handler.js';

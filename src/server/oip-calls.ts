@@ -12,7 +12,7 @@ import { registerCallKind, type DecodedCall } from './call-kinds.js';
 import { invalidArgument, ServingError, Status } from './errors.js';
 import { decompressCapped } from './rest-decode.js';
 import type { Servable } from './servable.js';
-import { now } from './timing.js';
+import { now } from '../common/server-timing.js';
 
 /** The batching queue OIP calls share (one model, one queue, as Triton's dynamic batcher). */
 export const OIP_QUEUE = 'oip';

@@ -12,7 +12,7 @@ import { STREAM_START_KEY } from './grpc-http2.js';
 import { checkOipModel } from './oip-calls.js';
 import { OIP_EXTENSIONS, OIP_SERVER_NAME, oipModelMetadata } from './oip-metadata.js';
 import type { Servable } from './servable.js';
-import { batchEntries, now, timingEntries } from './timing.js';
+import { batchEntries, now, timingEntries } from '../common/server-timing.js';
 
 export const OIP_SERVICE_NAME = 'inference.GRPCInferenceService';
 const SMALL_METHODS = ['ServerLive', 'ServerReady', 'ModelReady', 'ServerMetadata', 'ModelMetadata'] as const;

@@ -15,7 +15,7 @@ import { restErrorBody, ServingError, Status, toServingError } from './errors.js
 import { checkOipModel, type OipReply, type OipRestArgs } from './oip-calls.js';
 import { OIP_EXTENSIONS, OIP_SERVER_NAME, oipModelMetadata } from './oip-metadata.js';
 import type { Servable } from './servable.js';
-import { batchEntries, now, timingEntries, type ServerBatchInfo, type ServerTiming } from './timing.js';
+import { batchEntries, now, timingEntries, type ServerBatchInfo, type ServerTiming } from '../common/server-timing.js';
 
 const MODEL_RE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
 const ENCODINGS = new Set(['', 'identity', 'gzip', 'x-gzip', 'deflate']);

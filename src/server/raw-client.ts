@@ -3,7 +3,7 @@
 // server timing from the trailers. Used by the tests and the load generator.
 import * as grpc from '@grpc/grpc-js';
 import { METHOD_NAMES, SERVICE_NAME, type MethodName } from './grpc-service.js';
-import { parseTiming, type ServerTiming } from './timing.js';
+import { parseTiming, type ServerTiming } from '../common/server-timing.js';
 
 export interface RawCallResult {
   /** gRPC status code (0 = OK). */

@@ -15,7 +15,7 @@ import { decodeExamplesJson } from './rest-examples.js';
 import { inputSignature } from './rpc-methods.js';
 import type { Servable } from './servable.js';
 import { DEFAULT_SIGNATURE, SCORES_OUTPUT } from './signatures.js';
-import { now } from './timing.js';
+import { now } from '../common/server-timing.js';
 
 /** An HTTP answer: status, body and its content type. */
 export interface Reply {

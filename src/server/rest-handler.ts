@@ -10,11 +10,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { protoType } from '../wire/protos.js';
 import type { CallContext, CallRunner, Outcome } from './call-runner.js';
 import { httpStatusOf, invalidArgument, restErrorBody, ServingError, Status, toServingError } from './errors.js';
-import { NOOP_REST_PATH } from './harness-noop.js';
+import { NOOP_REST_PATH } from '../common/harness-paths.js';
 import { jsonReply, type Reply, type RestCallArgs, type RestVerb } from './rest-decode.js';
 import { signatureDefMapBytes } from './rpc-methods.js';
 import type { Servable } from './servable.js';
-import { batchEntries, now, timingEntries, type ServerBatchInfo, type ServerTiming } from './timing.js';
+import { batchEntries, now, timingEntries, type ServerBatchInfo, type ServerTiming } from '../common/server-timing.js';
 import type { ModelSpec } from '../wire/model-spec.js';
 
 const PREDICTION_RE = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?:(classify|regress|predict)$/i;

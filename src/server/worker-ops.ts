@@ -8,7 +8,7 @@ import { toServingError, unavailable } from './errors.js';
 import { mergeSegments, type BatchSegment } from './merge-batches.js';
 import { packBatch, unpackBatch } from './pack-batch.js';
 import type { Servable } from './servable.js';
-import { now } from './timing.js';
+import { now } from '../common/server-timing.js';
 
 /** Milliseconds on a clock every thread shares (performance.now() starts per thread). */
 export const wallNow = (): number => performance.timeOrigin + performance.now();

@@ -1,5 +1,5 @@
 // The logical request and the canonical decoded form every format must reproduce.
-import type { DType, FeatureSpec } from '../scenario/types.js';
+import type { DType, FeatureSpec } from './schema.js';
 
 /** Flat values of one feature: float32, int64 or a list of byte strings. */
 export type Values = Float32Array | BigInt64Array | Uint8Array[];

@@ -1,6 +1,6 @@
 // A named, typed, shaped tensor: what the columnar formats send and the wire layer writes
 // as a TensorProto. Lives here, below both, so neither reaches into the other for it.
-import type { DType } from '../scenario/types.js';
+import type { DType } from './schema.js';
 import type { Values } from './feature-batch.js';
 
 /** A named, typed, shaped tensor: flat row-major values. */

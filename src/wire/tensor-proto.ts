@@ -3,7 +3,7 @@
 // (float_val = 5, int64_val = 10, packed) or raw little-endian tensor_content = 4.
 // Strings always go as string_val = 8: DT_STRING cannot use tensor_content.
 import type { NamedTensor } from '../tensors/named-tensor.js';
-import { elementCount } from '../formats/columnar.js';
+import { elementCount } from './tensor-shape.js';
 import { DT_FLOAT, DT_INT64, DT_STRING, dtypeFromTf, TF_DTYPE, tfDtypeName } from './dtypes.js';
 import { copyFloats, DecodeError, floatsView, ProtoReader } from './proto-reader.js';
 import { halvesOf, ProtoWriter, WIRE_LEN, WIRE_VARINT } from './proto-writer.js';

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseCodecList } from '../../codecs/index.js';
 import { SCHEMA_VERSION, type InstructionRecord, type Results, type SizeRecord } from '../../results/index.js';
 import { loadScenario, type Scenario } from '../../scenario/index.js';
-import { collectEnv, toolVersion } from '../env.js';
-import { scenarioInfo } from '../scenario-info.js';
+import { collectEnv, toolVersion } from '../../common/env.js';
+import { scenarioInfo } from '../../common/scenario-info.js';
 import { buildAddon, findValgrind } from './callgrind-addon.js';
 import type { CountJob, CountOutput } from './count-protocol.js';
 

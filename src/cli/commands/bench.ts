@@ -2,18 +2,8 @@
 // scenario and writes results/latest.json, summary.md and results.csv. See --help.
 // Exit codes: 0 done, 1 unexpected failure, 2 bad arguments, 4 round-trip check failed,
 // 130 interrupted (what was measured is written).
-import {
-  assertResults,
-  createProgress,
-  EXIT_VERIFICATION,
-  parseBenchArgs,
-  renderConsole,
-  resolveScenarios,
-  runBench,
-  VerificationError,
-  writeResults,
-  type ResolvedScenarios,
-} from '../../bench/index.js';
+import { assertResults, createProgress, EXIT_VERIFICATION, parseBenchArgs, renderConsole, resolveScenarios, runBench, VerificationError, type ResolvedScenarios } from '../../bench/index.js';
+import { writeResults } from '../../report/index.js';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from '../../bench/index.js';

@@ -7,7 +7,7 @@
 // measured and writes it (exit 130); a second Ctrl-C quits.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { dataScenarioInfo } from '../../bench/scenario-info.js';
+import { dataScenarioInfo } from '../../common/scenario-info.js';
 import { DataError } from '../../data/index.js';
 import { ScenarioError } from '../../scenario/index.js';
 import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, resolveE2eInput, runE2eSweep, SignatureError, type E2eInput, type E2ePass } from '../../load/index.js';

@@ -8,9 +8,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { collectEnv, toolVersion } from '../../bench/env.js';
+import { collectEnv, toolVersion } from '../../common/env.js';
 import { ArtilleryImportError, importArtillery, parseArtilleryReport, parseManifest } from '../../report/import-artillery.js';
-import { validateResults, writeReport } from '../../report/index.js';
+import { writeReport } from '../../report/index.js';
+import { readResults as validateResults } from '../../results/index.js';
 
 const USAGE = `usage: payload-bench report [--in results/latest.json] [--out results/]
        payload-bench report --artillery <report.json> [--manifest <manifest.json>] [--out results/]

@@ -3,7 +3,7 @@
 // rendered from it alone: summary.md, results.csv, charts/, report.html and exports.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeReport, type WrittenReport } from '../report/index.js';
+import { writeReport, type WrittenReport } from './write-report.js';
 import type { Results } from '../results/index.js';
 
 export interface WrittenFiles {
