@@ -54,13 +54,19 @@ export { createRawClient, DEFAULT_SERVER_OPTIONS, startServer } from './server/i
 export type { RawClient, RunningServer, ServerOptions } from './server/index.js';
 
 // ---- the end-to-end load runner ----
-export { defaultE2eConfig, e2eResults, renderE2eTables, resolveE2eInput, runE2e, spawnStub } from './load/index.js';
+export { e2eResults, renderE2eTables, resolveE2eInput, runE2e, spawnStub } from './load/index.js';
 export type { E2eConfig, E2eInput, LoadSpec, RunE2eOptions, StubProcess } from './load/index.js';
 
 // ---- the micro benchmark (bytes and CPU per format x codec) ----
 export { dumpRequest, renderConsole, renderFormatList, resolveScenarios, runBench, VerificationError, verifyRoundTrips } from './bench/index.js';
 export type { BenchConfig, MeasurePlan, RunOptions as BenchRunOptions } from './bench/index.js';
-export { defaultBenchConfig } from './bench/default-config.js';
+
+
+// ---- the argument layer: configs as the commands build them, defaults for library callers ----
+export { defaultBenchConfig, parseBenchArgs } from './args/bench-args.js';
+export { defaultE2eConfig, parseE2eArgs } from './args/e2e-args.js';
+export { parseServeArgs } from './args/serve-args.js';
+export { UsageError } from './args/validators.js';
 
 // ---- reports: pure renderers of a Results object, and the writer of every file ----
 export { bencherJson, buildCharts, findings, githubBenchmarkJson, renderPng, reportHtml, resultsCsv, summaryMarkdown, writeReport } from './report/index.js';

@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildExport, parseExportArgs, writeExport, type ExportConfig, type Manifest } from '../src/export/index.js';
+import { buildExport, writeExport, type ExportConfig, type Manifest } from '../src/export/index.js';
+import { parseExportArgs } from '../src/args/export-args.js';
 import { resolveE2eInput } from '../src/load/index.js';
 import { readResults, type Results } from '../src/results/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';

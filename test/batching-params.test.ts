@@ -14,14 +14,8 @@ import { Batcher, paddedSize, type BatchTask } from '../src/server/batcher.js';
 import { mergeSegments } from '../src/server/merge-batches.js';
 import { packBatch, unpackBatch } from '../src/server/pack-batch.js';
 import { diffBatches, toFeatureBatch } from '../src/tensors/index.js';
-import {
-  BatchingParamsError,
-  defaultBatchingParameters,
-  formatBatchingParameters,
-  parseBatchingParameters,
-  parseServeArgs,
-  type BatchingParameters,
-} from '../src/server/index.js';
+import { BatchingParamsError, defaultBatchingParameters, formatBatchingParameters, parseBatchingParameters, type BatchingParameters } from '../src/server/index.js';
+import { parseServeArgs } from '../src/args/serve-args.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test/fixtures/batching', name), 'utf8');

@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BENCH_USAGE, DEFAULT_CODECS, DEFAULT_PLAN, QUICK_PLAN, assertResults, downsample, parseBenchArgs, planJobs, poolRounds, renderConsole, runBench, runMatrix, scaleScenario, sumOfMedians, hasP99, logicalTensorBytes, P99_MIN_SAMPLES, summarize, validateResults, verifyRoundTrips, VerificationError, type BenchConfig, type MeasurePlan } from '../src/bench/index.js';
+import { DEFAULT_CODECS, DEFAULT_PLAN, QUICK_PLAN, assertResults, downsample, planJobs, poolRounds, renderConsole, runBench, runMatrix, scaleScenario, sumOfMedians, hasP99, logicalTensorBytes, P99_MIN_SAMPLES, summarize, validateResults, verifyRoundTrips, VerificationError, type BenchConfig, type MeasurePlan } from '../src/bench/index.js';
+import { BENCH_USAGE } from '../src/args/bench-args.js';
+import { parseBenchArgs } from '../src/args/bench-args.js';
 import { writeResults } from '../src/report/index.js';
 import { parseCodec, type Codec } from '../src/codecs/index.js';
 import { FORMATS, getFormat, type Format } from '../src/formats/index.js';
@@ -83,24 +85,24 @@ describe('parseBenchArgs', () => {
 
   const bad: [string[], RegExp][] = [
     [['--bogus'], /unknown option "--bogus"/],
-    [['--formats'], /option "--formats" needs a value/],
+    [['--formats'], /--formats: expected a value, got nothing/],
     [['--formats', 'json-rows,nope'], /unknown format "nope" \(formats: json-rows, /],
     [['--formats', 'elwc,elwc'], /format "elwc" is listed twice/],
     [['--codecs', 'gzip:42'], /codec gzip: level 42 out of range 1\.\.9/],
     [['--codecs', 'snappy'], /unknown codec "snappy"/],
     [['--codecs', 'gzip:6,gzip:6'], /gzip:6 appears twice/],
-    [['--candidates', '0'], /--candidates: expected an integer from 1 to 1000000, got 0/],
+    [['--candidates', '0'], /--candidates: expected an integer from 1 to 1000000, got "0"/],
     [['--candidates', 'ten'], /--candidates: expected an integer from 1 to 1000000, got "ten"/],
-    [['--seed=-1'], /--seed: expected an integer from 0 to 4294967295, got -1/],
-    [['--seed', '-1'], /option "--seed": a value starting with "-" must be written as --seed=<value>/],
+    [['--seed=-1'], /--seed: expected an integer from 0 to 4294967295, got "-1"/],
+    [['--seed', '-1'], /--seed: expected a value, got "-\d+" \(a value starting with "-" is written --seed=<value>\)/],
     [['--sweep', 'rows=1,2'], /--sweep: unknown dimension "rows" \(expected candidates or features\)/],
     [['--sweep', 'candidates'], /--sweep: expected <dimension>=<v1,v2,...>/],
     [['--sweep', 'candidates=10,,100'], /--sweep candidates: expected a comma-separated list of integers/],
     [['--sweep', 'candidates=10', '--sweep', 'candidates=20'], /dimension "candidates" is given twice/],
-    [['--sweep', 'features=0'], /--sweep features: expected an integer from 1 to 100000, got 0/],
+    [['--sweep', 'features=0'], /--sweep features: expected an integer from 1 to 100000, got "0"/],
     [['--scenario', 'tiny', '--scenario', 'tiny'], /--scenario: "tiny" is given twice/],
-    [['--rounds', '0'], /--rounds: expected an integer from 1 to 20, got 0/],
-    [['--quick=yes'], /--quick' does not take an argument/],
+    [['--rounds', '0'], /--rounds: expected an integer from 1 to 20, got "0"/],
+    [['--quick=yes'], /--quick: is a switch and takes no value/],
     [['tiny'], /unexpected argument "tiny"/],
   ];
   for (const [args, re] of bad) {

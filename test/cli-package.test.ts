@@ -55,6 +55,16 @@ describe('the packed tarball, installed into an empty project', { timeout: 300_0
     assert.equal(run('npx', ['--no-install', 'payload-bench', '--version'], project).trim(), VERSION);
   });
 
+  it('every command answers --help from the installed package (no TypeScript loader there)', () => {
+    const list = run('npx', ['--no-install', 'payload-bench', '--help'], project);
+    const commands = [...list.matchAll(/^  ([a-z0-9-]+)  /gm)].map((m) => m[1]!);
+    assert.ok(commands.length >= 9, list);
+    for (const c of commands) {
+      const out = run(process.execPath, [join(project, 'node_modules/payload-bench/bin/payload-bench.js'), c, '--help'], project);
+      assert.match(out, /usage/i, `${c} --help`);
+    }
+  });
+
   it("import('payload-bench') gives the library: scenario, formats, codecs, round trip", () => {
     const script = `
       const pb = await import('payload-bench');

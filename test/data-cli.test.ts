@@ -9,13 +9,16 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseBenchArgs, resolveScenarios } from '../src/bench/index.js';
+import { resolveScenarios } from '../src/bench/index.js';
+import { parseBenchArgs } from '../src/args/bench-args.js';
 import { elwcRecord, loadData, writeTfRecords } from '../src/data/index.js';
 import { getFormat } from '../src/formats/index.js';
-import { defaultE2eConfig, fetchSignatures, parseE2eArgs, runE2e } from '../src/load/index.js';
+import { fetchSignatures, runE2e } from '../src/load/index.js';
+import { defaultE2eConfig } from '../src/args/e2e-args.js';
+import { parseE2eArgs } from '../src/args/e2e-args.js';
 import type { Results } from '../src/results/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
-import { parseServeArgs } from '../src/server/index.js';
+import { parseServeArgs } from '../src/args/serve-args.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'pb-data-cli-'));
@@ -81,7 +84,7 @@ describe('--data options', () => {
       return p.kind === 'error' ? p.message : '';
     };
     assert.match(benchError(['--skip-corrupt']), /go with --data/);
-    assert.match(benchError(['--data', 'f', '--data-format', 'csv']), /--data-format: expected tfrecord-example, tfrecord-elwc or jsonl, got "csv"/);
+    assert.match(benchError(['--data', 'f', '--data-format', 'csv']), /--data-format: expected one of tfrecord-example, tfrecord-elwc, jsonl, got "csv"/);
     assert.match(benchError(['--data', 'f', '--sweep', 'candidates=10']), /--sweep/);
     assert.match(benchError(['--data', 'f', '--scenario', 'tiny', '--scenario', 'ctr-small']), /at most one --scenario/);
     assert.match(benchError(['--data', 'f', '--check']), /--check/);

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DUMP_USAGE, parseDumpArgs } from '../src/bench/index.js';
+import { DUMP_USAGE } from '../src/args/dump-args.js';
+import { parseDumpArgs } from '../src/args/dump-args.js';
 import { parseCodec } from '../src/codecs/index.js';
 import { getFormat, methodLabel } from '../src/formats/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
@@ -81,8 +82,8 @@ describe('parseDumpArgs', () => {
 
   it('rejects unknown options and bad numbers', () => {
     assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--level', '3']) as { message: string }).message, /unknown option "--level"/);
-    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates=-4']) as { message: string }).message, /--candidates: expected an integer from 1 to 1000000, got -4/);
-    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates', '-4']) as { message: string }).message, /option "--candidates": a value starting with "-" must be written as --candidates=<value>/);
+    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates=-4']) as { message: string }).message, /--candidates: expected an integer from 1 to 1000000, got "-4"/);
+    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates', '-4']) as { message: string }).message, /--candidates: expected a value, got "-\d+" \(a value starting with "-" is written --candidates=<value>\)/);
   });
 
   it('defaults to identity and etsy-search', () => {

@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { parseE2eArgs, runE2e, spawnStub, type E2eConfig } from '../src/load/index.js';
+import { runE2e, spawnStub, type E2eConfig } from '../src/load/index.js';
+import { parseE2eArgs } from '../src/args/e2e-args.js';
 import { percentileOf, validateResults, type E2eRun, type Results } from '../src/results/index.js';
 import { startServer } from '../src/server/index.js';
 

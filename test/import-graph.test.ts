@@ -33,23 +33,7 @@ export const LAYERS: readonly (readonly string[])[] = [
 
 /** Upward or sideways imports still to fix: `from-file -> imported folder`, with why they remain. */
 const KNOWN_UPWARD: Record<string, string> = {
-  'tensors/feature-batch.ts -> scenario': 'DType/FeatureSpec move down to src/tensors (scenario re-exports them)',
-  'tensors/named-tensor.ts -> scenario': 'DType moves down to src/tensors with the other schema types',
-  'wire/tensor-proto.ts -> formats': 'elementCount (shape check) moves into src/wire',
-  'load/e2e-results.ts -> bench': 'env and scenario-info: import them from src/common',
-  'load/print-table.ts -> bench': 'units and text-table: import them from src/common',
-  'load/progress.ts -> bench': 'units: import them from src/common',
-  'load/grpc-transport.ts -> server': 'timing-header names move to src/common',
-  'load/rest-transport.ts -> server': 'timing-header names move to src/common',
-  'load/transport.ts -> server': 'timing-header names move to src/common',
   'load/signature-scenario.ts -> server': 'the raw gRPC client moves below server and load',
-  'load/fan-out.ts -> server': 'timing-header names move to src/common',
-  'load/harness-floor.ts -> server': 'the no-op RPC names move below server and load',
-  'load/parse-args.ts -> server': 'argument parsing moves to src/cli; batching defaults to a lower layer',
-  'bench/write-results.ts -> report': 'writing results and rendering the report is the command\'s job: moves to src/cli',
-  'check/fresh-sizes.ts -> bench': 'env and scenario-info: import them from src/common',
-  'check/remeasure.ts -> bench': 'the check is handed a measuring function instead of importing runBench',
-  'export/build-export.ts -> bench': 'env and scenario-info: import them from src/common',
 };
 
 export interface Edge {

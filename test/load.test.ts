@@ -11,44 +11,10 @@ import { describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { pack } from 'msgpackr';
 import { getFormat } from '../src/formats/index.js';
-import {
-  Accounting,
-  cellSearches,
-  checkAccounting,
-  computeCost,
-  costTable,
-  createBatchSender,
-  createGrpcTransport,
-  createPacer,
-  createRestTransport,
-  defaultE2eConfig,
-  decodeScores,
-  E2E_USAGE,
-  formatBandwidth,
-  latencyTable,
-  LatencySamples,
-  minSamplesFor,
-  orderStatistic,
-  parseBandwidth,
-  percentileCiRanks,
-  parseDurationMs,
-  parseE2eArgs,
-  parseRttMs,
-  Recorder,
-  runClosedLoop,
-  runOpenLoop,
-  runSearch,
-  sliceRequest,
-  splitRequest,
-  startRelay,
-  uniqueBatchSizes,
-  autoRate,
-  type BatchResult,
-  type E2eConfig,
-  type SearchResult,
-  type Transport,
-  type TransportCounts,
-} from '../src/load/index.js';
+import { Accounting, cellSearches, checkAccounting, computeCost, costTable, createBatchSender, createGrpcTransport, createPacer, createRestTransport, decodeScores, formatBandwidth, latencyTable, LatencySamples, minSamplesFor, orderStatistic, parseBandwidth, percentileCiRanks, parseDurationMs, parseRttMs, Recorder, runClosedLoop, runOpenLoop, runSearch, sliceRequest, splitRequest, startRelay, uniqueBatchSizes, autoRate, type BatchResult, type E2eConfig, type SearchResult, type Transport, type TransportCounts } from '../src/load/index.js';
+import { defaultE2eConfig } from '../src/args/e2e-args.js';
+import { E2E_USAGE } from '../src/args/e2e-args.js';
+import { parseE2eArgs } from '../src/args/e2e-args.js';
 import { Prng } from '../src/scenario/index.js';
 import type { E2eRun } from '../src/results/index.js';
 import { diffBatches, toFeatureBatch, type Column, type RankingRequest, type Values } from '../src/tensors/index.js';
@@ -754,26 +720,26 @@ describe('parse-args', () => {
     assert.match(error(['--batch-size', '25,0']), /--batch-size: expected an integer from 1/);
     assert.match(error(['--batch-size', '25,25']), /"25" is listed twice/);
     assert.match(error(['--formats', 'protobuf']), /unknown format "protobuf"/);
-    assert.match(error(['--duration', '5 parsecs']), /expected a duration such as 10s/);
+    assert.match(error(['--duration', '5 parsecs']), /--duration: expected a duration from/);
     assert.match(error(['--duration', '1ms']), /from 10ms to 1h/);
     assert.match(error(['--warmup', '0', '--rate', 'auto']), /automatic rate/);
     assert.match(error(['--target', 'localhost']), /host:port/);
     assert.match(error(['--target', '127.0.0.1:8500']), /travel over REST; give --rest-target/);
     assert.match(error(['--target', '127.0.0.1:8500', '--rest-target', '127.0.0.1:8501', '--delay-ms', '5']), /spawned stub server only/);
     assert.match(error(['--stall-every', '10']), /go together/);
-    assert.match(error(['--error-rate', '2']), /--error-rate: expected a number from 0 to 1/);
+    assert.match(error(['--error-rate', '2']), /--error-rate: expected a decimal number from 0 to 1/);
     assert.match(error(['--bandwidth', 'fast']), /expected a bandwidth/);
     assert.match(error(['--bandwidth', '1gbit', '--sweep', 'bandwidth=1gbit,10gbit']), /give one of them/);
     assert.match(error(['--sweep', 'rtt=1ms']), /unknown dimension "rtt"/);
     assert.match(error(['--sweep', 'bandwidth=1gbit,1000mbit']), /1gbit is given twice/);
     assert.match(error(['--rtt', '2']), /with a unit/);
-    assert.match(error(['--core-hour-usd', '0']), /--core-hour-usd: expected a number above 0/);
+    assert.match(error(['--core-hour-usd', '0']), /--core-hour-usd: expected a decimal number above 0/);
     assert.match(error(['--deadline-ms', 'soon']), /--deadline-ms/);
     assert.match(error(['--deadline-ms', '300', '--hard-cap-ms', '200']), /--hard-cap-ms: 200 is below the 300 ms budget/);
     assert.match(error(['--requests', '20', '--min-searches', '30']), /--min-searches: 30 is more than --requests 20/);
     assert.match(error(['--connections', '0']), /--connections: expected an integer from 1 to 256/);
     assert.match(error(['--frobnicate']), /unknown option "--frobnicate"/);
-    assert.match(error(['--scenario']), /needs a value/);
+    assert.match(error(['--scenario']), /--scenario: expected a value, got nothing/);
     assert.match(error(['extra']), /unexpected argument "extra"/);
   });
 });

@@ -617,6 +617,6 @@ describe('npm run serve (src/cli/commands/serve.ts)', () => {
   it('bad flags: a clear message and exit 2', async () => {
     const p = serve(['--port', '0', '--error-rate', '1.5']);
     assert.equal(await p.exit, 2);
-    assert.match(p.out(), /--error-rate: expected a probability 0\.\.1, got "1\.5"/);
+    assert.match(p.out(), /--error-rate: expected a decimal number from 0 to 1, got "1\.5"/);
   });
 });

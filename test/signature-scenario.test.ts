@@ -9,17 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { elwcRecord, writeTfRecords } from '../src/data/index.js';
-import {
-  compareWithSignature,
-  fetchSignatures,
-  parseE2eArgs,
-  resolveE2eInput,
-  runE2e,
-  scenarioFromSignature,
-  SignatureError,
-  type E2eConfig,
-  type ModelSignature,
-} from '../src/load/index.js';
+import { compareWithSignature, fetchSignatures, resolveE2eInput, runE2e, scenarioFromSignature, SignatureError, type E2eConfig, type ModelSignature } from '../src/load/index.js';
+import { parseE2eArgs } from '../src/args/e2e-args.js';
 import { generate, loadScenario, parseScenario } from '../src/scenario/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
 

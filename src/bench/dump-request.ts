@@ -3,8 +3,18 @@
 import { parseCodec } from '../codecs/index.js';
 import { getFormat, methodLabel } from '../formats/index.js';
 import { generate, loadScenario } from '../scenario/index.js';
-import type { DumpConfig } from './dump-args.js';
 import { scenarioFingerprint } from '../common/scenario-info.js';
+
+export interface DumpConfig {
+  format: string;
+  /** Codec label; `identity` writes the encoded bytes as they are. */
+  codec: string;
+  scenario: string;
+  candidates: number | null;
+  seed: number | null;
+  /** File to write. */
+  out: string;
+}
 
 export interface DumpInfo {
   format: string;

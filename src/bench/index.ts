@@ -1,6 +1,6 @@
 // Public surface of the offline benchmark (`npm run bench`, `dump`, `formats`).
 export * from './measure-plan.js';
-export * from './parse-args.js';
+export * from './config.js';
 export * from './stats.js';
 export * from '../common/env.js';
 export * from '../common/scenario-info.js';
@@ -22,6 +22,5 @@ export * from './table-model.js';
 export * from './result-grids.js';
 export * from './console-table.js';
 export { validateResults, assertResults, InvalidResultsError } from '../results/validate-results.js';
-export * from './dump-args.js';
 export * from './dump-request.js';
 export * from './list-formats.js';

@@ -11,7 +11,7 @@ import { SCHEMA_VERSION, type MicroRecord, type Results, type SweepRecord } from
 import { loadScenario, ScenarioError, type Scenario } from '../scenario/index.js';
 import { aggregate } from './aggregate.js';
 import { collectEnv, toolVersion } from '../common/env.js';
-import type { BenchConfig } from './parse-args.js';
+import type { BenchConfig } from './config.js';
 import type { ProgressEvent } from './progress-events.js';
 import { runMatrix, type MatrixTarget } from './run-matrix.js';
 import { dataScenarioInfo, scenarioInfo } from '../common/scenario-info.js';

@@ -3,7 +3,7 @@
 // that stays flat means linear scaling.
 import type { MicroRecord, SizeRecord, SweepRecord } from '../results/index.js';
 import { parseScenario, type Scenario } from '../scenario/index.js';
-import type { SweepDimension } from './parse-args.js';
+import type { SweepDimension } from './config.js';
 
 /**
  * `base` with `value` candidates, or with `value` features: fewer features are an evenly

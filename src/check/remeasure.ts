@@ -1,6 +1,6 @@
 // Re-measures the formats behind suspected timing regressions with the same plan
 // the current results were measured with, so a false alarm has to happen twice.
-import type { BenchConfig } from '../bench/parse-args.js';
+import type { BenchConfig } from '../bench/config.js';
 import type { Results } from '../results/index.js';
 import type { CheckRow } from './types.js';
 

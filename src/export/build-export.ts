@@ -9,7 +9,7 @@ import { getFormat, type EncodeOptions, type Format } from '../formats/index.js'
 import { e2eConfigRecord, ReplaySet, uniqueBatchSizes, type E2eInput } from '../load/index.js';
 import { generate } from '../scenario/index.js';
 import { renderArtilleryYaml } from './artillery-yaml.js';
-import type { ExportConfig } from './export-args.js';
+import type { ExportConfig } from './config.js';
 import { MANIFEST_KIND, MANIFEST_VERSION, type BatchEntry, type Combination, type Manifest, type PayloadSet } from './manifest.js';
 import { renderExportReadme } from './export-readme.js';
 

@@ -1,6 +1,5 @@
 // Public surface of the end-to-end load generator.
 export * from './config.js';
-export * from './parse-args.js';
 export * from './units.js';
 export * from './slice-request.js';
 export * from './pacer.js';

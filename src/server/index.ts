@@ -7,7 +7,6 @@ export * from './create-server.js';
 export * from './errors.js';
 export * from './faults.js';
 export * from './model.js';
-export * from './serve-args.js';
 export * from './servable.js';
 export * from './signatures.js';
 export * from '../common/server-timing.js';

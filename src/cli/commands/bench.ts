@@ -2,14 +2,16 @@
 // scenario and writes results/latest.json, summary.md and results.csv. See --help.
 // Exit codes: 0 done, 1 unexpected failure, 2 bad arguments, 4 round-trip check failed,
 // 130 interrupted (what was measured is written).
-import { assertResults, createProgress, EXIT_VERIFICATION, parseBenchArgs, renderConsole, resolveScenarios, runBench, VerificationError, type ResolvedScenarios } from '../../bench/index.js';
+import { assertResults, createProgress, EXIT_VERIFICATION, renderConsole, resolveScenarios, runBench, VerificationError, type ResolvedScenarios } from '../../bench/index.js';
+import { parseBenchArgs } from '../../args/bench-args.js';
 import { writeResults } from '../../report/index.js';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from '../../bench/index.js';
 import { countInstructions, ValgrindMissingError } from '../../bench/instructions/index.js';
 import { assertComparable, check, CheckError, checkInstructions, confirm, EXIT_NO_VALGRIND, INSTRUCTION_BASELINE, loadResults, remeasure, renderCheckMarkdown, type CheckReport } from '../../check/index.js';
-import { BENCH_E2E_PASS, createE2eProgress, defaultE2eConfig, e2eConfigRecord, renderE2eTables, runE2e } from '../../load/index.js';
+import { BENCH_E2E_PASS, createE2eProgress, e2eConfigRecord, renderE2eTables, runE2e } from '../../load/index.js';
+import { defaultE2eConfig } from '../../args/e2e-args.js';
 import type { Results } from '../../results/index.js';
 import { ScenarioError } from '../../scenario/index.js';
 import { DataError } from '../../data/index.js';

@@ -3,7 +3,8 @@
 // Exit codes: 0 written, 1 unexpected failure, 2 bad arguments (unknown format, codec, scenario).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dumpRequest, parseDumpArgs } from '../../bench/index.js';
+import { dumpRequest } from '../../bench/index.js';
+import { parseDumpArgs } from '../../args/dump-args.js';
 import { ScenarioError } from '../../scenario/index.js';
 
 function main(): number {

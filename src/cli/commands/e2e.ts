@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { dataScenarioInfo } from '../../common/scenario-info.js';
 import { DataError } from '../../data/index.js';
 import { ScenarioError } from '../../scenario/index.js';
-import { createE2eProgress, e2eResults, E2eServerError, parseE2eArgs, renderE2eTables, resolveE2eInput, runE2eSweep, SignatureError, type E2eInput, type E2ePass } from '../../load/index.js';
+import { createE2eProgress, e2eResults, E2eServerError, renderE2eTables, resolveE2eInput, runE2eSweep, SignatureError, type E2eInput, type E2ePass } from '../../load/index.js';
+import { parseE2eArgs } from '../../args/e2e-args.js';
 
 const parsed = parseE2eArgs(process.argv.slice(2));
 if (parsed.kind === 'error') {

@@ -4,7 +4,9 @@
 // message and exit 2. With --data it serves the schema of the user's recorded requests.
 import { DataError, loadData } from '../../data/index.js';
 import { loadScenario, ScenarioError } from '../../scenario/index.js';
-import { formatBatchingParameters, parseServeArgs, SERVE_USAGE, startServer } from '../../server/index.js';
+import { formatBatchingParameters, startServer } from '../../server/index.js';
+import { SERVE_USAGE } from '../../args/serve-args.js';
+import { parseServeArgs } from '../../args/serve-args.js';
 
 const args = parseServeArgs(process.argv.slice(2));
 if (!args.ok) {

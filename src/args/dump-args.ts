@@ -1,29 +1,21 @@
 // Command-line parsing for `npm run dump`: argv in, a typed DumpConfig or a usage error
 // (exit 2). Pure: checks the format and codec against their registries, loads nothing.
-import { parseArgs as nodeParseArgs } from 'node:util';
 import { CodecError, parseCodec } from '../codecs/index.js';
 import { FormatError, getFormat, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
-import { DEFAULT_SCENARIO } from './measure-plan.js';
-import { intOption, nodeErrorText, UsageError } from './parse-args.js';
+import { DEFAULT_SCENARIO } from '../bench/measure-plan.js';
+import { intOption } from './bench-args.js';
+import { nodeErrorText, parseOptions, UsageError } from './validators.js';
 
-export interface DumpConfig {
-  format: FormatId;
-  /** Codec label; `identity` writes the encoded bytes as they are. */
-  codec: string;
-  scenario: string;
-  candidates: number | null;
-  seed: number | null;
-  /** File to write. */
-  out: string;
-}
+export type { DumpConfig } from '../bench/dump-request.js';
+import type { DumpConfig } from '../bench/dump-request.js';
 
 export type ParsedDumpArgs =
   | { kind: 'run'; config: DumpConfig }
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string; exitCode: 2 };
 
-export const DUMP_USAGE = `Usage: npm run dump -- --format <id> --out <file> [options]
+export const DUMP_USAGE = `Usage: payload-bench dump --format <id> --out <file> [options]
 
 Writes the exact bytes one format puts on the wire for one request (optionally
 compressed) and prints one JSON line describing them on stdout.
@@ -51,7 +43,7 @@ export function parseDumpArgs(argv: readonly string[]): ParsedDumpArgs {
   const fail = (message: string): ParsedDumpArgs => ({ kind: 'error', message, exitCode: 2 });
   let parsed;
   try {
-    parsed = nodeParseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseOptions(argv, OPTIONS, { positionals: Number.MAX_SAFE_INTEGER });
   } catch (err) {
     return fail(nodeErrorText(err));
   }

@@ -1,32 +1,20 @@
 // Arguments of `payload-bench export artillery` (`npm run export -- artillery ...`): the same
 // options as `npm run e2e` (parsed by the e2e parser, so every flag means the same and fails
 // the same way), minus what Artillery cannot do the same way, which is refused with the reason.
-import { DEFAULT_OUT, parseE2eArgs, type E2eConfig } from '../load/index.js';
+import { DEFAULT_OUT, type E2eConfig } from '../load/index.js';
+import { parseE2eArgs } from './e2e-args.js';
 
-export const DEFAULT_EXPORT_OUT = 'artillery-export';
-/** Where Artillery sends when --target / --rest-target are not given: `npm run serve`'s default ports. */
-export const DEFAULT_GRPC_TARGET = '127.0.0.1:8500';
-export const DEFAULT_REST_TARGET = '127.0.0.1:8501';
 
-export interface ExportConfig {
-  e2e: E2eConfig;
-  /** Whole searches per second. */
-  rate: number;
-  /** The measured phase: --duration, or --requests at --rate when that ends sooner (whole seconds). */
-  durationMs: number;
-  /** Where requests are cut: --hard-cap-ms where the e2e options have it, else the --deadline-ms budget. */
-  hardCapMs: number;
-  grpcTarget: string;
-  restTarget: string;
-  out: string;
-}
+
+import { DEFAULT_EXPORT_OUT, DEFAULT_GRPC_TARGET, DEFAULT_REST_TARGET, type ExportConfig } from '../export/config.js';
+export { DEFAULT_EXPORT_OUT, DEFAULT_GRPC_TARGET, DEFAULT_REST_TARGET, type ExportConfig };
 
 export type ParsedExportArgs =
   | { kind: 'run'; config: ExportConfig }
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string; exitCode: 2 };
 
-export const EXPORT_USAGE = `Usage: npm run export -- artillery [options]
+export const EXPORT_USAGE = `Usage: payload-bench export artillery [options]
 
 Writes a folder that Artillery runs with payload-bench's exact payloads, on one machine
 (artillery run) or many (artillery run-fargate / run-lambda / run-aci --count N):

@@ -1,7 +1,8 @@
 // Command-line parsing for `npm run e2e`: argv in, a typed E2eConfig or a usage error out (the
 // entry point prints it and exits 2). Pure: loads no scenario, touches no file or socket.
+import { E2E_USAGE } from './e2e-usage.js';
+import { badValue, nodeErrorText, parseBandwidth, parseCount, parseDecimal, parseDuration, parseHostPort, parseList, parseOptions, UsageError } from './validators.js';
 import { readFileSync } from 'node:fs';
-import { parseArgs as nodeParseArgs } from 'node:util';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { FormatError, getFormat, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
@@ -27,101 +28,20 @@ import {
   type LoadSpec,
   type StubOptions,
   type StubVariant,
-} from './config.js';
-import { formatBandwidth, parseBandwidth, parseDurationMs, parseRttMs, UnitError } from './units.js';
+} from '../load/config.js';
+import { formatBandwidth } from '../common/units.js';
 
 export type ParsedE2eArgs =
   | { kind: 'run'; config: E2eConfig }
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string; exitCode: 2 };
 
-export const E2E_USAGE = `Usage: npm run e2e -- [options]
 
-End-to-end load test: spawns the stub TF Serving server in its own process (or uses
---target), measures the harness floor (a no-op call per transport), sends searches split
-into batches, and reports per-request and per-search latency over every search (percentiles
-with 95 % confidence intervals, only where the sample supports them), the share within the
-budget, accounting, a per-request time breakdown and CPU cost. Writes e2e.json to the output
-folder and prints a table.
+/** The error every e2e flag problem is (the shared UsageError). */
+const E2eUsageError = UsageError;
+export { E2eUsageError };
 
-What to send:
-  --scenario <preset|file>   scenario (default ${DEFAULT_E2E_SCENARIO}, or with --target alone the
-                             model's signature read with GetModelMetadata); a search = its candidates
-  --data <file>              replay your own recorded requests round-robin, one per search: TFRecord
-                             of tf.Example or ExampleListWithContext, or JSON Lines of REST bodies;
-                             schema inferred from the data, or checked against --scenario
-  --data-format <f>          tfrecord-example, tfrecord-elwc or jsonl (default: detected)
-  --skip-corrupt             skip and count corrupt records instead of stopping at the first
-  --candidates <N>           override the scenario's candidates per search; with --data,
-                             regroup the recorded examples into requests of N
-  --seed <S>                 override the scenario's seed
-  --formats <a,b|all>        formats (default ${DEFAULT_E2E_FORMATS.join(',')})
-  --compression <list>       identity,gzip,deflate: gRPC message compression, REST request
-                             body Content-Encoding (default ${DEFAULT_COMPRESSIONS.join(',')})
-  --batch-size <list>        candidates per request, e.g. 5,25,100,1000 (default ${DEFAULT_BATCH_SIZES.join(',')})
-
-How hard (one of):
-  --rate <R|auto>            open loop (default): R searches/s started on schedule; latency is
-                             measured from each search's intended start. auto (default) = one
-                             rate for every format of a batch size and compression: half the
-                             rate the fastest of them reaches one search at a time (warmup)
-  --arrival constant|poisson open-loop arrivals (default constant)
-  --concurrency <N>          closed loop: N searches in flight, back to back
-
-How long (per format x compression x batch size):
-  --requests <N>             searches per cell (each is ceil(candidates / batch) requests)
-                             (default ${DEFAULT_SEARCHES}); a format too slow to answer N within the time cap
-                             gets fewer, sized from its one-at-a-time time, but --min-searches
-  --duration <time>          time cap of a cell's schedule, e.g. 10s (default ${DEFAULT_DURATION_MS / 1000}s; with
-                             --requests alone ${MAX_COMBINATION_MS / 1000}s); alone: measure for this long
-  --min-searches <N>         fewest searches a slow format is sized down to (default ${DEFAULT_MIN_SEARCHES})
-  --warmup <time>            one-at-a-time searches before each cell (default ${DEFAULT_WARMUP_MS / 1000}s)
-  --deadline-ms <ms>         per-search budget (SLO) from its intended start (default ${DEFAULT_DEADLINE_MS});
-                             searches over it are counted and still timed to their answer
-  --hard-cap-ms <ms>         cut a search this long after its intended start (default ${HARD_CAP_FACTOR}x the
-                             budget); cut searches are counted at the cap, never dropped
-  --floor-calls <N>          no-op calls per transport for the harness floor (default ${DEFAULT_FLOOR_CALLS})
-
-Where:
-  --target <host:port>       measure a running gRPC server instead of spawning the stub. Its
-                             signature (GetModelMetadata) gives the schema when neither --scenario
-                             nor --data is given; otherwise they are checked against it first and
-                             every mismatch is explained (exit 2, nothing sent)
-  --rest-target <host:port>  its REST endpoint (for json-* and msgpack formats)
-  --model-name <name>        model to call (default ${DEFAULT_MODEL_NAME})
-  --protocol tfs|oip         the --target's API: TF Serving's (default) or the Open Inference Protocol
-                             (Triton, KServe, MLServer): the schema comes from ModelMetadata, and
-                             the default formats are oip-typed, oip-raw (+ oip-json, oip-binary
-                             with --rest-target)
-  --signature <name>         signature for every format (default: each format's own); with
-                             --target, the signature the schema is read from or checked against
-                             (default serving_default)
-  --connections <K>          gRPC channels to spread requests over (default 1); REST keep-alive
-                             socket cap (default: one per in-flight request)
-
-Network (through a shaping relay on 127.0.0.1):
-  --bandwidth <bw>           link bandwidth per direction, e.g. 100mbit, 1gbit
-  --rtt <time>               added round-trip time, e.g. 2ms (half each way)
-  --sweep bandwidth=<list>   repeat everything per bandwidth, e.g. bandwidth=100mbit,1gbit,10gbit
-  --sweep workers=<list>     repeat everything per stub worker count, e.g. workers=1,2
-  --sweep batching=<list>    repeat everything with stub batching off and per parameters file,
-                             e.g. batching=off,batching.txt (with workers: every combination)
-
-Stub fault injection (spawned stub only):
-  --delay-ms <ms>  --stall-every <N> --stall-ms <ms>  --error-rate <p>  --model-cost <n>
-  --workers <N>              stub worker threads that decode and compute (0 = its main thread;
-                             default one per core)
-  --batching-parameters-file <file>  run the stub with TF Serving batching (--enable_batching),
-                             parameters in TF Serving's text format
-
-Output and cost:
-  --core-hour-usd <price>    monthly cost estimate at 1,000 searches/s
-  --out <dir>                output folder for e2e.json (default ${DEFAULT_OUT}/)
-  --json                     print the results JSON on stdout; tables and progress go to stderr
-  -h, --help                 show this help
-
-Exit codes: 0 done, 1 unexpected failure, 2 bad arguments, 3 the server could not be
-started or reached, 130 interrupted (what was measured is written).`;
+export { E2E_USAGE };
 
 const OPTIONS = {
   scenario: { type: 'string' },
@@ -166,16 +86,13 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export class E2eUsageError extends Error {
-  override name = 'E2eUsageError';
-}
 
 /** Parse `npm run e2e` arguments (without node and script). Never throws. */
 export function parseE2eArgs(argv: readonly string[]): ParsedE2eArgs {
   try {
     return parseOrThrow(argv);
   } catch (err) {
-    if (err instanceof E2eUsageError || err instanceof FormatError || err instanceof UnitError) {
+    if (err instanceof UsageError || err instanceof FormatError) {
       return { kind: 'error', message: err.message, exitCode: 2 };
     }
     throw err;
@@ -212,14 +129,14 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   // Neither: count-bound with the default cap. --requests alone: a long cap. --duration alone: time-bound.
   const searches = requestsGiven ?? (durationText === undefined ? DEFAULT_SEARCHES : null);
   const durationMs =
-    durationText === undefined ? (requestsGiven === null ? DEFAULT_DURATION_MS : MAX_COMBINATION_MS) : parseDurationMs(durationText, '--duration');
+    durationText === undefined ? (requestsGiven === null ? DEFAULT_DURATION_MS : MAX_COMBINATION_MS) : parseDuration('--duration', durationText, { min: 0, max: 24 * 3_600_000 });
   if (durationMs < 10 || durationMs > 3_600_000) {
     throw new E2eUsageError(`--duration: expected from 10ms to 1h, got ${JSON.stringify(durationText)}`);
   }
   const minSearches = int('--min-searches', values['min-searches'], 1, 10_000_000) ?? Math.min(DEFAULT_MIN_SEARCHES, searches ?? DEFAULT_MIN_SEARCHES);
   if (searches !== null && minSearches > searches) throw new E2eUsageError(`--min-searches: ${minSearches} is more than --requests ${searches}`);
   const warmupText = str('--warmup', values.warmup);
-  const warmupMs = warmupText === undefined ? DEFAULT_WARMUP_MS : parseDurationMs(warmupText, '--warmup');
+  const warmupMs = warmupText === undefined ? DEFAULT_WARMUP_MS : parseDuration('--warmup', warmupText, { min: 0, max: 24 * 3_600_000 });
   if (warmupMs > 600_000) throw new E2eUsageError(`--warmup: expected at most 10m, got ${JSON.stringify(warmupText)}`);
   if (load.mode === 'open' && load.rate === 'auto' && warmupMs === 0) {
     throw new E2eUsageError('--warmup 0 leaves nothing to measure the automatic rate from: give --warmup > 0 or an explicit --rate R');
@@ -260,9 +177,9 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   if (bandwidthText !== undefined && sweepBandwidths !== undefined) {
     throw new E2eUsageError('--bandwidth and --sweep bandwidth=... both set the link bandwidth; give one of them');
   }
-  const bandwidths = sweepBandwidths ?? [bandwidthText === undefined ? null : parseBandwidth(bandwidthText, '--bandwidth')];
+  const bandwidths = sweepBandwidths ?? [bandwidthText === undefined ? null : parseBandwidth('--bandwidth', bandwidthText)];
   const rttText = str('--rtt', values.rtt);
-  const rttMs = rttText === undefined ? 0 : parseRttMs(rttText);
+  const rttMs = rttText === undefined ? 0 : parseDuration('--rtt', rttText, { min: 0, max: 10_000 });
 
   const candidates = int('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null;
   const config: E2eConfig = {
@@ -317,18 +234,9 @@ function isRestFormat(id: string): boolean {
 }
 
 function nodeParse(argv: readonly string[]) {
-  return nodeParseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  return parseOptions(argv, OPTIONS, { positionals: Number.MAX_SAFE_INTEGER });
 }
 
-/** node:util parseArgs errors, reworded without the internal error code. */
-function nodeErrorText(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  const unknown = /Unknown option '([^']+)'/.exec(msg);
-  if (unknown) return `unknown option "${unknown[1]}" (see --help)`;
-  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(msg);
-  if (missing) return `option "${missing[1]!.replace(/^-\w, /, '')}" needs a value`;
-  return `${msg.replace(/\.$/, '')} (see --help)`;
-}
 
 function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -336,36 +244,22 @@ function kebab(s: string): string {
 
 function str(name: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
-  if (v.trim() === '' || v.startsWith('--')) throw new E2eUsageError(`${name}: expected a value, got ${JSON.stringify(v)}`);
+  if (v.trim() === '' || v.startsWith('--')) throw badValue(name, 'a value', v);
   return v.trim();
 }
 
-/** Decimal integer in [min, max]; undefined when absent. */
+/** A count through the shared validator; undefined when absent. */
 function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const t = v.trim().replaceAll('_', '');
-  const n = /^-?\d+$/.test(t) ? Number(t) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new E2eUsageError(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  return n;
+  return v === undefined ? undefined : parseCount(name, v, { min, max });
 }
 
-/** Decimal number in [min, max] (exclusive of min when `gtMin`); undefined when absent. */
+/** A decimal through the shared validator (lower bound exclusive with `gtMin`); undefined when absent. */
 function num(name: string, v: string | undefined, min: number, max: number, gtMin = false): number | undefined {
-  if (v === undefined) return undefined;
-  const t = v.trim();
-  const n = /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
-  if (!Number.isFinite(n) || (gtMin ? n <= min : n < min) || n > max) {
-    throw new E2eUsageError(`${name}: expected a number ${gtMin ? 'above' : 'from'} ${min} ${gtMin ? 'and up ' : ''}to ${max}, got ${JSON.stringify(v)}`);
-  }
-  return n;
+  return v === undefined ? undefined : parseDecimal(name, v, { min, max, above: gtMin });
 }
 
 function list(name: string, v: string): string[] {
-  const parts = v.split(',').map((s) => s.trim());
-  if (parts.some((p) => p === '')) throw new E2eUsageError(`${name}: expected a comma-separated list without empty items, got ${JSON.stringify(v)}`);
-  const dup = parts.find((p, i) => parts.indexOf(p) !== i);
-  if (dup !== undefined) throw new E2eUsageError(`${name}: "${dup}" is listed twice`);
-  return parts;
+  return parseList(name, v);
 }
 
 function parseCompressions(v: string | undefined): Compression[] {
@@ -409,11 +303,7 @@ function parseLoad(values: Values): LoadSpec {
 
 function hostPort(name: string, v: string | undefined): string | null {
   const t = str(name, v);
-  if (t === undefined) return null;
-  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(t);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || !(port >= 1 && port <= 65535)) throw new E2eUsageError(`${name}: expected host:port such as 127.0.0.1:8500, got ${JSON.stringify(v)}`);
-  return t;
+  return t === undefined ? null : parseHostPort(name, t);
 }
 
 function parseStub(values: Values): StubOptions {
@@ -449,7 +339,7 @@ function parseSweeps(items: readonly string[]): number[] | undefined {
     if (!m) throw new E2eUsageError(`--sweep: expected bandwidth=<v1,v2,...> such as bandwidth=100mbit,1gbit,10gbit, got ${JSON.stringify(item)}`);
     if (m[1] !== 'bandwidth') throw new E2eUsageError(`--sweep: unknown dimension "${m[1]}" (expected bandwidth, workers or batching)`);
     if (out) throw new E2eUsageError('--sweep: dimension "bandwidth" is given twice');
-    const values = list('--sweep bandwidth', m[2]!).map((b) => parseBandwidth(b, '--sweep bandwidth'));
+    const values = list('--sweep bandwidth', m[2]!).map((b) => parseBandwidth('--sweep bandwidth', b));
     const dup = values.find((b, i) => values.indexOf(b) !== i);
     if (dup !== undefined) throw new E2eUsageError(`--sweep bandwidth: ${formatBandwidth(dup)} is given twice`);
     out = [...values].sort((a, b) => a - b);
