@@ -19,6 +19,7 @@ export * from './relay-process.js';
 export * from './stub-process.js';
 export * from './cost.js';
 export * from './run-e2e.js';
+export { autoRate, cellSearches } from './e2e-cell.js';
 export * from './stub-sweep.js';
 export * from './e2e-results.js';
 export * from './print-table.js';
