@@ -14,7 +14,7 @@ const utf8 = new TextEncoder();
 export function floatText(x: number): string {
   // TF Serving's REST API writes and reads these tokens (rapidjson kParseNanAndInfFlag);
   // a NaN's payload bits cannot travel in JSON.
-  if (x !== x) return 'NaN';
+  if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   // String(-0) is "0": keep the sign, which JSON carries.

@@ -98,9 +98,18 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
     const tick = (): void => {
       for (;;) {
         if (reason) return;
-        if (limits.signal?.aborted) return stop('interrupted');
-        if (limits.maxSearches !== null && count >= limits.maxSearches) return stop('requests');
-        if (limits.durationMs !== null && offset >= limits.durationMs) return stop('duration');
+        if (limits.signal?.aborted) {
+          stop('interrupted');
+          return;
+        }
+        if (limits.maxSearches !== null && count >= limits.maxSearches) {
+          stop('requests');
+          return;
+        }
+        if (limits.durationMs !== null && offset >= limits.durationMs) {
+          stop('duration');
+          return;
+        }
         const intendedAt = t0 + offset;
         const now = performance.now();
         if (intendedAt > now) break;
