@@ -34,13 +34,39 @@ export {
   registerFormat,
   toNamedTensors,
 } from './formats/index.js';
-export type { DecodedRequest, EncodeOptions, Format, FormatId, PluginFormat, RpcMethod, Transport } from './formats/index.js';
+export type {
+  DecodedRequest,
+  EncodeOptions,
+  Format,
+  FormatId,
+  PluginFormat,
+  RpcMethod,
+  Transport,
+} from './formats/index.js';
 export { CodecError, codecIds, createCodec, describeCodecs, parseCodec, parseCodecList } from './codecs/index.js';
 export type { Codec, CodecId, CodecInfo } from './codecs/index.js';
 
 // ---- results: the schema every reporter and the check read ----
-export { assertResults, InvalidResultsError, KNOWN_SCHEMA_VERSIONS, readResults, SCHEMA_VERSION, validateResults } from './results/index.js';
-export type { E2eRun, Env, MicroOp, MicroRecord, Results, ResultsValidation, ScenarioInfo, SizeRecord, Stats, SweepRecord } from './results/index.js';
+export {
+  assertResults,
+  InvalidResultsError,
+  KNOWN_SCHEMA_VERSIONS,
+  readResults,
+  SCHEMA_VERSION,
+  validateResults,
+} from './results/index.js';
+export type {
+  E2eRun,
+  Env,
+  MicroOp,
+  MicroRecord,
+  Results,
+  ResultsValidation,
+  ScenarioInfo,
+  SizeRecord,
+  Stats,
+  SweepRecord,
+} from './results/index.js';
 
 // ---- your own recorded requests ----
 export { DataError, importData, inferScenario, loadData } from './data/index.js';
@@ -58,9 +84,16 @@ export { e2eResults, renderE2eTables, resolveE2eInput, runE2e, spawnStub } from 
 export type { E2eConfig, E2eInput, LoadSpec, RunE2eOptions, StubProcess } from './load/index.js';
 
 // ---- the micro benchmark (bytes and CPU per format x codec) ----
-export { dumpRequest, renderConsole, renderFormatList, resolveScenarios, runBench, VerificationError, verifyRoundTrips } from './bench/index.js';
+export {
+  dumpRequest,
+  renderConsole,
+  renderFormatList,
+  resolveScenarios,
+  runBench,
+  VerificationError,
+  verifyRoundTrips,
+} from './bench/index.js';
 export type { BenchConfig, MeasurePlan, RunOptions as BenchRunOptions } from './bench/index.js';
-
 
 // ---- the argument layer: configs as the commands build them, defaults for library callers ----
 export { defaultBenchConfig, parseBenchArgs } from './args/bench-args.js';
@@ -69,9 +102,28 @@ export { parseServeArgs } from './args/serve-args.js';
 export { UsageError } from './args/validators.js';
 
 // ---- reports: pure renderers of a Results object, and the writer of every file ----
-export { bencherJson, buildCharts, findings, githubBenchmarkJson, renderPng, reportHtml, resultsCsv, summaryMarkdown, writeReport } from './report/index.js';
+export {
+  bencherJson,
+  buildCharts,
+  findings,
+  githubBenchmarkJson,
+  renderPng,
+  reportHtml,
+  resultsCsv,
+  summaryMarkdown,
+  writeReport,
+} from './report/index.js';
 export type { WriteReportOptions, WrittenReport } from './report/index.js';
 
 // ---- the regression check ----
-export { assertComparable, check, CheckError, confirm, freshSizes, loadResults, mergeResults, renderCheckMarkdown } from './check/index.js';
+export {
+  assertComparable,
+  check,
+  CheckError,
+  confirm,
+  freshSizes,
+  loadResults,
+  mergeResults,
+  renderCheckMarkdown,
+} from './check/index.js';
 export type { CheckOptions, CheckReport, CheckRow, Verdict } from './check/index.js';

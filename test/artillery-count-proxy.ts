@@ -35,7 +35,8 @@ export async function startCountingProxy(upstream: { grpc: string; rest: string 
     const path = String(headers[':path']);
     count(path);
     const forward: http2.OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') || k === ':method' || k === ':path') forward[k] = v;
+    for (const [k, v] of Object.entries(headers))
+      if (!k.startsWith(':') || k === ':method' || k === ':path') forward[k] = v;
     const req = session.request(forward);
     let trailers: http2.OutgoingHttpHeaders = {};
     req.on('response', (h) => {
@@ -45,7 +46,8 @@ export async function startCountingProxy(upstream: { grpc: string; rest: string 
     });
     req.on('trailers', (t) => {
       trailers = {};
-      for (const [k, v] of Object.entries(t)) if (!k.startsWith(':')) trailers[k] = v as http2.OutgoingHttpHeaders[string];
+      for (const [k, v] of Object.entries(t))
+        if (!k.startsWith(':')) trailers[k] = v as http2.OutgoingHttpHeaders[string];
     });
     stream.on('wantTrailers', () => stream.sendTrailers(trailers));
     req.on('error', () => stream.destroy());
@@ -61,10 +63,13 @@ export async function startCountingProxy(upstream: { grpc: string; rest: string 
   const agent = new http.Agent({ keepAlive: true });
   const h1 = http.createServer((req, res) => {
     count(`${req.method} ${req.url}`);
-    const up = http.request({ host: restHost, port: restPort, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: restHost, port: restPort, method: req.method, path: req.url, headers: req.headers, agent },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.on('error', () => up.destroy());
     req.pipe(up);

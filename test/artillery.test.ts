@@ -25,7 +25,8 @@ const RUN_TIMEOUT_MS = 60_000;
 const INSTALL_TIMEOUT_MS = 240_000;
 const RATE = 20;
 
-const SKIP_REASON = 'opt-in: set PAYLOAD_BENCH_ARTILLERY=1 to run (installs Artillery, ~600 MB, unless PAYLOAD_BENCH_ARTILLERY_HOME has it; .ci/artillery.sh does)';
+const SKIP_REASON =
+  'opt-in: set PAYLOAD_BENCH_ARTILLERY=1 to run (installs Artillery, ~600 MB, unless PAYLOAD_BENCH_ARTILLERY_HOME has it; .ci/artillery.sh does)';
 
 describe('artillery run of an export', () => {
   if (!ENABLED) {
@@ -49,15 +50,38 @@ describe('artillery run of an export', () => {
       installArtillery(home);
     }
     assert.ok(existsSync(join(home, 'node_modules/artillery/bin/run')), `no artillery in ${home}/node_modules`);
-    assert.ok(existsSync(join(home, 'node_modules/artillery-engine-payload-bench/index.js')), `no artillery-engine-payload-bench in ${home}/node_modules`);
+    assert.ok(
+      existsSync(join(home, 'node_modules/artillery-engine-payload-bench/index.js')),
+      `no artillery-engine-payload-bench in ${home}/node_modules`,
+    );
 
     server = await startServer({ port: 0, restPort: 0, scenario: 'tiny' });
     proxy = await startCountingProxy({ grpc: server.grpcAddress, rest: server.restAddress });
     dir = mkdtempSync(join(tmpdir(), 'pb-artillery-run-'));
     const p = parseExportArgs([
-      'artillery', '--scenario', 'tiny', '--formats', 'tensor-content,elwc,json-columnar', '--batch-size', '2', '--compression', 'identity,gzip',
-      '--rate', String(RATE), '--duration', '3s', '--warmup', '1s', '--deadline-ms', '1000',
-      '--target', proxy.grpcAddress, '--rest-target', proxy.restAddress, '--out', dir,
+      'artillery',
+      '--scenario',
+      'tiny',
+      '--formats',
+      'tensor-content,elwc,json-columnar',
+      '--batch-size',
+      '2',
+      '--compression',
+      'identity,gzip',
+      '--rate',
+      String(RATE),
+      '--duration',
+      '3s',
+      '--warmup',
+      '1s',
+      '--deadline-ms',
+      '1000',
+      '--target',
+      proxy.grpcAddress,
+      '--rest-target',
+      proxy.restAddress,
+      '--out',
+      dir,
     ]);
     assert.equal(p.kind, 'run', p.kind === 'error' ? p.message : '');
     const config = (p as { config: ExportConfig }).config;
@@ -67,11 +91,16 @@ describe('artillery run of an export', () => {
 
     const report = join(dir, 'report.json');
     await runArtillery(home, ['run', join(dir, 'artillery.yml'), '--output', report]);
-    counters = (JSON.parse(readFileSync(report, 'utf8')) as { aggregate: { counters: Record<string, number> } }).aggregate.counters;
+    counters = (JSON.parse(readFileSync(report, 'utf8')) as { aggregate: { counters: Record<string, number> } })
+      .aggregate.counters;
 
     // The third command of the README, as a user runs it.
     const out = join(dir, 'results');
-    execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/commands/report.ts'), '--artillery', report, '--out', out], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(REPO, 'src/cli/commands/report.ts'), '--artillery', report, '--out', out],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 },
+    );
     const read = readResults(JSON.parse(readFileSync(join(out, 'artillery.json'), 'utf8')));
     assert.equal(read.state, 'valid', JSON.stringify(read));
     results = (read as { results: Results }).results;
@@ -84,11 +113,17 @@ describe('artillery run of an export', () => {
     if (ownHome) rmSync(home, { recursive: true, force: true });
   });
 
-  test('per format, the requests in Artillery\'s report are the calls the stub was sent', () => {
+  test("per format, the requests in Artillery's report are the calls the stub was sent", () => {
     const seen = proxy.counts();
     for (const format of ['tensor-content', 'elwc', 'json-columnar']) {
       const combos = manifest.combinations.filter((c) => c.format === format);
-      const reported = combos.reduce((n, c) => n + (counters[`payload_bench.${c.key}.requests.sent`] ?? 0) + (counters[`payload_bench.${c.key}.warmup.requests_sent`] ?? 0), 0);
+      const reported = combos.reduce(
+        (n, c) =>
+          n +
+          (counters[`payload_bench.${c.key}.requests.sent`] ?? 0) +
+          (counters[`payload_bench.${c.key}.warmup.requests_sent`] ?? 0),
+        0,
+      );
       const path = combos[0]!.transport === 'grpc' ? combos[0]!.path : `POST ${combos[0]!.path}`;
       assert.ok(reported > 0, `${format}: nothing reported`);
       assert.equal(seen.get(path), reported, `${format} at ${path}`);
@@ -106,8 +141,16 @@ describe('artillery run of an export', () => {
       const errors = Object.values(r.requests.errors).reduce((a, b) => a + b, 0);
       assert.equal(r.requests.intended, r.requests.sent + r.requests.dropped);
       assert.equal(r.requests.sent, r.requests.ok + errors + r.requests.capped);
-      assert.equal(r.searches.intended, r.searches.completed + r.searches.capped + r.searches.failed + r.searches.dropped);
-      assert.equal(r.latency.search.count, r.searches.completed + r.searches.capped + (counters[`payload_bench.${r.format}.${r.compression}.b${r.batchSize}.searches.dropped_late`] ?? 0));
+      assert.equal(
+        r.searches.intended,
+        r.searches.completed + r.searches.capped + r.searches.failed + r.searches.dropped,
+      );
+      assert.equal(
+        r.latency.search.count,
+        r.searches.completed +
+          r.searches.capped +
+          (counters[`payload_bench.${r.format}.${r.compression}.b${r.batchSize}.searches.dropped_late`] ?? 0),
+      );
       assert.ok(r.warnings.some((w) => /DDSketch/.test(w)));
       assert.ok(!r.warnings.some((w) => /does not add up/.test(w)), r.warnings.join('\n'));
     }
@@ -117,7 +160,14 @@ describe('artillery run of an export', () => {
 
 function installArtillery(home: string): void {
   writeFileSync(join(home, 'package.json'), '{ "name": "artillery-home", "private": true }\n');
-  const tgz = execFileSync('npm', ['pack', ENGINE_DIR, '--pack-destination', home, '--silent'], { cwd: home, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').at(-1)!;
+  const tgz = execFileSync('npm', ['pack', ENGINE_DIR, '--pack-destination', home, '--silent'], {
+    cwd: home,
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+    .trim()
+    .split('\n')
+    .at(-1)!;
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'artillery@2', join(home, tgz)], {
     cwd: home,
     env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },

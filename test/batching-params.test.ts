@@ -14,7 +14,13 @@ import { Batcher, paddedSize, type BatchTask } from '../src/server/batcher.js';
 import { mergeSegments } from '../src/server/merge-batches.js';
 import { packBatch, unpackBatch } from '../src/server/pack-batch.js';
 import { diffBatches, toFeatureBatch } from '../src/tensors/index.js';
-import { BatchingParamsError, defaultBatchingParameters, formatBatchingParameters, parseBatchingParameters, type BatchingParameters } from '../src/server/index.js';
+import {
+  BatchingParamsError,
+  defaultBatchingParameters,
+  formatBatchingParameters,
+  parseBatchingParameters,
+  type BatchingParameters,
+} from '../src/server/index.js';
 import { parseServeArgs } from '../src/args/serve-args.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,11 +48,18 @@ describe('BatchingParameters text format', () => {
     assert.equal(p.padVariableLengthInputs, true);
     assert.equal(p.threadPoolName, 'ranker_batch_threads');
     // The canonical text reads back to the same parameters.
-    assert.deepEqual(parseBatchingParameters(formatBatchingParameters(p), 'again', 2), { ...p, threadPoolName: 'batch_threads' });
+    assert.deepEqual(parseBatchingParameters(formatBatchingParameters(p), 'again', 2), {
+      ...p,
+      threadPoolName: 'batch_threads',
+    });
   });
 
   it('accepts the other spellings of the text format: one line, angle brackets, list syntax, separators', () => {
-    const p = parseBatchingParameters('max_batch_size: < value: 16 >, allowed_batch_sizes: [4, 16]; num_batch_threads {value:1}', 'x', 2);
+    const p = parseBatchingParameters(
+      'max_batch_size: < value: 16 >, allowed_batch_sizes: [4, 16]; num_batch_threads {value:1}',
+      'x',
+      2,
+    );
     assert.equal(p.maxBatchSize, 16);
     assert.deepEqual(p.allowedBatchSizes, [4, 16]);
     assert.equal(p.numBatchThreads, 1);
@@ -57,29 +70,53 @@ describe('BatchingParameters text format', () => {
   });
 
   const refuses = (text: string, message: RegExp): void => {
-    assert.throws(() => parseBatchingParameters(text, 'batching.txt', 2), (err: unknown) => {
-      assert.ok(err instanceof BatchingParamsError, String(err));
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseBatchingParameters(text, 'batching.txt', 2),
+      (err: unknown) => {
+        assert.ok(err instanceof BatchingParamsError, String(err));
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   };
 
   it('refuses junk naming the file, the line and the field', () => {
-    refuses('max_batch_size { value: 8 }\nmax_batch_sise { value: 8 }\n', /^batching\.txt line 2: unknown field "max_batch_sise" \(BatchingParameters has: max_batch_size, /);
-    refuses('\n\nmax_batch_size: 128\n', /^batching\.txt line 3: max_batch_size is a wrapper message: write max_batch_size \{ value: \.\.\. \}, got "128"/);
+    refuses(
+      'max_batch_size { value: 8 }\nmax_batch_sise { value: 8 }\n',
+      /^batching\.txt line 2: unknown field "max_batch_sise" \(BatchingParameters has: max_batch_size, /,
+    );
+    refuses(
+      '\n\nmax_batch_size: 128\n',
+      /^batching\.txt line 3: max_batch_size is a wrapper message: write max_batch_size \{ value: \.\.\. \}, got "128"/,
+    );
     refuses('batch_timeout_micros { value: 1.5 }', /line 1: batch_timeout_micros: expected an integer, got "1\.5"/);
-    refuses('enable_large_batch_splitting { value: yes }', /line 1: enable_large_batch_splitting: expected true or false, got "yes"/);
-    refuses('max_batch_size { value: 8 }\nmax_batch_size { value: 9 }', /line 2: max_batch_size is given twice \(first on line 1\)/);
+    refuses(
+      'enable_large_batch_splitting { value: yes }',
+      /line 1: enable_large_batch_splitting: expected true or false, got "yes"/,
+    );
+    refuses(
+      'max_batch_size { value: 8 }\nmax_batch_size { value: 9 }',
+      /line 2: max_batch_size is given twice \(first on line 1\)/,
+    );
     refuses('max_batch_size { value: 8 ', /unexpected end of file, expected "}"/);
-    refuses('num_batch_threads { value: 2 extra: 1 }', /line 1: num_batch_threads: expected "}" \(the wrapper has one field, value\), got "extra"/);
+    refuses(
+      'num_batch_threads { value: 2 extra: 1 }',
+      /line 1: num_batch_threads: expected "}" \(the wrapper has one field, value\), got "extra"/,
+    );
   });
 
   it("refuses what TF Serving refuses at load, in TF Serving's words", () => {
-    refuses('max_batch_size { value: 32 }\nallowed_batch_sizes: 8\nallowed_batch_sizes: 16', /allowed_batch_sizes: Last entry in allowed_batch_sizes must match max_batch_size; last entry was 16; expected 32/);
+    refuses(
+      'max_batch_size { value: 32 }\nallowed_batch_sizes: 8\nallowed_batch_sizes: 16',
+      /allowed_batch_sizes: Last entry in allowed_batch_sizes must match max_batch_size; last entry was 16; expected 32/,
+    );
     refuses('max_batch_size { value: 0 }', /input_batch_size_limit must be positive; was 0/);
     refuses('num_batch_threads { value: 0 }', /num_batch_threads must be positive; was 0/);
     refuses('batch_timeout_micros { value: -1 }', /batch_timeout_micros must be non-negative; was -1/);
-    refuses('max_batch_size { value: 8 }\nenable_large_batch_splitting { value: true }\nmax_execution_batch_size { value: 16 }', /input_batch_size_limit must be greater than or equal to max_execution_batch_size/);
+    refuses(
+      'max_batch_size { value: 8 }\nenable_large_batch_splitting { value: true }\nmax_execution_batch_size { value: 16 }',
+      /input_batch_size_limit must be greater than or equal to max_execution_batch_size/,
+    );
   });
 });
 
@@ -89,16 +126,28 @@ describe('batch queue (SharedBatchScheduler rules)', () => {
     if (p.maxExecutionBatchSize === undefined) b.maxExecutionBatchSize = b.maxBatchSize;
     return b;
   };
-  const task = (size: number): BatchTask<number> => ({ size, deadline: Infinity, enqueuedAt: 0, piecesLeft: 1, item: size });
+  const task = (size: number): BatchTask<number> => ({
+    size,
+    deadline: Infinity,
+    enqueuedAt: 0,
+    piecesLeft: 1,
+    item: size,
+  });
 
   it('fills the open batch, closes it when the next task does not fit; the open one waits for its timeout', () => {
     const b = new Batcher<number>(params({ maxBatchSize: 10, batchTimeoutMicros: 5000, numBatchThreads: 4 }));
     for (const n of [4, 4, 4]) assert.equal(b.schedule('s', task(n), 0), undefined);
     const first = b.next(1)!;
-    assert.deepEqual(first.pieces.map((p) => p.task.item), [4, 4]);
+    assert.deepEqual(
+      first.pieces.map((p) => p.task.item),
+      [4, 4],
+    );
     assert.equal(b.next(1), undefined, 'the open batch (4 rows) waits for the 5 ms timeout');
     assert.equal(b.nextTimeout(), 5);
-    assert.deepEqual(b.next(5)!.pieces.map((p) => p.task.item), [4]);
+    assert.deepEqual(
+      b.next(5)!.pieces.map((p) => p.task.item),
+      [4],
+    );
   });
 
   it('a full open batch runs at once; batches go one per free batch thread', () => {
@@ -120,7 +169,15 @@ describe('batch queue (SharedBatchScheduler rules)', () => {
   });
 
   it('splitting fills the open batch first, then batches of max_execution_batch_size', () => {
-    const b = new Batcher<number>(params({ maxBatchSize: 100, maxExecutionBatchSize: 8, enableLargeBatchSplitting: true, batchTimeoutMicros: 1e9, numBatchThreads: 8 }));
+    const b = new Batcher<number>(
+      params({
+        maxBatchSize: 100,
+        maxExecutionBatchSize: 8,
+        enableLargeBatchSplitting: true,
+        batchTimeoutMicros: 1e9,
+        numBatchThreads: 8,
+      }),
+    );
     b.schedule('s', task(5), 0);
     const t = task(20);
     b.schedule('s', t, 0);
@@ -128,7 +185,10 @@ describe('batch queue (SharedBatchScheduler rules)', () => {
     assert.deepEqual([b.next(0)!.size, b.next(0)!.size, b.next(0)!.size], [8, 8, 8]);
     assert.equal(b.next(0), undefined, 'the last piece (1 row) waits in the open batch');
     const full = b.schedule('s', task(100), 0);
-    assert.match(full!.message, /^The batch scheduling queue to which this task was submitted is full; task size is 100 but scheduling capacity is only 79 /);
+    assert.match(
+      full!.message,
+      /^The batch scheduling queue to which this task was submitted is full; task size is 100 but scheduling capacity is only 79 /,
+    );
   });
 
   it('pads up to the smallest allowed batch size that fits, else leaves the size', () => {
@@ -144,7 +204,15 @@ describe('serve flags for batching', () => {
   it('the file and flags combine; flags win; a bad file is named with its line', () => {
     const file = join(dir, 'ok.txt');
     writeFileSync(file, fixture('ranker-25.txt'));
-    const a = parseServeArgs(['--enable-batching', '--batching-parameters-file', file, '--batch-timeout-micros', '500', '--workers', '1']);
+    const a = parseServeArgs([
+      '--enable-batching',
+      '--batching-parameters-file',
+      file,
+      '--batch-timeout-micros',
+      '500',
+      '--workers',
+      '1',
+    ]);
     assert.ok(a.ok);
     assert.equal(a.options.workers, 1);
     assert.equal(a.options.batching!.maxBatchSize, 25);
@@ -159,13 +227,29 @@ describe('serve flags for batching', () => {
     assert.match(c.error, /--batching-parameters-file is set without --enable-batching/);
     const d = parseServeArgs(['--enable-batching', '--max-batch-size', '32', '--allowed-batch-sizes', '8,16']);
     assert.ok(!d.ok);
-    assert.match(d.error, /Last entry in allowed_batch_sizes must match max_batch_size; last entry was 16; expected 32/);
+    assert.match(
+      d.error,
+      /Last entry in allowed_batch_sizes must match max_batch_size; last entry was 16; expected 32/,
+    );
   });
 
   it('npm run serve exits 2 with the message on a bad batching file', () => {
     const bad = join(dir, 'junk.txt');
     writeFileSync(bad, 'max_batch_size { value: lots }\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/serve.ts', '--port', '0', '--enable-batching', '--batching-parameters-file', bad], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/commands/serve.ts',
+        '--port',
+        '0',
+        '--enable-batching',
+        '--batching-parameters-file',
+        bad,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     assert.equal(r.status, 2);
     assert.match(r.stderr, /line 1: max_batch_size: expected an integer, got "lots"/);
   });
@@ -178,10 +262,32 @@ describe('batch data movement', () => {
       const batch = toFeatureBatch(generate(sc));
       assert.equal(diffBatches(sc, unpackBatch(sc, packBatch(sc, batch)), batch), undefined);
       // Rows 0-2 and 3-6 of the request, merged, are the request; padding repeats row 3 (the last piece's first).
-      const merged = mergeSegments(sc, [{ batch, start: 0, end: 3 }, { batch, start: 3, end: 7 }], 7);
+      const merged = mergeSegments(
+        sc,
+        [
+          { batch, start: 0, end: 3 },
+          { batch, start: 3, end: 7 },
+        ],
+        7,
+      );
       assert.equal(diffBatches(sc, merged, batch), undefined);
-      const padded = mergeSegments(sc, [{ batch, start: 0, end: 3 }, { batch, start: 3, end: 7 }], 9);
-      const want = mergeSegments(sc, [{ batch, start: 0, end: 7 }, { batch, start: 3, end: 4 }, { batch, start: 3, end: 4 }], 9);
+      const padded = mergeSegments(
+        sc,
+        [
+          { batch, start: 0, end: 3 },
+          { batch, start: 3, end: 7 },
+        ],
+        9,
+      );
+      const want = mergeSegments(
+        sc,
+        [
+          { batch, start: 0, end: 7 },
+          { batch, start: 3, end: 4 },
+          { batch, start: 3, end: 4 },
+        ],
+        9,
+      );
       assert.equal(padded.candidates, 9);
       assert.equal(diffBatches(sc, padded, want), undefined);
     });

@@ -7,7 +7,29 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_CODECS, DEFAULT_PLAN, QUICK_PLAN, assertResults, downsample, planJobs, poolRounds, renderConsole, runBench, runMatrix, scaleScenario, sumOfMedians, hasP99, logicalTensorBytes, P99_MIN_SAMPLES, summarize, validateResults, verifyRoundTrips, VerificationError, type BenchConfig, type MeasurePlan } from '../src/bench/index.js';
+import {
+  DEFAULT_CODECS,
+  DEFAULT_PLAN,
+  QUICK_PLAN,
+  assertResults,
+  downsample,
+  planJobs,
+  poolRounds,
+  renderConsole,
+  runBench,
+  runMatrix,
+  scaleScenario,
+  sumOfMedians,
+  hasP99,
+  logicalTensorBytes,
+  P99_MIN_SAMPLES,
+  summarize,
+  validateResults,
+  verifyRoundTrips,
+  VerificationError,
+  type BenchConfig,
+  type MeasurePlan,
+} from '../src/bench/index.js';
 import { BENCH_USAGE } from '../src/args/bench-args.js';
 import { parseBenchArgs } from '../src/args/bench-args.js';
 import { writeResults } from '../src/report/index.js';
@@ -30,7 +52,11 @@ function config(overrides: Partial<BenchConfig>): BenchConfig {
 }
 
 function runCli(script: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('parseBenchArgs', () => {
@@ -39,7 +65,10 @@ describe('parseBenchArgs', () => {
     assert.equal(p.kind, 'run');
     if (p.kind !== 'run') return;
     assert.deepEqual(p.config.scenarios, ['etsy-search']);
-    assert.deepEqual(p.config.formats, FORMATS.map((f) => f.id).filter((id) => id !== 'oip-typed' && id !== 'oip-json'));
+    assert.deepEqual(
+      p.config.formats,
+      FORMATS.map((f) => f.id).filter((id) => id !== 'oip-typed' && id !== 'oip-json'),
+    );
     assert.deepEqual(p.config.codecs, DEFAULT_CODECS.split(','));
     assert.deepEqual(p.config.plan, DEFAULT_PLAN);
     assert.equal(p.config.out, 'results');
@@ -51,9 +80,32 @@ describe('parseBenchArgs', () => {
 
   it('parses every option', () => {
     const p = parseBenchArgs([
-      '--quick', '--scenario', 'tiny', '--scenario', 'bench/scenarios/ctr-small.json', '--formats', 'elwc,tf-example',
-      '--codecs', 'identity, gzip:1,zstd', '--candidates', '50', '--seed', '9', '--out', 'x/y', '--json',
-      '--sweep', 'candidates=100,10', '--sweep', 'features=5', '--rounds', '2', '--time-ms', '15', '--min-samples', '4',
+      '--quick',
+      '--scenario',
+      'tiny',
+      '--scenario',
+      'bench/scenarios/ctr-small.json',
+      '--formats',
+      'elwc,tf-example',
+      '--codecs',
+      'identity, gzip:1,zstd',
+      '--candidates',
+      '50',
+      '--seed',
+      '9',
+      '--out',
+      'x/y',
+      '--json',
+      '--sweep',
+      'candidates=100,10',
+      '--sweep',
+      'features=5',
+      '--rounds',
+      '2',
+      '--time-ms',
+      '15',
+      '--min-samples',
+      '4',
     ]);
     assert.equal(p.kind, 'run');
     if (p.kind !== 'run') return;
@@ -137,8 +189,21 @@ describe('npm run bench command line', () => {
   it('--json prints the results JSON and nothing else on stdout', () => {
     const out = join(TMP, 'cli-json');
     const r = runCli('src/cli/commands/bench.ts', [
-      '--json', '--scenario', 'tiny', '--formats', 'tensor-content', '--codecs', 'identity,gzip:1',
-      '--rounds', '1', '--time-ms', '1', '--min-samples', '2', '--out', out,
+      '--json',
+      '--scenario',
+      'tiny',
+      '--formats',
+      'tensor-content',
+      '--codecs',
+      'identity,gzip:1',
+      '--rounds',
+      '1',
+      '--time-ms',
+      '1',
+      '--min-samples',
+      '2',
+      '--out',
+      out,
     ]);
     assert.equal(r.status, 0, r.stderr);
     const results = assertResults(JSON.parse(r.stdout));
@@ -159,10 +224,13 @@ describe('--peers', () => {
   });
 
   it('measures ours and every peer in the same children, into a valid peers section', async () => {
-    const results = await runBench(config({ scenarios: ['tiny'], formats: ['tensor-content', 'json-columnar'], codecs: ['identity'], peers: true }));
+    const results = await runBench(
+      config({ scenarios: ['tiny'], formats: ['tensor-content', 'json-columnar'], codecs: ['identity'], peers: true }),
+    );
     assert.deepEqual(validateResults(results), []);
     const peers = results.peers!;
-    const impls = (format: string, op: string) => peers.records.filter((p) => p.format === format && p.op === op).map((p) => p.impl);
+    const impls = (format: string, op: string) =>
+      peers.records.filter((p) => p.format === format && p.op === op).map((p) => p.impl);
     assert.deepEqual(impls('tensor-content', 'decode'), ['ours', 'copy', 'protobufjs', 'protobuf-es']);
     assert.deepEqual(impls('tensor-content', 'encode'), ['ours', 'protobufjs', 'protobuf-es']);
     assert.deepEqual(impls('json-columnar', 'decode'), ['ours', 'copy', 'JSON']);
@@ -170,11 +238,15 @@ describe('--peers', () => {
       const ours = peers.records.find((x) => x.format === p.format && x.op === p.op && x.impl === 'ours')!;
       assert.ok(Math.abs(p.oursRatio - ours.stats.medianMs / p.stats.medianMs) < 1e-9, `${p.format} ${p.op} ${p.impl}`);
       // "ours" is the micro record of the same op: the same child processes.
-      if (p.impl === 'ours') assert.deepEqual(p.stats, results.micro.find((m) => m.format === p.format && m.op === p.op)!.stats);
+      if (p.impl === 'ours')
+        assert.deepEqual(p.stats, results.micro.find((m) => m.format === p.format && m.op === p.op)!.stats);
     }
     const a = peers.alignment.find((x) => x.format === 'tensor-content')!;
     assert.ok(a.tensors > 0 && a.aligned <= a.tensors);
-    assert.deepEqual(peers.alignment.find((x) => x.format === 'json-columnar'), { scenario: 'tiny', format: 'json-columnar', tensors: 0, aligned: 0 });
+    assert.deepEqual(
+      peers.alignment.find((x) => x.format === 'json-columnar'),
+      { scenario: 'tiny', format: 'json-columnar', tensors: 0, aligned: 0 },
+    );
   });
 });
 
@@ -189,15 +261,21 @@ describe('a small run', () => {
   });
 
   it('has sizes and micro entries for every scenario x format x codec', () => {
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['tiny', 'ctr-small']);
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['tiny', 'ctr-small'],
+    );
     for (const scenario of ['tiny', 'ctr-small']) {
       for (const format of formats) {
-        const has = (op: string, codec: string) => results.micro.some((m) => m.scenario === scenario && m.format === format && m.op === op && m.codec === codec);
-        for (const op of ['encode', 'decode', 'floor', 'floor-cold', 'calibration']) assert.ok(has(op, 'identity'), `${scenario} ${format} ${op}`);
+        const has = (op: string, codec: string) =>
+          results.micro.some((m) => m.scenario === scenario && m.format === format && m.op === op && m.codec === codec);
+        for (const op of ['encode', 'decode', 'floor', 'floor-cold', 'calibration'])
+          assert.ok(has(op, 'identity'), `${scenario} ${format} ${op}`);
         for (const codec of codecs) {
           const size = results.sizes.find((s) => s.scenario === scenario && s.format === format && s.codec === codec);
           assert.ok(size && size.rawBytes > 0 && size.compressedBytes > 0, `${scenario} ${format} ${codec} size`);
-          for (const op of ['compress', 'decompress', 'total']) assert.ok(has(op, codec), `${scenario} ${format} ${op} ${codec}`);
+          for (const op of ['compress', 'decompress', 'total'])
+            assert.ok(has(op, codec), `${scenario} ${format} ${op} ${codec}`);
         }
       }
     }
@@ -205,7 +283,7 @@ describe('a small run', () => {
     assert.equal(results.micro.length, 2 * formats.length * (5 + 3 * codecs.length));
   });
 
-  it('has finite stats, xFloor > 0, and sizes equal to the formats\' own encodings', () => {
+  it("has finite stats, xFloor > 0, and sizes equal to the formats' own encodings", () => {
     for (const m of results.micro) {
       for (const [k, v] of Object.entries(m.stats)) {
         if (k === 'roundMediansMs') assert.equal((v as number[]).length, m.op.startsWith('floor') ? formats.length : 1);
@@ -223,7 +301,9 @@ describe('a small run', () => {
     const req = generate(loadScenario('tiny'));
     for (const f of FORMATS) {
       const raw = f.encode(req).length;
-      assert.ok(results.sizes.filter((s) => s.scenario === 'tiny' && s.format === f.id).every((s) => s.rawBytes === raw));
+      assert.ok(
+        results.sizes.filter((s) => s.scenario === 'tiny' && s.format === f.id).every((s) => s.rawBytes === raw),
+      );
       const identity = results.sizes.find((s) => s.scenario === 'tiny' && s.format === f.id && s.codec === 'identity')!;
       assert.equal(identity.compressedBytes, raw);
     }
@@ -237,7 +317,11 @@ describe('a small run', () => {
         assert.equal(floors.length, formats.length, `${scenario} ${op}`);
         for (const f of floors) {
           assert.equal(f.bytes, logical, `${scenario} ${f.format} ${op} bytes`);
-          assert.deepEqual(f.stats, floors[0]!.stats, `${scenario} ${f.format} ${op} differs from ${floors[0]!.format}`);
+          assert.deepEqual(
+            f.stats,
+            floors[0]!.stats,
+            `${scenario} ${f.format} ${op} differs from ${floors[0]!.format}`,
+          );
         }
         // Pooled over every format's child process: one round per child.
         assert.equal(floors[0]!.stats.roundMediansMs.length, formats.length * TINY_PLAN.rounds);
@@ -250,9 +334,16 @@ describe('a small run', () => {
   });
 
   it('total is the sum of its parts', () => {
-    const stat = (format: string, op: string, codec: string) => results.micro.find((m) => m.scenario === 'tiny' && m.format === format && m.op === op && m.codec === codec)!.stats;
+    const stat = (format: string, op: string, codec: string) =>
+      results.micro.find((m) => m.scenario === 'tiny' && m.format === format && m.op === op && m.codec === codec)!
+        .stats;
     const total = stat('elwc', 'total', 'gzip:6');
-    const parts = [stat('elwc', 'encode', 'identity'), stat('elwc', 'compress', 'gzip:6'), stat('elwc', 'decompress', 'gzip:6'), stat('elwc', 'decode', 'identity')];
+    const parts = [
+      stat('elwc', 'encode', 'identity'),
+      stat('elwc', 'compress', 'gzip:6'),
+      stat('elwc', 'decompress', 'gzip:6'),
+      stat('elwc', 'decode', 'identity'),
+    ];
     assert.ok(Math.abs(total.medianMs - parts.reduce((s, p) => s + p.medianMs, 0)) < 1e-9);
   });
 
@@ -311,7 +402,10 @@ describe('rounds and sweeps', () => {
     const sweeps = results.sweeps ?? [];
     assert.equal(sweeps.length, 2 * 2 * 2); // dimensions x values x codecs
     for (const s of sweeps) assert.ok(s.totalMs > 0 && s.perUnitUs > 0 && Number.isFinite(s.perUnitUs));
-    const raw = (dimension: string, value: number) => sweeps.find((s) => s.dimension === dimension && s.value === value && s.format === 'tf-example' && s.codec === 'identity')!.rawBytes;
+    const raw = (dimension: string, value: number) =>
+      sweeps.find(
+        (s) => s.dimension === dimension && s.value === value && s.format === 'tf-example' && s.codec === 'identity',
+      )!.rawBytes;
     assert.ok(raw('candidates', 8) > raw('candidates', 2));
     assert.ok(raw('features', 30) > raw('features', 5));
   });
@@ -386,25 +480,46 @@ describe('round-trip guard', () => {
       decode(bytes, schema) {
         const out = tensorContent.decode(bytes, schema);
         const first = out.batch.tensors.values().next().value!;
-        if (!Array.isArray(first.values)) (first.values as Float32Array | BigInt64Array)[0] = (first.values[0] as never) === 0 ? (1 as never) : (0 as never);
+        if (!Array.isArray(first.values))
+          (first.values as Float32Array | BigInt64Array)[0] =
+            (first.values[0] as never) === 0 ? (1 as never) : (0 as never);
         else first.values[0] = new Uint8Array([1, 2, 3]);
         return out;
       },
     };
-    assert.throws(() => verifyRoundTrips(lossy, [parseCodec('identity')], req), (err: unknown) => {
-      assert.ok(err instanceof VerificationError);
-      assert.match(err.message, /tensor-content with identity: decode\(decompress\(compress\(encode\(request\)\)\)\) differs from the request: feature "/);
-      return true;
-    });
+    assert.throws(
+      () => verifyRoundTrips(lossy, [parseCodec('identity')], req),
+      (err: unknown) => {
+        assert.ok(err instanceof VerificationError);
+        assert.match(
+          err.message,
+          /tensor-content with identity: decode\(decompress\(compress\(encode\(request\)\)\)\) differs from the request: feature "/,
+        );
+        return true;
+      },
+    );
   });
 
   it('fails a codec that corrupts its round trip', () => {
     const gzip = parseCodec('gzip:1');
-    const truncating: Codec = { ...gzip, label: 'truncating', decompress: (b) => { const out = gzip.decompress(b); return out.subarray(0, out.length - 3); } };
-    assert.throws(() => verifyRoundTrips(tensorContent, [truncating], req), /tensor-content with truncating: round trip threw/);
+    const truncating: Codec = {
+      ...gzip,
+      label: 'truncating',
+      decompress: (b) => {
+        const out = gzip.decompress(b);
+        return out.subarray(0, out.length - 3);
+      },
+    };
+    assert.throws(
+      () => verifyRoundTrips(tensorContent, [truncating], req),
+      /tensor-content with truncating: round trip threw/,
+    );
     // Dropping the first byte loses the ModelSpec while the tensors still parse: caught too.
     const skipping: Codec = { ...gzip, label: 'skipping', decompress: (b) => gzip.decompress(b).subarray(1) };
-    assert.throws(() => verifyRoundTrips(tensorContent, [skipping], req), /tensor-content with skipping: decoded ModelSpec .* differs from the one encoded/);
+    assert.throws(
+      () => verifyRoundTrips(tensorContent, [skipping], req),
+      /tensor-content with skipping: decoded ModelSpec .* differs from the one encoded/,
+    );
   });
 });
 
@@ -434,13 +549,34 @@ describe('stats', () => {
   });
 
   it('totals are sums of medians, per round, with no p99 and an interval over the round sums', () => {
-    const a: Stats = { medianMs: 1, meanMs: 1.1, p99Ms: 2, minMs: 0.9, maxMs: 3, rmePct: 10, samples: 10, roundMediansMs: [1, 1.2] };
-    const b: Stats = { medianMs: 2, meanMs: 2.2, p99Ms: 3, minMs: 1.9, maxMs: 4, rmePct: 5, samples: 5, roundMediansMs: [2, 2.1] };
+    const a: Stats = {
+      medianMs: 1,
+      meanMs: 1.1,
+      p99Ms: 2,
+      minMs: 0.9,
+      maxMs: 3,
+      rmePct: 10,
+      samples: 10,
+      roundMediansMs: [1, 1.2],
+    };
+    const b: Stats = {
+      medianMs: 2,
+      meanMs: 2.2,
+      p99Ms: 3,
+      minMs: 1.9,
+      maxMs: 4,
+      rmePct: 5,
+      samples: 5,
+      roundMediansMs: [2, 2.1],
+    };
     const t = sumOfMedians([a, b]);
     assert.equal(t.medianMs, 3);
     assert.equal(t.samples, 5);
     assert.equal(t.p99Ms, undefined);
-    assert.deepEqual(t.roundMediansMs.map((x) => Math.round(x * 1e9) / 1e9), [3, 3.3]);
+    assert.deepEqual(
+      t.roundMediansMs.map((x) => Math.round(x * 1e9) / 1e9),
+      [3, 3.3],
+    );
     // t(1) = 12.706; round sums 3 and 3.3: standard error 0.15, mean 3.15.
     assert.ok(Math.abs(t.rmePct - (100 * 12.706 * 0.15) / 3.15) < 1e-6, String(t.rmePct));
   });
@@ -503,7 +639,10 @@ describe('validateResults', () => {
 
     const version = good() as unknown as { schemaVersion: number };
     version.schemaVersion = 99;
-    assert.match(validateResults(version)[0]!, new RegExp(`^\\$\\.schemaVersion: expected one of ${SCHEMA_VERSION}, got 99`));
+    assert.match(
+      validateResults(version)[0]!,
+      new RegExp(`^\\$\\.schemaVersion: expected one of ${SCHEMA_VERSION}, got 99`),
+    );
 
     assert.throws(() => assertResults({}), /invalid results \(\d+ problems\):\n  \$\.schemaVersion: missing/);
   });
@@ -541,7 +680,17 @@ const FIXTURE: Results = {
     gitDirty: true,
   },
   config: { scenarios: ['demo'], plan: { rounds: 2, timeMs: 100, minSamples: 5, warmupMs: 20, warmupSamples: 1 } },
-  scenarios: [{ name: 'demo', description: 'A demo.', candidates: 1000, features: 300, contextFeatures: 30, seed: 1, fingerprint: '00112233aabbccdd' }],
+  scenarios: [
+    {
+      name: 'demo',
+      description: 'A demo.',
+      candidates: 1000,
+      features: 300,
+      contextFeatures: 30,
+      seed: 1,
+      fingerprint: '00112233aabbccdd',
+    },
+  ],
   sizes: [
     { scenario: 'demo', format: 'tf-example', codec: 'identity', rawBytes: 10_849_115, compressedBytes: 10_849_115 },
     { scenario: 'demo', format: 'tf-example', codec: 'gzip:6', rawBytes: 10_849_115, compressedBytes: 1_570_123 },
@@ -549,32 +698,225 @@ const FIXTURE: Results = {
     { scenario: 'demo', format: 'tensor-content', codec: 'gzip:6', rawBytes: 1_693_413, compressedBytes: 783_400 },
   ],
   micro: [
-    { scenario: 'demo', format: 'tf-example', codec: 'identity', op: 'floor', bytes: 10_849_115, stats: st(0.25, [0.25, 0.26], 200), xFloor: 1 },
-    { scenario: 'demo', format: 'tf-example', codec: 'identity', op: 'encode', bytes: 10_849_115, stats: st(55, [54, 56]), xFloor: 220 },
-    { scenario: 'demo', format: 'tf-example', codec: 'identity', op: 'decode', bytes: 10_849_115, stats: st(65, [60, 70]), xFloor: 260 },
-    { scenario: 'demo', format: 'tf-example', codec: 'identity', op: 'compress', bytes: 10_849_115, stats: st(0.00003, [0.00003, 0.00003], 9000), xFloor: 0.00012 },
-    { scenario: 'demo', format: 'tf-example', codec: 'identity', op: 'decompress', bytes: 10_849_115, stats: st(0.00003, [0.00003, 0.00003], 9000), xFloor: 0.00012 },
-    { scenario: 'demo', format: 'tf-example', codec: 'identity', op: 'total', bytes: 10_849_115, stats: st(120.00006, [114.00006, 126.00006]), xFloor: 480.00024 },
-    { scenario: 'demo', format: 'tf-example', codec: 'gzip:6', op: 'compress', bytes: 10_849_115, stats: st(140, [139, 141]), xFloor: 560 },
-    { scenario: 'demo', format: 'tf-example', codec: 'gzip:6', op: 'decompress', bytes: 10_849_115, stats: st(12, [12, 12]), xFloor: 48 },
-    { scenario: 'demo', format: 'tf-example', codec: 'gzip:6', op: 'total', bytes: 10_849_115, stats: st(272, [265, 279]), xFloor: 1088 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'identity', op: 'floor', bytes: 1_693_413, stats: st(0.035, [0.035, 0.036], 800), xFloor: 1 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'identity', op: 'encode', bytes: 1_693_413, stats: st(1.4, [1.4, 1.5]), xFloor: 40 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'identity', op: 'decode', bytes: 1_693_413, stats: st(0.93, [0.9, 0.95]), xFloor: 26.571 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'identity', op: 'compress', bytes: 1_693_413, stats: st(0.00003, [0.00003, 0.00003], 9000), xFloor: 0.00086 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'identity', op: 'decompress', bytes: 1_693_413, stats: st(0.00003, [0.00003, 0.00003], 9000), xFloor: 0.00086 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'identity', op: 'total', bytes: 1_693_413, stats: st(2.33006, [2.30006, 2.45006]), xFloor: 66.573 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'gzip:6', op: 'compress', bytes: 1_693_413, stats: st(42, [42, 43]), xFloor: 1200 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'gzip:6', op: 'decompress', bytes: 1_693_413, stats: st(3.8, [3.8, 3.9]), xFloor: 108.57 },
-    { scenario: 'demo', format: 'tensor-content', codec: 'gzip:6', op: 'total', bytes: 1_693_413, stats: st(48.13, [48.1, 49.35]), xFloor: 1375.1 },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'identity',
+      op: 'floor',
+      bytes: 10_849_115,
+      stats: st(0.25, [0.25, 0.26], 200),
+      xFloor: 1,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'identity',
+      op: 'encode',
+      bytes: 10_849_115,
+      stats: st(55, [54, 56]),
+      xFloor: 220,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'identity',
+      op: 'decode',
+      bytes: 10_849_115,
+      stats: st(65, [60, 70]),
+      xFloor: 260,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'identity',
+      op: 'compress',
+      bytes: 10_849_115,
+      stats: st(0.00003, [0.00003, 0.00003], 9000),
+      xFloor: 0.00012,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'identity',
+      op: 'decompress',
+      bytes: 10_849_115,
+      stats: st(0.00003, [0.00003, 0.00003], 9000),
+      xFloor: 0.00012,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'identity',
+      op: 'total',
+      bytes: 10_849_115,
+      stats: st(120.00006, [114.00006, 126.00006]),
+      xFloor: 480.00024,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'gzip:6',
+      op: 'compress',
+      bytes: 10_849_115,
+      stats: st(140, [139, 141]),
+      xFloor: 560,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'gzip:6',
+      op: 'decompress',
+      bytes: 10_849_115,
+      stats: st(12, [12, 12]),
+      xFloor: 48,
+    },
+    {
+      scenario: 'demo',
+      format: 'tf-example',
+      codec: 'gzip:6',
+      op: 'total',
+      bytes: 10_849_115,
+      stats: st(272, [265, 279]),
+      xFloor: 1088,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'identity',
+      op: 'floor',
+      bytes: 1_693_413,
+      stats: st(0.035, [0.035, 0.036], 800),
+      xFloor: 1,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'identity',
+      op: 'encode',
+      bytes: 1_693_413,
+      stats: st(1.4, [1.4, 1.5]),
+      xFloor: 40,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'identity',
+      op: 'decode',
+      bytes: 1_693_413,
+      stats: st(0.93, [0.9, 0.95]),
+      xFloor: 26.571,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'identity',
+      op: 'compress',
+      bytes: 1_693_413,
+      stats: st(0.00003, [0.00003, 0.00003], 9000),
+      xFloor: 0.00086,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'identity',
+      op: 'decompress',
+      bytes: 1_693_413,
+      stats: st(0.00003, [0.00003, 0.00003], 9000),
+      xFloor: 0.00086,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'identity',
+      op: 'total',
+      bytes: 1_693_413,
+      stats: st(2.33006, [2.30006, 2.45006]),
+      xFloor: 66.573,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'gzip:6',
+      op: 'compress',
+      bytes: 1_693_413,
+      stats: st(42, [42, 43]),
+      xFloor: 1200,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'gzip:6',
+      op: 'decompress',
+      bytes: 1_693_413,
+      stats: st(3.8, [3.8, 3.9]),
+      xFloor: 108.57,
+    },
+    {
+      scenario: 'demo',
+      format: 'tensor-content',
+      codec: 'gzip:6',
+      op: 'total',
+      bytes: 1_693_413,
+      stats: st(48.13, [48.1, 49.35]),
+      xFloor: 1375.1,
+    },
   ],
   sweeps: [
-    { scenario: 'demo', dimension: 'candidates', value: 10, format: 'tf-example', codec: 'identity', rawBytes: 108_000, compressedBytes: 108_000, encodeMs: 0.6, decodeMs: 0.7, totalMs: 1.3, perUnitUs: 130 },
-    { scenario: 'demo', dimension: 'candidates', value: 100, format: 'tf-example', codec: 'identity', rawBytes: 1_080_000, compressedBytes: 1_080_000, encodeMs: 5.5, decodeMs: 6.5, totalMs: 12, perUnitUs: 120 },
-    { scenario: 'demo', dimension: 'candidates', value: 10, format: 'tensor-content', codec: 'identity', rawBytes: 17_000, compressedBytes: 17_000, encodeMs: 0.05, decodeMs: 0.04, totalMs: 0.09, perUnitUs: 9 },
-    { scenario: 'demo', dimension: 'candidates', value: 100, format: 'tensor-content', codec: 'identity', rawBytes: 170_000, compressedBytes: 170_000, encodeMs: 0.2, decodeMs: 0.1, totalMs: 0.3, perUnitUs: 3 },
+    {
+      scenario: 'demo',
+      dimension: 'candidates',
+      value: 10,
+      format: 'tf-example',
+      codec: 'identity',
+      rawBytes: 108_000,
+      compressedBytes: 108_000,
+      encodeMs: 0.6,
+      decodeMs: 0.7,
+      totalMs: 1.3,
+      perUnitUs: 130,
+    },
+    {
+      scenario: 'demo',
+      dimension: 'candidates',
+      value: 100,
+      format: 'tf-example',
+      codec: 'identity',
+      rawBytes: 1_080_000,
+      compressedBytes: 1_080_000,
+      encodeMs: 5.5,
+      decodeMs: 6.5,
+      totalMs: 12,
+      perUnitUs: 120,
+    },
+    {
+      scenario: 'demo',
+      dimension: 'candidates',
+      value: 10,
+      format: 'tensor-content',
+      codec: 'identity',
+      rawBytes: 17_000,
+      compressedBytes: 17_000,
+      encodeMs: 0.05,
+      decodeMs: 0.04,
+      totalMs: 0.09,
+      perUnitUs: 9,
+    },
+    {
+      scenario: 'demo',
+      dimension: 'candidates',
+      value: 100,
+      format: 'tensor-content',
+      codec: 'identity',
+      rawBytes: 170_000,
+      compressedBytes: 170_000,
+      encodeMs: 0.2,
+      decodeMs: 0.1,
+      totalMs: 0.3,
+      perUnitUs: 3,
+    },
   ],
   state: 'complete',
-  warnings: ['demo / tf-example decode: round medians spread 15% (60.000, 70.000 ms): the machine was busy; compare with care'],
+  warnings: [
+    'demo / tf-example decode: round medians spread 15% (60.000, 70.000 ms): the machine was busy; compare with care',
+  ],
 };
-

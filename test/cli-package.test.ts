@@ -31,8 +31,14 @@ describe('the packed tarball, installed into an empty project', { timeout: 300_0
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     assert.ok(tarball, 'npm pack wrote no tarball');
     cpSync(join(ROOT, 'test/fixtures/empty-project'), project, { recursive: true });
-    run(NPM, ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--silent', join(dir, tarball)], project);
-    cpSync(join(ROOT, 'node_modules/zstd-napi/build'), join(project, 'node_modules/zstd-napi/build'), { recursive: true });
+    run(
+      NPM,
+      ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--silent', join(dir, tarball)],
+      project,
+    );
+    cpSync(join(ROOT, 'node_modules/zstd-napi/build'), join(project, 'node_modules/zstd-napi/build'), {
+      recursive: true,
+    });
   });
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -60,7 +66,11 @@ describe('the packed tarball, installed into an empty project', { timeout: 300_0
     const commands = [...list.matchAll(/^  ([a-z0-9-]+)  /gm)].map((m) => m[1]!);
     assert.ok(commands.length >= 9, list);
     for (const c of commands) {
-      const out = run(process.execPath, [join(project, 'node_modules/payload-bench/bin/payload-bench.js'), c, '--help'], project);
+      const out = run(
+        process.execPath,
+        [join(project, 'node_modules/payload-bench/bin/payload-bench.js'), c, '--help'],
+        project,
+      );
       assert.match(out, /usage/i, `${c} --help`);
     }
   });
@@ -76,7 +86,11 @@ describe('the packed tarball, installed into an empty project', { timeout: 300_0
       console.log(JSON.stringify({ diff: diff ?? null, formats: pb.FORMATS.length, api: ['startServer', 'runBench', 'runE2e', 'check', 'writeReport', 'validateResults', 'registerFormat'].filter((k) => typeof pb[k] !== 'function') }));
     `;
     writeFileSync(join(project, 'use.mjs'), script);
-    const got = JSON.parse(run(process.execPath, ['use.mjs'], project)) as { diff: string | null; formats: number; api: string[] };
+    const got = JSON.parse(run(process.execPath, ['use.mjs'], project)) as {
+      diff: string | null;
+      formats: number;
+      api: string[];
+    };
     assert.equal(got.diff, null);
     assert.ok(got.formats >= 10);
     assert.deepEqual(got.api, [], 'missing from the library entry');

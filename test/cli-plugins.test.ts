@@ -17,7 +17,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'payload-bench-plugins-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/payload-bench.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, ['bin/payload-bench.js', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 describe('--format-module', () => {
@@ -43,7 +47,16 @@ describe('--format-module', () => {
   it("dump writes the plug-in's bytes: the team's protobufjs encoder writes tensor-content's exact bytes", () => {
     const team = join(tmp, 'team.bin');
     const builtin = join(tmp, 'builtin.bin');
-    const a = cli('dump', '--format', 'team-protobufjs', '--scenario', 'tiny', '--out', team, `--format-module=${TEAM}`);
+    const a = cli(
+      'dump',
+      '--format',
+      'team-protobufjs',
+      '--scenario',
+      'tiny',
+      '--out',
+      team,
+      `--format-module=${TEAM}`,
+    );
     assert.equal(a.status, 0, a.stderr);
     assert.equal(JSON.parse(a.stdout).format, 'team-protobufjs');
     const b = cli('dump', '--format', 'tensor-content', '--scenario', 'tiny', '--out', builtin);
@@ -54,11 +67,26 @@ describe('--format-module', () => {
 
   it('bench --quick measures the plug-in after its round-trip check; the results name it', () => {
     const out = join(tmp, 'bench');
-    const r = cli('bench', '--quick', '--scenario', 'tiny', '--formats', 'tensor-content,team-protobufjs', '--codecs', 'identity,zstd:3', '--out', out, '--json', '--format-module', TEAM);
+    const r = cli(
+      'bench',
+      '--quick',
+      '--scenario',
+      'tiny',
+      '--formats',
+      'tensor-content,team-protobufjs',
+      '--codecs',
+      'identity,zstd:3',
+      '--out',
+      out,
+      '--json',
+      '--format-module',
+      TEAM,
+    );
     assert.equal(r.status, 0, r.stderr);
     const results = JSON.parse(r.stdout) as Results;
     assert.deepEqual(validateResults(results), []);
-    const sizes = (format: string) => results.sizes.filter((s) => s.format === format).map((s) => [s.codec, s.rawBytes, s.compressedBytes]);
+    const sizes = (format: string) =>
+      results.sizes.filter((s) => s.format === format).map((s) => [s.codec, s.rawBytes, s.compressedBytes]);
     assert.equal(sizes('team-protobufjs').length, 2);
     assert.deepEqual(sizes('team-protobufjs'), sizes('tensor-content'));
     const ops = new Set(results.micro.filter((m) => m.format === 'team-protobufjs').map((m) => m.op));
@@ -66,9 +94,30 @@ describe('--format-module', () => {
     assert.ok(existsSync(join(out, 'latest.json')));
   });
 
-  it('e2e sends the plug-in\'s bytes to the stub (gRPC Predict, a transport and RPC it serves): every request answered', () => {
+  it("e2e sends the plug-in's bytes to the stub (gRPC Predict, a transport and RPC it serves): every request answered", () => {
     const out = join(tmp, 'e2e');
-    const r = cli('e2e', '--formats', 'team-protobufjs', '--scenario', 'tiny', '--batch-size', '4', '--compression', 'identity', '--requests', '10', '--warmup', '0', '--rate', '20', '--out', out, '--json', '--format-module', TEAM);
+    const r = cli(
+      'e2e',
+      '--formats',
+      'team-protobufjs',
+      '--scenario',
+      'tiny',
+      '--batch-size',
+      '4',
+      '--compression',
+      'identity',
+      '--requests',
+      '10',
+      '--warmup',
+      '0',
+      '--rate',
+      '20',
+      '--out',
+      out,
+      '--json',
+      '--format-module',
+      TEAM,
+    );
     assert.equal(r.status, 0, r.stderr);
     const results = JSON.parse(r.stdout) as Results;
     const run = results.e2e?.[0];
@@ -79,7 +128,20 @@ describe('--format-module', () => {
 
   it('a plug-in with a wrong round trip fails the bench with exit 4, naming it; nothing is written', () => {
     const out = join(tmp, 'broken');
-    const r = cli('bench', '--quick', '--scenario', 'tiny', '--formats', 'broken-off-by-one', '--codecs', 'identity', '--out', out, '--format-module', BROKEN);
+    const r = cli(
+      'bench',
+      '--quick',
+      '--scenario',
+      'tiny',
+      '--formats',
+      'broken-off-by-one',
+      '--codecs',
+      'identity',
+      '--out',
+      out,
+      '--format-module',
+      BROKEN,
+    );
     assert.equal(r.status, 4, r.stderr);
     assert.match(r.stderr, /FAILED round-trip check.*broken-off-by-one with identity/);
     assert.equal(existsSync(join(out, 'latest.json')), false);
@@ -89,10 +151,24 @@ describe('--format-module', () => {
     const missing = cli('formats', '--format-module', 'test/fixtures/no-such-plugin.ts');
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /--format-module test\/fixtures\/no-such-plugin\.ts: cannot load it/);
-    const notFormat = cli('dump', '--format', 'x', '--out', join(tmp, 'x'), '--format-module', 'test/fixtures/results-fixture.ts');
+    const notFormat = cli(
+      'dump',
+      '--format',
+      'x',
+      '--out',
+      join(tmp, 'x'),
+      '--format-module',
+      'test/fixtures/results-fixture.ts',
+    );
     assert.equal(notFormat.status, 2);
     assert.match(notFormat.stderr, /results-fixture\.ts: (the module has no default export|not a Format)/);
-    const clash = cli('formats', '--format-module', 'test/fixtures/plugin-team-encoder.ts', '--format-module', 'test/fixtures/plugin-team-encoder.ts');
+    const clash = cli(
+      'formats',
+      '--format-module',
+      'test/fixtures/plugin-team-encoder.ts',
+      '--format-module',
+      'test/fixtures/plugin-team-encoder.ts',
+    );
     assert.equal(clash.status, 0, 'the same module twice is loaded once');
   });
 });

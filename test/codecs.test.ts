@@ -4,7 +4,12 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { gunzipSync as fflateGunzip, gzipSync as fflateGzip, unzlibSync as fflateUnzlib, zlibSync as fflateZlib } from 'fflate';
+import {
+  gunzipSync as fflateGunzip,
+  gzipSync as fflateGzip,
+  unzlibSync as fflateUnzlib,
+  zlibSync as fflateZlib,
+} from 'fflate';
 import binding from 'zstd-napi/binding.js';
 import {
   CodecError,
@@ -100,12 +105,16 @@ function assertSameBytes(actual: Uint8Array, expected: Uint8Array, what: string)
 }
 
 function assertCodecError(fn: () => unknown, message: RegExp | string, what?: string): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof CodecError, `${what ?? ''} expected CodecError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message, what);
-    else assert.match(err.message, message, what);
-    return true;
-  }, what);
+  assert.throws(
+    fn,
+    (err: unknown) => {
+      assert.ok(err instanceof CodecError, `${what ?? ''} expected CodecError, got ${String(err)}`);
+      if (typeof message === 'string') assert.equal(err.message, message, what);
+      else assert.match(err.message, message, what);
+      return true;
+    },
+    what,
+  );
 }
 
 /** A codec still round-trips after it has thrown. */
@@ -216,7 +225,10 @@ describe('decompression bombs', () => {
       const codec = createCodec(id);
       const bomb = codec.compress(zeros);
       assert.ok(bomb.length < 2 * MiB, `${id}: bomb is ${bomb.length} bytes`);
-      assertCodecError(() => codec.decompress(bomb, MiB), new RegExp(`^codec ${codec.label}: decompressed output exceeds maxOutputBytes 1048576`));
+      assertCodecError(
+        () => codec.decompress(bomb, MiB),
+        new RegExp(`^codec ${codec.label}: decompressed output exceeds maxOutputBytes 1048576`),
+      );
       assertStillWorks(codec);
     });
   }
@@ -234,7 +246,10 @@ describe('decompression bombs', () => {
     const bomb = dst.subarray(0, produced);
     assert.equal(binding.getFrameContentSize(bomb), null, 'frame must not declare its size');
     const codec = parseCodec('zstd');
-    assertCodecError(() => codec.decompress(bomb, MiB), /^codec zstd:3: decompressed output exceeds maxOutputBytes 1048576$/);
+    assertCodecError(
+      () => codec.decompress(bomb, MiB),
+      /^codec zstd:3: decompressed output exceeds maxOutputBytes 1048576$/,
+    );
     assert.equal(codec.decompress(bomb, 64 * MiB).length, 64 * MiB);
     assertCodecError(() => codec.decompress(bomb.subarray(0, bomb.length - 4)), /input ends inside a frame/);
     assertStillWorks(codec);
@@ -263,7 +278,10 @@ describe('decompression bombs', () => {
     const codec = parseCodec('gzip');
     const compressed = codec.compress(INPUTS['one byte']!);
     for (const bad of [-1, 1.5, Number.NaN]) {
-      assertCodecError(() => codec.decompress(compressed, bad), `codec gzip:6: maxOutputBytes must be a non-negative integer, got ${bad}`);
+      assertCodecError(
+        () => codec.decompress(compressed, bad),
+        `codec gzip:6: maxOutputBytes must be a non-negative integer, got ${bad}`,
+      );
     }
     assert.equal(DEFAULT_MAX_OUTPUT_BYTES, 2 ** 31);
   });
@@ -288,7 +306,11 @@ describe('corrupt input', () => {
         cases['garbage'] = withPrefix;
       }
       for (const [name, bytes] of Object.entries(cases)) {
-        assertCodecError(() => codec.decompress(bytes), new RegExp(`^codec ${codec.label}: corrupt or truncated input \\(.+\\)$`), `${id} ${name}`);
+        assertCodecError(
+          () => codec.decompress(bytes),
+          new RegExp(`^codec ${codec.label}: corrupt or truncated input \\(.+\\)$`),
+          `${id} ${name}`,
+        );
       }
       assertStillWorks(codec);
     });
@@ -345,8 +367,14 @@ describe('registry', () => {
   });
 
   it('parses a list', () => {
-    assert.deepEqual(parseCodecList('identity,gzip:1,zstd:3').map((c) => c.label), ['identity', 'gzip:1', 'zstd:3']);
-    assert.deepEqual(parseCodecList(' lz4 , brotli ').map((c) => c.label), ['lz4', 'brotli:4']);
+    assert.deepEqual(
+      parseCodecList('identity,gzip:1,zstd:3').map((c) => c.label),
+      ['identity', 'gzip:1', 'zstd:3'],
+    );
+    assert.deepEqual(
+      parseCodecList(' lz4 , brotli ').map((c) => c.label),
+      ['lz4', 'brotli:4'],
+    );
   });
 
   it('rejects unknown ids and bad levels, naming the value and what is allowed', () => {
@@ -388,16 +416,26 @@ describe('registry', () => {
     const require = createRequire(import.meta.url);
     const zstdVersion = (require('zstd-napi/package.json') as { version: string }).version;
     const infos = describeCodecs();
-    assert.deepEqual(infos.map((d) => d.id), codecIds());
+    assert.deepEqual(
+      infos.map((d) => d.id),
+      codecIds(),
+    );
     for (const info of infos) {
       assert.ok(info.description.length > 0 && !info.description.includes('\n'), info.id);
       assert.ok(info.levels.includes(info.defaultLevel), info.id);
-      assert.deepEqual([...info.levels], [...info.levels].sort((a, b) => a - b), info.id);
+      assert.deepEqual(
+        [...info.levels],
+        [...info.levels].sort((a, b) => a - b),
+        info.id,
+      );
       assert.equal(createCodec(info.id).implementation, info.implementation);
       assert.equal(createCodec(info.id).level, info.defaultLevel);
     }
     const byId = Object.fromEntries(infos.map((d) => [d.id, d]));
-    assert.match(byId['zstd']!.implementation, new RegExp(`^zstd-napi ${zstdVersion.replaceAll('.', '\\.')} \\(libzstd \\d`));
+    assert.match(
+      byId['zstd']!.implementation,
+      new RegExp(`^zstd-napi ${zstdVersion.replaceAll('.', '\\.')} \\(libzstd \\d`),
+    );
     assert.match(byId['lz4']!.implementation, /^lz4-napi \d+\.\d+\.\d+$/);
     assert.match(byId['gzip']!.implementation, /^node:zlib \(zlib /);
     assert.match(byId['brotli']!.implementation, /^node:zlib \(brotli /);

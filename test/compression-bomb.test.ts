@@ -8,7 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { getFormat } from '../src/formats/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_SERVER_OPTIONS, startServer, Status, type RunningServer } from '../src/server/index.js';
+import {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  DEFAULT_SERVER_OPTIONS,
+  startServer,
+  Status,
+  type RunningServer,
+} from '../src/server/index.js';
 import { parseServeArgs } from '../src/args/serve-args.js';
 
 const scenario = loadScenario('tiny');
@@ -19,7 +25,14 @@ const LIMIT = 8 << 20;
 describe('compression bombs', () => {
   let server: RunningServer | undefined;
   before(async () => {
-    server = await startServer({ port: 0, restPort: 0, scenario, maxMessageBytes: LIMIT, maxDecompressedBytes: CAP, workers: 0 });
+    server = await startServer({
+      port: 0,
+      restPort: 0,
+      scenario,
+      maxMessageBytes: LIMIT,
+      maxDecompressedBytes: CAP,
+      workers: 0,
+    });
   });
   after(() => server?.close());
 
@@ -29,15 +42,27 @@ describe('compression bombs', () => {
     const ok = parseServeArgs(['--max-decompressed-bytes', '64MiB']);
     assert.ok(ok.ok && ok.options.maxDecompressedBytes === 64 * 1024 * 1024);
     const bad = parseServeArgs(['--max-decompressed-bytes', 'lots']);
-    assert.ok(!bad.ok && /^--max-decompressed-bytes: expected a size from 1 B to 2147483647 B in bytes, KiB, MiB or GiB \(e\.g\. 64MiB\), got "lots"$/.test(bad.error), JSON.stringify(bad));
+    assert.ok(
+      !bad.ok &&
+        /^--max-decompressed-bytes: expected a size from 1 B to 2147483647 B in bytes, KiB, MiB or GiB \(e\.g\. 64MiB\), got "lots"$/.test(
+          bad.error,
+        ),
+      JSON.stringify(bad),
+    );
   });
 
   it('REST: a gzip body inflating past the cap (below the message limit) is 413 naming --max-decompressed-bytes', async () => {
     // 4 MiB of zeros: under --max-message-bytes (8 MiB), over the decompressed cap (1 MiB).
     const body = gzipSync(new Uint8Array(4 << 20));
-    const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, { method: 'POST', body, headers: { 'content-encoding': 'gzip' } });
+    const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, {
+      method: 'POST',
+      body,
+      headers: { 'content-encoding': 'gzip' },
+    });
     assert.equal(res.status, 413);
-    assert.deepEqual(await res.json(), { error: `gzip request body decompresses to more than ${CAP} bytes (--max-decompressed-bytes)` });
+    assert.deepEqual(await res.json(), {
+      error: `gzip request body decompresses to more than ${CAP} bytes (--max-decompressed-bytes)`,
+    });
     // A real gzip body under the cap still works.
     const good = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, {
       method: 'POST',
@@ -48,9 +73,16 @@ describe('compression bombs', () => {
   });
 
   it('REST /v2 (Open Inference Protocol): the same cap', async () => {
-    const res = await fetch(`http://${server!.restAddress}/v2/models/ranker/infer`, { method: 'POST', body: gzipSync(new Uint8Array(4 << 20)), headers: { 'content-encoding': 'gzip' } });
+    const res = await fetch(`http://${server!.restAddress}/v2/models/ranker/infer`, {
+      method: 'POST',
+      body: gzipSync(new Uint8Array(4 << 20)),
+      headers: { 'content-encoding': 'gzip' },
+    });
     assert.equal(res.status, 413);
-    assert.match(JSON.stringify(await res.json()), /decompresses to more than 1048576 bytes \(--max-decompressed-bytes\)/);
+    assert.match(
+      JSON.stringify(await res.json()),
+      /decompresses to more than 1048576 bytes \(--max-decompressed-bytes\)/,
+    );
   });
 
   it('gRPC: grpc-js stops inflating at the message limit and answers RESOURCE_EXHAUSTED', async () => {
@@ -62,7 +94,13 @@ describe('compression bombs', () => {
     const session = http2.connect(`http://${server!.grpcAddress}`);
     try {
       const status = await new Promise<{ code: number; details: string }>((resolve, reject) => {
-        const s = session.request({ ':method': 'POST', ':path': '/tensorflow.serving.PredictionService/Predict', 'content-type': 'application/grpc', te: 'trailers', 'grpc-encoding': 'gzip' });
+        const s = session.request({
+          ':method': 'POST',
+          ':path': '/tensorflow.serving.PredictionService/Predict',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          'grpc-encoding': 'gzip',
+        });
         let code: string | undefined;
         let details = '';
         const take = (h: http2.IncomingHttpHeaders): void => {
@@ -73,7 +111,9 @@ describe('compression bombs', () => {
         s.on('trailers', take);
         s.on('data', () => {});
         s.on('error', reject);
-        s.on('close', () => (code === undefined ? reject(new Error('no grpc-status')) : resolve({ code: Number(code), details })));
+        s.on('close', () =>
+          code === undefined ? reject(new Error('no grpc-status')) : resolve({ code: Number(code), details }),
+        );
         s.end(frame);
       });
       assert.equal(status.code, Status.RESOURCE_EXHAUSTED, status.details);

@@ -43,8 +43,16 @@ const record1 = 16 + records[0]!.length;
 bad[record1 + 12 + 5]! ^= 0xff;
 writeFileSync(CORRUPT, bad);
 
-function cli(script: string, args: string[], timeoutMs = 60_000): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
+function cli(
+  script: string,
+  args: string[],
+  timeoutMs = 60_000,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,7 +72,8 @@ function assertNoSecrets(root: string): void {
   const files = filesUnder(root);
   assert.ok(files.length > 0, `nothing written under ${root}`);
   for (const f of files) {
-    for (const needle of [SECRET, 'SECRET-pb', String(SECRET_INT)]) assert.equal(f.bytes.indexOf(needle), -1, `${f.path} contains "${needle}"`);
+    for (const needle of [SECRET, 'SECRET-pb', String(SECRET_INT)])
+      assert.equal(f.bytes.indexOf(needle), -1, `${f.path} contains "${needle}"`);
   }
 }
 
@@ -84,9 +93,15 @@ describe('--data options', () => {
       return p.kind === 'error' ? p.message : '';
     };
     assert.match(benchError(['--skip-corrupt']), /go with --data/);
-    assert.match(benchError(['--data', 'f', '--data-format', 'csv']), /--data-format: expected one of tfrecord-example, tfrecord-elwc, jsonl, got "csv"/);
+    assert.match(
+      benchError(['--data', 'f', '--data-format', 'csv']),
+      /--data-format: expected one of tfrecord-example, tfrecord-elwc, jsonl, got "csv"/,
+    );
     assert.match(benchError(['--data', 'f', '--sweep', 'candidates=10']), /--sweep/);
-    assert.match(benchError(['--data', 'f', '--scenario', 'tiny', '--scenario', 'ctr-small']), /at most one --scenario/);
+    assert.match(
+      benchError(['--data', 'f', '--scenario', 'tiny', '--scenario', 'ctr-small']),
+      /at most one --scenario/,
+    );
     assert.match(benchError(['--data', 'f', '--check']), /--check/);
 
     const e = parseE2eArgs(['--data', 'f.jsonl', '--data-format', 'jsonl']);
@@ -100,7 +115,11 @@ describe('--data options', () => {
 
     const s = parseServeArgs(['--data', 'f.tfrecord', '--skip-corrupt', '--port', '0']);
     assert.ok(s.ok && s.data);
-    if (s.ok) assert.deepEqual(s.data, { spec: { path: 'f.tfrecord', format: null, skipCorrupt: true, candidates: null }, scenario: null });
+    if (s.ok)
+      assert.deepEqual(s.data, {
+        spec: { path: 'f.tfrecord', format: null, skipCorrupt: true, candidates: null },
+        scenario: null,
+      });
     assert.equal(parseServeArgs(['--skip-corrupt']).ok, false);
   });
 });
@@ -108,7 +127,21 @@ describe('--data options', () => {
 describe('bench --data', () => {
   it('measures the first recorded request and records aggregates only (privacy)', () => {
     const out = join(dir, 'bench-out');
-    const r = cli('src/cli/commands/bench.ts', ['--quick', '--data', DATA, '--formats', 'tensor-content,tf-example', '--codecs', 'identity', '--time-ms', '10', '--min-samples', '3', '--out', out]);
+    const r = cli('src/cli/commands/bench.ts', [
+      '--quick',
+      '--data',
+      DATA,
+      '--formats',
+      'tensor-content,tf-example',
+      '--codecs',
+      'identity',
+      '--time-ms',
+      '10',
+      '--min-samples',
+      '3',
+      '--out',
+      out,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Results;
     const data = results.config.data as Record<string, unknown>;
@@ -150,15 +183,33 @@ describe('e2e --data', () => {
   it('replays the recorded requests round-robin; corrupt records skipped and counted; nothing of the data written (privacy)', () => {
     const out = join(dir, 'e2e-out');
     const r = cli('src/cli/commands/e2e.ts', [
-      '--data', CORRUPT, '--skip-corrupt', '--formats', 'tensor-content', '--batch-size', '2', '--compression', 'identity',
-      '--duration', '300ms', '--warmup', '100ms', '--out', out,
+      '--data',
+      CORRUPT,
+      '--skip-corrupt',
+      '--formats',
+      'tensor-content',
+      '--batch-size',
+      '2',
+      '--compression',
+      'identity',
+      '--duration',
+      '300ms',
+      '--warmup',
+      '100ms',
+      '--out',
+      out,
     ]);
     assert.equal(r.code, 0, r.stderr);
     const results = JSON.parse(readFileSync(join(out, 'e2e.json'), 'utf8')) as Results;
     const data = results.config.data as Record<string, unknown>;
     assert.equal(data.corruptSkipped, 1);
     assert.equal(data.requests, 2);
-    assert.ok(results.warnings.some((w) => /skipped 1 corrupt record\(s\) of 3 \(--skip-corrupt\): record 1 at byte offset/.test(w)), results.warnings.join('\n'));
+    assert.ok(
+      results.warnings.some((w) =>
+        /skipped 1 corrupt record\(s\) of 3 \(--skip-corrupt\): record 1 at byte offset/.test(w),
+      ),
+      results.warnings.join('\n'),
+    );
     const [run] = results.e2e!;
     assert.ok(run!.requests.ok > 0, JSON.stringify(run!.requests));
     assert.ok(!run!.warnings.some((w) => /BUG/.test(w)), run!.warnings.join('\n'));
@@ -175,7 +226,17 @@ describe('e2e --data', () => {
     if (p.kind !== 'run') return;
     const resolved = resolveScenarios(p.config);
     assert.equal(resolved.data?.requests.length, 3);
-    const e2e = defaultE2eConfig({ scenario: p.config.scenarios[0] ?? null, data: p.config.data ?? null, formats: ['tensor-content', 'elwc'], batchSizes: [5], compressions: ['identity'], load: { mode: 'closed', concurrency: 1 }, durationMs: null, searches: 6, warmupMs: 0 });
+    const e2e = defaultE2eConfig({
+      scenario: p.config.scenarios[0] ?? null,
+      data: p.config.data ?? null,
+      formats: ['tensor-content', 'elwc'],
+      batchSizes: [5],
+      compressions: ['identity'],
+      load: { mode: 'closed', concurrency: 1 },
+      durationMs: null,
+      searches: 6,
+      warmupMs: 0,
+    });
     const { runs } = await runE2e(e2e, { scenario: resolved.main[0]!, requests: resolved.data!.requests });
     for (const r of runs) {
       assert.equal(r.scenario, 'traffic');
@@ -200,7 +261,10 @@ describe('e2e --data', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /the data does not match scenario "tiny-wrong"/);
     assert.match(r.stderr, /feature "item_f32": the data has float values, the scenario says int64/);
-    assert.match(r.stderr, /feature "item_f32_vec": the data has 4 value\(s\) per example, the scenario's shape \(vector: exactly 5 values\) needs 5/);
+    assert.match(
+      r.stderr,
+      /feature "item_f32_vec": the data has 4 value\(s\) per example, the scenario's shape \(vector: exactly 5 values\) needs 5/,
+    );
     assert.match(r.stderr, /feature "not_in_data" \(float32, item\): missing from the data/);
     assert.doesNotMatch(r.stderr, /stub TF Serving ready/);
     assert.doesNotMatch(r.stderr, NO_STACK);
@@ -209,7 +273,11 @@ describe('e2e --data', () => {
 
 describe('serve --data', () => {
   it('serves the schema inferred from the data; a bad file exits 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/commands/serve.ts'), '--data', DATA, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/commands/serve.ts'), '--data', DATA, '--port', '0'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -231,7 +299,8 @@ describe('serve --data', () => {
       assert.match(stderr, /schema inferred from 3 request\(s\) in .*traffic\.tfrecord \(tfrecord-elwc\): 18 features/);
       const meta = await fetchSignatures(/grpc=(\S+)/.exec(ready)![1]!, 'ranker');
       assert.equal(meta.kind, 'ok');
-      if (meta.kind === 'ok') assert.ok(meta.signatures.get('serving_default')!.inputs.some((t) => t.name === 'item_bytes_list_row_splits'));
+      if (meta.kind === 'ok')
+        assert.ok(meta.signatures.get('serving_default')!.inputs.some((t) => t.name === 'item_bytes_list_row_splits'));
     } finally {
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
@@ -240,7 +309,10 @@ describe('serve --data', () => {
     writeFileSync(notData, '{"rows": [1, 2]}\n');
     const r = cli('src/cli/commands/serve.ts', ['--data', notData, '--port', '0']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /serve: .*not-rest\.jsonl: line 1 \(record 0\) at byte offset 0: a line must be a JSON object with "instances"/);
+    assert.match(
+      r.stderr,
+      /serve: .*not-rest\.jsonl: line 1 \(record 0\) at byte offset 0: a line must be a JSON object with "instances"/,
+    );
     assert.doesNotMatch(r.stderr, NO_STACK);
   });
 });

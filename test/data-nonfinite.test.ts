@@ -26,10 +26,34 @@ const schema: Scenario = {
   candidates: 6,
   seed: 3,
   features: [
-    { name: 'price', dtype: 'float32', scope: 'item', shape: { kind: 'scalar' }, dist: { kind: 'continuous', mean: 3, std: 1, lognormal: false } },
-    { name: 'emb', dtype: 'float32', scope: 'item', shape: { kind: 'vector', length: 3 }, dist: { kind: 'continuous', mean: 0, std: 1, lognormal: false } },
-    { name: 'item_id', dtype: 'int64', scope: 'item', shape: { kind: 'scalar' }, dist: { kind: 'categorical', cardinality: 1000, skew: 1, offset: 0 } },
-    { name: 'user_score', dtype: 'float32', scope: 'context', shape: { kind: 'scalar' }, dist: { kind: 'continuous', mean: 0, std: 1, lognormal: false } },
+    {
+      name: 'price',
+      dtype: 'float32',
+      scope: 'item',
+      shape: { kind: 'scalar' },
+      dist: { kind: 'continuous', mean: 3, std: 1, lognormal: false },
+    },
+    {
+      name: 'emb',
+      dtype: 'float32',
+      scope: 'item',
+      shape: { kind: 'vector', length: 3 },
+      dist: { kind: 'continuous', mean: 0, std: 1, lognormal: false },
+    },
+    {
+      name: 'item_id',
+      dtype: 'int64',
+      scope: 'item',
+      shape: { kind: 'scalar' },
+      dist: { kind: 'categorical', cardinality: 1000, skew: 1, offset: 0 },
+    },
+    {
+      name: 'user_score',
+      dtype: 'float32',
+      scope: 'context',
+      shape: { kind: 'scalar' },
+      dist: { kind: 'continuous', mean: 0, std: 1, lognormal: false },
+    },
   ],
 };
 // Missing values as real logs hold them: -0.0, NaN and -inf in some candidates' price and emb.
@@ -47,8 +71,16 @@ for (const r of reqs) {
 const DATA = join(dir, 'logs.tfrecord');
 writeFileSync(DATA, writeTfRecords(reqs.map(elwcRecord)));
 
-function cli(script: string, args: string[], timeoutMs = 120_000): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
+function cli(
+  script: string,
+  args: string[],
+  timeoutMs = 120_000,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -63,19 +95,41 @@ describe('real logs with -0.0, NaN and -inf', () => {
     const inferred = inferScenario(importData(DATA).requests, { name: 'logs' });
     for (const name of ['price', 'emb']) {
       const dist = inferred.features.find((f) => f.name === name)!.dist as unknown as Record<string, unknown>;
-      for (const [k, v] of Object.entries(dist)) if (typeof v !== 'string' && typeof v !== 'boolean') assert.ok(Number.isFinite(v), `${name}.${k} = ${String(v)}`);
+      for (const [k, v] of Object.entries(dist))
+        if (typeof v !== 'string' && typeof v !== 'boolean')
+          assert.ok(Number.isFinite(v), `${name}.${k} = ${String(v)}`);
     }
   });
 
   it('bench --data measures every TF Serving format (round-trip check passes)', () => {
     const out = join(dir, 'bench-out');
-    const r = cli('src/cli/commands/bench.ts', ['--quick', '--data', DATA, '--formats', TFS_FORMATS.join(','), '--codecs', 'identity', '--time-ms', '5', '--min-samples', '3', '--out', out]);
+    const r = cli('src/cli/commands/bench.ts', [
+      '--quick',
+      '--data',
+      DATA,
+      '--formats',
+      TFS_FORMATS.join(','),
+      '--codecs',
+      'identity',
+      '--time-ms',
+      '5',
+      '--min-samples',
+      '3',
+      '--out',
+      out,
+    ]);
     assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr.slice(-2000)}`);
     const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Results;
     for (const id of TFS_FORMATS) {
       for (const codec of ['identity']) {
-        assert.ok(results.sizes.some((s) => s.format === id && s.codec === codec && s.rawBytes > 0), `${id} ${codec}: no size`);
-        assert.ok(results.micro.some((m) => m.format === id && m.op === 'decode' && m.stats.samples >= 3), `${id}: decode not measured`);
+        assert.ok(
+          results.sizes.some((s) => s.format === id && s.codec === codec && s.rawBytes > 0),
+          `${id} ${codec}: no size`,
+        );
+        assert.ok(
+          results.micro.some((m) => m.format === id && m.op === 'decode' && m.stats.samples >= 3),
+          `${id}: decode not measured`,
+        );
       }
     }
   });
@@ -83,8 +137,22 @@ describe('real logs with -0.0, NaN and -inf', () => {
   it('e2e --data: the stub answers every TF Serving format', () => {
     const out = join(dir, 'e2e-out');
     const r = cli('src/cli/commands/e2e.ts', [
-      '--data', DATA, '--formats', TFS_FORMATS.join(','), '--batch-size', '3', '--compression', 'identity',
-      '--concurrency', '1', '--requests', '4', '--warmup', '0ms', '--out', out,
+      '--data',
+      DATA,
+      '--formats',
+      TFS_FORMATS.join(','),
+      '--batch-size',
+      '3',
+      '--compression',
+      'identity',
+      '--concurrency',
+      '1',
+      '--requests',
+      '4',
+      '--warmup',
+      '0ms',
+      '--out',
+      out,
     ]);
     assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr.slice(-2000)}`);
     const results = JSON.parse(readFileSync(join(out, 'e2e.json'), 'utf8')) as Results;

@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  crc32c, DataError, elwcRecord, exampleRecords, importData, inferScenario, maskedCrc32c, readTfRecords, toRankingRequest, writeTfRecords,
+  crc32c,
+  DataError,
+  elwcRecord,
+  exampleRecords,
+  importData,
+  inferScenario,
+  maskedCrc32c,
+  readTfRecords,
+  toRankingRequest,
+  writeTfRecords,
 } from '../src/data/index.js';
 import { FORMATS } from '../src/formats/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
@@ -22,7 +31,7 @@ describe('CRC32C and TFRecord framing', () => {
     assert.equal(crc32c(new Uint8Array(32).fill(0xff)), 0x62a8ab43);
   });
   it('a hand-built record with a known CRC reads back', () => {
-    const mask = (c: number) => Number(((BigInt(c) >> 15n | (BigInt(c) << 17n)) + 0xa282ead8n) & 0xffffffffn);
+    const mask = (c: number) => Number((((BigInt(c) >> 15n) | (BigInt(c) << 17n)) + 0xa282ead8n) & 0xffffffffn);
     const data = ascii('123456789');
     const header = new Uint8Array(8);
     new DataView(header.buffer).setUint32(0, 9, true);
@@ -42,14 +51,28 @@ describe('CRC32C and TFRecord framing', () => {
     const recs = [ascii('first'), ascii('second'), ascii('third')];
     const buf = writeTfRecords(recs);
     buf[16 + 5 + 12 + 2] ^= 0xff; // inside "second"
-    assert.throws(() => readTfRecords(buf, 'f.tfrecord', false), (e: Error) => e instanceof DataError && /f.tfrecord: record 1 at byte offset 21: data CRC mismatch .*--skip-corrupt/.test(e.message));
+    assert.throws(
+      () => readTfRecords(buf, 'f.tfrecord', false),
+      (e: Error) =>
+        e instanceof DataError &&
+        /f.tfrecord: record 1 at byte offset 21: data CRC mismatch .*--skip-corrupt/.test(e.message),
+    );
     const r = readTfRecords(buf, 'f.tfrecord', true);
-    assert.deepEqual(r.records.map((x) => new TextDecoder().decode(x.data)), ['first', 'third']);
-    assert.deepEqual(r.corrupt.map((c) => [c.index, c.offset]), [[1, 21]]);
+    assert.deepEqual(
+      r.records.map((x) => new TextDecoder().decode(x.data)),
+      ['first', 'third'],
+    );
+    assert.deepEqual(
+      r.corrupt.map((c) => [c.index, c.offset]),
+      [[1, 21]],
+    );
   });
   it('a truncated file is reported, not silently shortened', () => {
     const buf = writeTfRecords([ascii('first'), ascii('second')]);
-    assert.throws(() => readTfRecords(buf.subarray(0, buf.length - 3), 'f', false), /record 1 at byte offset 21: truncated record/);
+    assert.throws(
+      () => readTfRecords(buf.subarray(0, buf.length - 3), 'f', false),
+      /record 1 at byte offset 21: truncated record/,
+    );
     assert.equal(readTfRecords(buf.subarray(0, buf.length - 3), 'f', true).corrupt.length, 1);
   });
 });
@@ -69,12 +92,23 @@ describe('import -> infer -> formats -> decode', () => {
     for (const [i, raw] of data.requests.entries()) {
       const req = toRankingRequest(raw, scenario, i);
       const want = toFeatureBatch(reqs[i]!);
-      for (const f of FORMATS) assert.equal(diffBatches(req.schema, want, f.decode(f.encode(req), req.schema).batch), undefined, `${f.id} request ${i}`);
+      for (const f of FORMATS)
+        assert.equal(
+          diffBatches(req.schema, want, f.decode(f.encode(req), req.schema).batch),
+          undefined,
+          `${f.id} request ${i}`,
+        );
     }
   });
   it('inference recovers dtypes, shapes and scopes', () => {
     const inferred = inferScenario(importData(elwcFile).requests, { name: 'inferred' });
-    const strip = (s: typeof scenario) => s.features.map((f) => ({ name: f.name, dtype: f.dtype, scope: f.scope, shape: f.shape.kind === 'list' ? 'list' : JSON.stringify(f.shape) }));
+    const strip = (s: typeof scenario) =>
+      s.features.map((f) => ({
+        name: f.name,
+        dtype: f.dtype,
+        scope: f.scope,
+        shape: f.shape.kind === 'list' ? 'list' : JSON.stringify(f.shape),
+      }));
     assert.deepEqual(strip(inferred), strip(scenario));
     assert.equal(inferred.candidates, 4);
   });
@@ -91,7 +125,13 @@ describe('import -> infer -> formats -> decode', () => {
   });
   it('a record that is not an Example stops the import with its number, or is skipped and counted', () => {
     const file = join(dir, 'bad.tfrecord');
-    writeFileSync(file, writeTfRecords([...reqs.flatMap(exampleRecords).slice(0, 2), new Uint8Array([0x0a, 0x05, 0x0a, 0x03, 0xff, 0xff])]));
+    writeFileSync(
+      file,
+      writeTfRecords([
+        ...reqs.flatMap(exampleRecords).slice(0, 2),
+        new Uint8Array([0x0a, 0x05, 0x0a, 0x03, 0xff, 0xff]),
+      ]),
+    );
     assert.throws(() => importData(file), /record 2 at byte offset \d+: not a tf.Example/);
     const data = importData(file, { skipCorrupt: true });
     assert.equal(data.requests.length, 2);
@@ -101,7 +141,10 @@ describe('import -> infer -> formats -> decode', () => {
     const file = join(dir, 'tiny.jsonl');
     const rows = FORMATS.find((f) => f.id === 'json-rows')!;
     const cols = FORMATS.find((f) => f.id === 'json-columnar')!;
-    writeFileSync(file, `${new TextDecoder().decode(rows.encode(reqs[0]!))}\n${new TextDecoder().decode(cols.encode(reqs[1]!))}\n`);
+    writeFileSync(
+      file,
+      `${new TextDecoder().decode(rows.encode(reqs[0]!))}\n${new TextDecoder().decode(cols.encode(reqs[1]!))}\n`,
+    );
     const data = importData(file);
     assert.equal(data.format, 'jsonl');
     for (const i of [0, 1]) {
@@ -114,8 +157,14 @@ describe('import -> infer -> formats -> decode', () => {
   });
   it('a type mismatch between data and scenario is explained feature by feature', () => {
     const raw = importData(elwcFile).requests[0]!;
-    const wrong = { ...scenario, features: scenario.features.map((f) => (f.name === 'item_f32' ? { ...f, dtype: 'int64' as const } : f)) };
-    assert.throws(() => toRankingRequest(raw, wrong, 0), /request 0: feature "item_f32" is float, the scenario says int64/);
+    const wrong = {
+      ...scenario,
+      features: scenario.features.map((f) => (f.name === 'item_f32' ? { ...f, dtype: 'int64' as const } : f)),
+    };
+    assert.throws(
+      () => toRankingRequest(raw, wrong, 0),
+      /request 0: feature "item_f32" is float, the scenario says int64/,
+    );
   });
 });
 
@@ -139,7 +188,20 @@ describe('privacy: an inferred scenario holds aggregate statistics and feature n
 describe('infer CLI', () => {
   it('bad data file: clear error, exit 2', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/scenario.ts', 'infer', '--data', join(dir, 'missing'), '--out', join(dir, 'o.json')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/commands/scenario.ts',
+        'infer',
+        '--data',
+        join(dir, 'missing'),
+        '--out',
+        join(dir, 'o.json'),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 2);
     assert.match(r.stderr, /cannot read data file .*missing/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
@@ -147,7 +209,20 @@ describe('infer CLI', () => {
   it('writes a scenario that loads back and prints the size comparison', async () => {
     const { spawnSync } = await import('node:child_process');
     const out = join(dir, 'inferred.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/scenario.ts', 'infer', '--data', join(dir, 'tiny-elwc.tfrecord'), '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/commands/scenario.ts',
+        'infer',
+        '--data',
+        join(dir, 'tiny-elwc.tfrecord'),
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /tensor-content\s+\d+\s+\d+\s+[+-]\d+\.\d%/);
     assert.equal(loadScenario(out).features.length, 18);

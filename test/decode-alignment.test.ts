@@ -36,7 +36,8 @@ describe('tensor_content decode', () => {
       }
       assert.ok(views + copies > 0);
       // Shifting the message by 4 bytes moves no float field between aligned and not.
-      if (shift === 0) assert.ok(views > 0 && copies > 0, `etsy-search has both aligned and unaligned floats (${views} / ${copies})`);
+      if (shift === 0)
+        assert.ok(views > 0 && copies > 0, `etsy-search has both aligned and unaligned floats (${views} / ${copies})`);
     }
   });
 

@@ -17,7 +17,11 @@ const TMP = mkdtempSync(join(tmpdir(), 'payload-bench-dump-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 
 function dump(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/dump.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/commands/dump.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('npm run dump', () => {
@@ -43,7 +47,20 @@ describe('npm run dump', () => {
 
   it('compresses with --codec and honours --candidates and --seed', () => {
     const out = join(TMP, 'json.gz');
-    const r = dump(['--format', 'json-rows', '--codec', 'gzip:1', '--scenario', 'tiny', '--candidates', '3', '--seed', '11', '--out', out]);
+    const r = dump([
+      '--format',
+      'json-rows',
+      '--codec',
+      'gzip:1',
+      '--scenario',
+      'tiny',
+      '--candidates',
+      '3',
+      '--seed',
+      '11',
+      '--out',
+      out,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const info = JSON.parse(r.stdout) as Record<string, unknown>;
     const expected = getFormat('json-rows').encode(generate(loadScenario('tiny', { candidates: 3, seed: 11 })));
@@ -58,10 +75,22 @@ describe('npm run dump', () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ['an unknown format', ['--format', 'protobuf', '--out', 'x.bin'], /dump: unknown format "protobuf" \(formats: json-rows, /],
+    [
+      'an unknown format',
+      ['--format', 'protobuf', '--out', 'x.bin'],
+      /dump: unknown format "protobuf" \(formats: json-rows, /,
+    ],
     ['an unknown codec', ['--format', 'elwc', '--codec', 'zip', '--out', 'x.bin'], /dump: unknown codec "zip"/],
-    ['a bad codec level', ['--format', 'elwc', '--codec', 'zstd:99', '--out', 'x.bin'], /dump: codec zstd: level 99 out of range/],
-    ['an unknown scenario', ['--format', 'elwc', '--scenario', 'nope', '--out', 'x.bin'], /dump: unknown scenario preset "nope"/],
+    [
+      'a bad codec level',
+      ['--format', 'elwc', '--codec', 'zstd:99', '--out', 'x.bin'],
+      /dump: codec zstd: level 99 out of range/,
+    ],
+    [
+      'an unknown scenario',
+      ['--format', 'elwc', '--scenario', 'nope', '--out', 'x.bin'],
+      /dump: unknown scenario preset "nope"/,
+    ],
   ];
   for (const [what, args, re] of bad) {
     it(`exits 2 on ${what}, writing nothing`, () => {
@@ -76,20 +105,44 @@ describe('npm run dump', () => {
 
 describe('parseDumpArgs', () => {
   it('requires --format and --out', () => {
-    assert.deepEqual(parseDumpArgs(['--out', 'x']), { kind: 'error', exitCode: 2, message: '--format is required: one format id (see npm run formats)' });
-    assert.deepEqual(parseDumpArgs(['--format', 'elwc']), { kind: 'error', exitCode: 2, message: '--out is required: the file to write the request bytes to' });
+    assert.deepEqual(parseDumpArgs(['--out', 'x']), {
+      kind: 'error',
+      exitCode: 2,
+      message: '--format is required: one format id (see npm run formats)',
+    });
+    assert.deepEqual(parseDumpArgs(['--format', 'elwc']), {
+      kind: 'error',
+      exitCode: 2,
+      message: '--out is required: the file to write the request bytes to',
+    });
   });
 
   it('rejects unknown options and bad numbers', () => {
-    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--level', '3']) as { message: string }).message, /unknown option "--level"/);
-    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates=-4']) as { message: string }).message, /--candidates: expected an integer from 1 to 1000000, got "-4"/);
-    assert.match((parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates', '-4']) as { message: string }).message, /--candidates: expected a value, got "-\d+" \(a value starting with "-" is written --candidates=<value>\)/);
+    assert.match(
+      (parseDumpArgs(['--format', 'elwc', '--out', 'x', '--level', '3']) as { message: string }).message,
+      /unknown option "--level"/,
+    );
+    assert.match(
+      (parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates=-4']) as { message: string }).message,
+      /--candidates: expected an integer from 1 to 1000000, got "-4"/,
+    );
+    assert.match(
+      (parseDumpArgs(['--format', 'elwc', '--out', 'x', '--candidates', '-4']) as { message: string }).message,
+      /--candidates: expected a value, got "-\d+" \(a value starting with "-" is written --candidates=<value>\)/,
+    );
   });
 
   it('defaults to identity and etsy-search', () => {
     assert.deepEqual(parseDumpArgs(['--format', 'tensor-packed', '--out', 'f.bin']), {
       kind: 'run',
-      config: { format: 'tensor-packed', codec: 'identity', scenario: 'etsy-search', candidates: null, seed: null, out: 'f.bin' },
+      config: {
+        format: 'tensor-packed',
+        codec: 'identity',
+        scenario: 'etsy-search',
+        candidates: null,
+        seed: null,
+        out: 'f.bin',
+      },
     });
     assert.deepEqual(parseDumpArgs(['--help']), { kind: 'help', text: DUMP_USAGE });
   });

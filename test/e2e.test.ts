@@ -26,7 +26,20 @@ function config(argv: string[]): E2eConfig {
 }
 
 /** One small request per search (tiny: 4 candidates, every dtype and shape). */
-const ONE_REQUEST = ['--scenario', 'tiny', '--formats', 'tensor-content', '--batch-size', '4', '--compression', 'identity', '--warmup', '300ms', '--floor-calls', '50'];
+const ONE_REQUEST = [
+  '--scenario',
+  'tiny',
+  '--formats',
+  'tensor-content',
+  '--batch-size',
+  '4',
+  '--compression',
+  'identity',
+  '--warmup',
+  '300ms',
+  '--floor-calls',
+  '50',
+];
 
 /** The identities every run satisfies, and no BUG warning (the run-time check compares against the driver's and the transport's own counts). */
 function assertAccounting(r: E2eRun): void {
@@ -56,7 +69,10 @@ function p(r: E2eRun, q: number, kind: 'search' | 'request' = 'search'): number 
 
 function runCli(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/commands/e2e.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/commands/e2e.ts'), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -72,7 +88,28 @@ function runCli(args: string[], timeoutMs = 90_000): Promise<{ code: number | nu
 describe('e2e against the stub server', () => {
   it('accounting adds up in every run, over gRPC and REST, with injected errors; a failed batch fails its search; the harness floor is measured per transport', async () => {
     const pass = await runE2e(
-      config(['--scenario', 'tiny', '--candidates', '8', '--formats', 'tensor-content,elwc,json-columnar', '--batch-size', '2,8', '--compression', 'identity,gzip', '--concurrency', '2', '--requests', '15', '--warmup', '200ms', '--error-rate', '0.1', '--floor-calls', '50']),
+      config([
+        '--scenario',
+        'tiny',
+        '--candidates',
+        '8',
+        '--formats',
+        'tensor-content,elwc,json-columnar',
+        '--batch-size',
+        '2,8',
+        '--compression',
+        'identity,gzip',
+        '--concurrency',
+        '2',
+        '--requests',
+        '15',
+        '--warmup',
+        '200ms',
+        '--error-rate',
+        '0.1',
+        '--floor-calls',
+        '50',
+      ]),
     );
     const runs = pass.runs;
     assert.equal(runs.length, 3 * 2 * 2);
@@ -82,7 +119,8 @@ describe('e2e against the stub server', () => {
       assertAccounting(r);
       assert.equal(r.searches.intended, 15);
       assert.equal(r.requests.intended, 15 * (r.batchSize === 2 ? 4 : 1));
-      for (const code of Object.keys(r.requests.errors)) assert.ok(code === 'UNAVAILABLE' || code === 'HTTP 503', `unexpected error ${code}`);
+      for (const code of Object.keys(r.requests.errors))
+        assert.ok(code === 'UNAVAILABLE' || code === 'HTTP 503', `unexpected error ${code}`);
       failedSearches += r.searches.failed;
       assert.equal(r.requests.capped, 0);
       if (r.latency.search.count > 0 && r.batchSize === 2 && r.searches.failed === 0) {
@@ -94,8 +132,17 @@ describe('e2e against the stub server', () => {
     }
     // 10 % of calls fail: over ~300 requests some searches must have failed.
     assert.ok(failedSearches > 0);
-    assert.ok(runs.some((r) => r.cost.serverCpuMsPerSearch > 0), 'server CPU is measured from its own process');
-    assert.deepEqual(pass.harnessFloor.map((f) => [f.transport, f.calls]), [['grpc', 50], ['rest', 50]]);
+    assert.ok(
+      runs.some((r) => r.cost.serverCpuMsPerSearch > 0),
+      'server CPU is measured from its own process',
+    );
+    assert.deepEqual(
+      pass.harnessFloor.map((f) => [f.transport, f.calls]),
+      [
+        ['grpc', 50],
+        ['rest', 50],
+      ],
+    );
     for (const f of pass.harnessFloor) {
       assert.match(f.call, /^no-op/);
       assert.ok(percentileOf(f.latency, 50)!.ms > 0 && f.clientCpuMsPerCall > 0 && f.serverCpuMsPerCall !== null);
@@ -107,7 +154,28 @@ describe('e2e against the stub server', () => {
     try {
       const before = server.stats().calls;
       const pass = await runE2e(
-        config(['--target', server.grpcAddress, '--rest-target', server.restAddress, '--scenario', 'tiny', '--formats', 'tensor-content,json-columnar', '--batch-size', '1', '--compression', 'identity', '--concurrency', '2', '--requests', '12', '--warmup', '0', '--floor-calls', '20']),
+        config([
+          '--target',
+          server.grpcAddress,
+          '--rest-target',
+          server.restAddress,
+          '--scenario',
+          'tiny',
+          '--formats',
+          'tensor-content,json-columnar',
+          '--batch-size',
+          '1',
+          '--compression',
+          'identity',
+          '--concurrency',
+          '2',
+          '--requests',
+          '12',
+          '--warmup',
+          '0',
+          '--floor-calls',
+          '20',
+        ]),
       );
       const after = server.stats().calls;
       let sent = 0;
@@ -118,7 +186,10 @@ describe('e2e against the stub server', () => {
       }
       assert.equal(after - before, sent, 'requests the server answered = preflight + measured requests sent');
       // Against a server that is not known to be the stub, the floor is its cheapest call, named.
-      assert.deepEqual(pass.harnessFloor.map((f) => f.call.split(' (')[0]), ['GetModelMetadata', 'GET /v1/models/ranker']);
+      assert.deepEqual(
+        pass.harnessFloor.map((f) => f.call.split(' (')[0]),
+        ['GetModelMetadata', 'GET /v1/models/ranker'],
+      );
     } finally {
       await server.close();
     }
@@ -130,10 +201,15 @@ describe('e2e against the stub server', () => {
     const [base] = (await runE2e(config(args))).runs;
     const [delayed] = (await runE2e(config([...args, '--delay-ms', String(D)]))).runs;
     for (const r of [base!, delayed!]) assertAccounting(r);
-    t.diagnostic(`request p50 ${p(base!, 50, 'request')} ms -> ${p(delayed!, 50, 'request')} ms with --delay-ms ${D}; breakdown injected ${delayed!.breakdown!.serverInjectedMs} ms, unattributed ${delayed!.breakdown!.unattributedMs} ms`);
+    t.diagnostic(
+      `request p50 ${p(base!, 50, 'request')} ms -> ${p(delayed!, 50, 'request')} ms with --delay-ms ${D}; breakdown injected ${delayed!.breakdown!.serverInjectedMs} ms, unattributed ${delayed!.breakdown!.unattributedMs} ms`,
+    );
     assert.ok(p(delayed!, 50, 'request') - p(base!, 50, 'request') >= D * 0.95);
     assert.ok(delayed!.breakdown!.serverInjectedMs >= D, 'the server measured its injected delay');
-    assert.ok(delayed!.breakdown!.unattributedMs < delayed!.breakdown!.serverInjectedMs, 'the delay is attributed, not left unattributed');
+    assert.ok(
+      delayed!.breakdown!.unattributedMs < delayed!.breakdown!.serverInjectedMs,
+      'the delay is attributed, not left unattributed',
+    );
   });
 
   it('--stall-every N --stall-ms M: open loop shows the stalls in the tail with about the right share; closed loop under-reports them', async (t: TestContext) => {
@@ -156,12 +232,20 @@ describe('e2e against the stub server', () => {
       const openShare = shareAbove(open!, x);
       // Closed loop: nothing is sent during a stall, so only the stalled call sees it: 1 / N.
       const closedShare = shareAbove(closed!, x);
-      t.diagnostic(`attempt ${attempt}: share of requests over ${x} ms: open ${(openShare * 100).toFixed(1)} % (expected ~${(expectedOpen * 100).toFixed(1)} %), closed ${(closedShare * 100).toFixed(1)} % (expected ~${(100 / N).toFixed(1)} %)`);
+      t.diagnostic(
+        `attempt ${attempt}: share of requests over ${x} ms: open ${(openShare * 100).toFixed(1)} % (expected ~${(expectedOpen * 100).toFixed(1)} %), closed ${(closedShare * 100).toFixed(1)} % (expected ~${(100 / N).toFixed(1)} %)`,
+      );
       try {
-        assert.ok(openShare >= expectedOpen / 2, `open-loop share over ${x} ms: ${openShare}, expected ~${expectedOpen}`);
+        assert.ok(
+          openShare >= expectedOpen / 2,
+          `open-loop share over ${x} ms: ${openShare}, expected ~${expectedOpen}`,
+        );
         assert.ok(p(open!, 99, 'request') >= M * 0.8, 'the stalls are in the open-loop tail');
         assert.ok(closedShare < openShare / 2, 'closed loop under-reports the stalls');
-        assert.ok(p(closed!, 90, 'request') * 3 < p(open!, 90, 'request'), 'closed-loop p90 hides what open-loop p90 shows');
+        assert.ok(
+          p(closed!, 90, 'request') * 3 < p(open!, 90, 'request'),
+          'closed-loop p90 hides what open-loop p90 shows',
+        );
         assert.ok(closed!.latency.request.maxMs >= M * 0.9, 'closed loop does see the stalled call itself');
         return;
       } catch (err) {
@@ -172,11 +256,36 @@ describe('e2e against the stub server', () => {
   });
 
   it('past the budget a search is still timed to its answer; past the hard cap it is counted at the cap; over gRPC and REST', async () => {
-    const common = ['--scenario', 'tiny', '--formats', 'tensor-content,json-columnar', '--batch-size', '4', '--compression', 'identity', '--concurrency', '2', '--requests', '4', '--warmup', '0', '--deadline-ms', '100', '--delay-ms', '300', '--floor-calls', '20'];
+    const common = [
+      '--scenario',
+      'tiny',
+      '--formats',
+      'tensor-content,json-columnar',
+      '--batch-size',
+      '4',
+      '--compression',
+      'identity',
+      '--concurrency',
+      '2',
+      '--requests',
+      '4',
+      '--warmup',
+      '0',
+      '--deadline-ms',
+      '100',
+      '--delay-ms',
+      '300',
+      '--floor-calls',
+      '20',
+    ];
     const late = (await runE2e(config([...common, '--hard-cap-ms', '2000']))).runs;
     for (const r of late) {
       assertAccounting(r);
-      assert.deepEqual(r.searches, { intended: 4, completed: 4, withinBudget: 0, capped: 0, failed: 0, dropped: 0 }, r.format);
+      assert.deepEqual(
+        r.searches,
+        { intended: 4, completed: 4, withinBudget: 0, capped: 0, failed: 0, dropped: 0 },
+        r.format,
+      );
       assert.equal(r.latency.search.count, 4, 'every search is a sample');
       assert.equal(r.latency.search.overBudget, 4);
       assert.ok(p(r, 50) >= 300, `${r.format}: median ${p(r, 50)} ms, the answer took 300 ms`);
@@ -184,7 +293,11 @@ describe('e2e against the stub server', () => {
     const cut = (await runE2e(config([...common, '--hard-cap-ms', '150']))).runs;
     for (const r of cut) {
       assertAccounting(r);
-      assert.deepEqual(r.searches, { intended: 4, completed: 0, withinBudget: 0, capped: 4, failed: 0, dropped: 0 }, r.format);
+      assert.deepEqual(
+        r.searches,
+        { intended: 4, completed: 0, withinBudget: 0, capped: 4, failed: 0, dropped: 0 },
+        r.format,
+      );
       assert.deepEqual(r.requests.errors, {});
       assert.equal(r.requests.capped, 4);
       assert.equal(r.latency.search.count, 4, 'a capped search is a sample, at the cap');
@@ -196,7 +309,27 @@ describe('e2e against the stub server', () => {
 
   it('an overloaded run reports its over-budget share and percentiles over every search, not the survivors', async () => {
     // One worker stalled 40 ms per call serves 25 calls/s; 100/s are offered. Nothing is capped.
-    const [r] = (await runE2e(config([...ONE_REQUEST, '--workers', '1', '--stall-every', '1', '--stall-ms', '40', '--rate', '100', '--requests', '40', '--deadline-ms', '100', '--hard-cap-ms', '10000']))).runs;
+    const [r] = (
+      await runE2e(
+        config([
+          ...ONE_REQUEST,
+          '--workers',
+          '1',
+          '--stall-every',
+          '1',
+          '--stall-ms',
+          '40',
+          '--rate',
+          '100',
+          '--requests',
+          '40',
+          '--deadline-ms',
+          '100',
+          '--hard-cap-ms',
+          '10000',
+        ]),
+      )
+    ).runs;
     assertAccounting(r!);
     assert.equal(r!.saturated, true, `achieved ${r!.achievedRate}/s of ${r!.targetRate}/s`);
     assert.equal(r!.searches.intended, 40);
@@ -210,7 +343,26 @@ describe('e2e against the stub server', () => {
 
   it('a gzip run puts the compression time in client compress and server decompress, not in unattributed (gRPC and REST)', async (t: TestContext) => {
     const pass = await runE2e(
-      config(['--scenario', 'etsy-search', '--candidates', '300', '--formats', 'tensor-content,json-columnar', '--batch-size', '300', '--compression', 'identity,gzip', '--concurrency', '1', '--requests', '20', '--warmup', '200ms', '--floor-calls', '20']),
+      config([
+        '--scenario',
+        'etsy-search',
+        '--candidates',
+        '300',
+        '--formats',
+        'tensor-content,json-columnar',
+        '--batch-size',
+        '300',
+        '--compression',
+        'identity,gzip',
+        '--concurrency',
+        '1',
+        '--requests',
+        '20',
+        '--warmup',
+        '200ms',
+        '--floor-calls',
+        '20',
+      ]),
     );
     for (const format of ['tensor-content', 'json-columnar']) {
       const id = pass.runs.find((x) => x.format === format && x.compression === 'identity')!.breakdown!;
@@ -218,11 +370,23 @@ describe('e2e against the stub server', () => {
       t.diagnostic(`${format}: identity ${JSON.stringify(id)}`);
       t.diagnostic(`${format}: gzip ${JSON.stringify(gz)}`);
       const compression = gz.clientCompressMs + gz.serverDecompressMs;
-      assert.ok(gz.clientCompressMs > id.clientCompressMs, `${format}: client compress ${gz.clientCompressMs} ms with gzip vs ${id.clientCompressMs} without`);
-      assert.ok(gz.serverDecompressMs > id.serverDecompressMs, `${format}: server decompress ${gz.serverDecompressMs} ms with gzip vs ${id.serverDecompressMs} without`);
-      assert.ok(gz.unattributedMs < compression, `${format}: unattributed ${gz.unattributedMs} ms, compression ${compression} ms`);
+      assert.ok(
+        gz.clientCompressMs > id.clientCompressMs,
+        `${format}: client compress ${gz.clientCompressMs} ms with gzip vs ${id.clientCompressMs} without`,
+      );
+      assert.ok(
+        gz.serverDecompressMs > id.serverDecompressMs,
+        `${format}: server decompress ${gz.serverDecompressMs} ms with gzip vs ${id.serverDecompressMs} without`,
+      );
+      assert.ok(
+        gz.unattributedMs < compression,
+        `${format}: unattributed ${gz.unattributedMs} ms, compression ${compression} ms`,
+      );
       // What gzip adds to the request is compression, not unattributed time.
-      assert.ok(gz.unattributedMs - id.unattributedMs < compression, `${format}: unattributed grew by more than the compression`);
+      assert.ok(
+        gz.unattributedMs - id.unattributedMs < compression,
+        `${format}: unattributed grew by more than the compression`,
+      );
     }
   });
 
@@ -230,7 +394,28 @@ describe('e2e against the stub server', () => {
     const stub = await spawnStub({ scenario: 'tiny' });
     try {
       const pass = await runE2e(
-        config(['--target', stub.grpcAddress, '--rest-target', stub.restAddress, '--scenario', 'tiny', '--formats', 'tensor-broadcast,json-rows', '--batch-size', '2', '--compression', 'gzip', '--rate', '40', '--requests', '20', '--warmup', '200ms', '--floor-calls', '20']),
+        config([
+          '--target',
+          stub.grpcAddress,
+          '--rest-target',
+          stub.restAddress,
+          '--scenario',
+          'tiny',
+          '--formats',
+          'tensor-broadcast,json-rows',
+          '--batch-size',
+          '2',
+          '--compression',
+          'gzip',
+          '--rate',
+          '40',
+          '--requests',
+          '20',
+          '--warmup',
+          '200ms',
+          '--floor-calls',
+          '20',
+        ]),
       );
       assert.equal(pass.runs.length, 2);
       for (const r of pass.runs) {
@@ -266,9 +451,33 @@ describe('e2e command line', () => {
     const out = mkdtempSync(join(tmpdir(), 'payload-bench-e2e-'));
     try {
       const r = await runCli([
-        '--scenario', 'etsy-search', '--candidates', '60', '--formats', 'tensor-content', '--batch-size', '60', '--compression', 'identity',
-        '--sweep', 'bandwidth=10mbit,10gbit', '--rtt', '4ms', '--rate', '8', '--requests', '10', '--warmup', '300ms', '--core-hour-usd', '0.05',
-        '--floor-calls', '50', '--json', '--out', out,
+        '--scenario',
+        'etsy-search',
+        '--candidates',
+        '60',
+        '--formats',
+        'tensor-content',
+        '--batch-size',
+        '60',
+        '--compression',
+        'identity',
+        '--sweep',
+        'bandwidth=10mbit,10gbit',
+        '--rtt',
+        '4ms',
+        '--rate',
+        '8',
+        '--requests',
+        '10',
+        '--warmup',
+        '300ms',
+        '--core-hour-usd',
+        '0.05',
+        '--floor-calls',
+        '50',
+        '--json',
+        '--out',
+        out,
       ]);
       assert.equal(r.code, 0, r.stderr);
       const printed = JSON.parse(r.stdout) as Results;
@@ -278,7 +487,10 @@ describe('e2e command line', () => {
       assert.equal(saved.state, 'complete');
       assert.deepEqual(saved.sizes, []);
       assert.equal(saved.scenarios[0]!.candidates, 60);
-      assert.deepEqual(saved.harnessFloor!.map((f) => [f.transport, f.calls]), [['grpc', 50]]);
+      assert.deepEqual(
+        saved.harnessFloor!.map((f) => [f.transport, f.calls]),
+        [['grpc', 50]],
+      );
       const [slow, fast] = saved.e2e!;
       assert.equal(slow!.bandwidth, '10mbit');
       assert.equal(fast!.bandwidth, '10gbit');

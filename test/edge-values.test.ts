@@ -9,7 +9,15 @@ import { FORMATS, getFormat, parseServingJsonText, type Format } from '../src/fo
 import { estimateExampleBytes } from '../src/formats/input-formats.js';
 import { floatText, valuesText } from '../src/formats/json-values.js';
 import { decodeScores } from '../src/load/decode-response.js';
-import { EDGE_BYTES, EDGE_FLOAT32_BITS, EDGE_INT64, generate, loadScenario, Prng, type Scenario } from '../src/scenario/index.js';
+import {
+  EDGE_BYTES,
+  EDGE_FLOAT32_BITS,
+  EDGE_INT64,
+  generate,
+  loadScenario,
+  Prng,
+  type Scenario,
+} from '../src/scenario/index.js';
 import { createRawClient, RankingModel, startServer, type RawClient, type RunningServer } from '../src/server/index.js';
 import { bytesEqual, toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
 import { ProtoWriter } from '../src/wire/proto-writer.js';
@@ -33,13 +41,18 @@ describe('edge preset: the generator produces every edge value', () => {
     const ints = new Set<bigint>();
     const bytes: Uint8Array[] = [];
     for (const [, c] of cols) {
-      if (c.values instanceof Float32Array) for (const b of new Uint32Array(c.values.buffer, c.values.byteOffset, c.values.length)) floats.add(b);
+      if (c.values instanceof Float32Array)
+        for (const b of new Uint32Array(c.values.buffer, c.values.byteOffset, c.values.length)) floats.add(b);
       else if (c.values instanceof BigInt64Array) for (const x of c.values) ints.add(x);
       else bytes.push(...c.values);
     }
     for (const b of EDGE_FLOAT32_BITS) assert.ok(floats.has(b), `float32 0x${b.toString(16)} never generated`);
     for (const x of EDGE_INT64) assert.ok(ints.has(x), `int64 ${x} never generated`);
-    for (const e of EDGE_BYTES) assert.ok(bytes.some((b) => bytesEqual(b, e)), `bytes ${Buffer.from(e).toString('hex') || '(empty)'} never generated`);
+    for (const e of EDGE_BYTES)
+      assert.ok(
+        bytes.some((b) => bytesEqual(b, e)),
+        `bytes ${Buffer.from(e).toString('hex') || '(empty)'} never generated`,
+      );
   });
 
   it('lists at their maximum length and empty lists; a context feature of every dtype', () => {
@@ -51,7 +64,10 @@ describe('edge preset: the generator produces every edge value', () => {
       if (f.scope === 'item') assert.ok(lengths.includes(0), `${f.name}: no empty list`);
     }
     for (const dtype of ['float32', 'int64', 'bytes'] as const) {
-      assert.ok(edge.features.some((f) => f.scope === 'context' && f.dtype === dtype), `no context ${dtype} feature`);
+      assert.ok(
+        edge.features.some((f) => f.scope === 'context' && f.dtype === dtype),
+        `no context ${dtype} feature`,
+      );
     }
   });
 });
@@ -62,7 +78,14 @@ describe('edge preset: round trip through every format (library API)', () => {
       const req = generate({ ...edge, candidates });
       const outcome = checkRoundTrip(req, `edge x${candidates}`);
       // The binary TF Serving formats carry everything (0 candidates: except the Input formats, as TF Serving).
-      for (const id of ['tf-example', 'tensor-typed', 'tensor-content', 'tensor-broadcast', 'tensor-packed', 'msgpack-columnar']) {
+      for (const id of [
+        'tf-example',
+        'tensor-typed',
+        'tensor-content',
+        'tensor-broadcast',
+        'tensor-packed',
+        'msgpack-columnar',
+      ]) {
         assert.equal(outcome.get(id), 'ok', id);
       }
       if (candidates > 0) {
@@ -81,13 +104,19 @@ describe('edge preset: round trip through every format (library API)', () => {
   it('JSON formats decode every NaN as the canonical quiet NaN; binary formats keep payloads (the diff would say otherwise)', () => {
     const req = generate(jsonSafe(edge));
     const want = toFeatureBatch(req).tensors.get('item_f32')!.values as Float32Array;
-    const payloads = new Uint32Array(want.buffer, want.byteOffset, want.length).filter((b) => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0);
-    assert.ok(payloads.some((b) => b !== 0x7fc00000), 'the fixture must hold a non-canonical NaN');
+    const payloads = new Uint32Array(want.buffer, want.byteOffset, want.length).filter(
+      (b) => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0,
+    );
+    assert.ok(
+      payloads.some((b) => b !== 0x7fc00000),
+      'the fixture must hold a non-canonical NaN',
+    );
     for (const id of ['json-rows', 'json-columnar']) {
       const f = getFormat(id);
       const got = f.decode(f.encode(req), req.schema).batch.tensors.get('item_f32')!.values as Float32Array;
       const bits = new Uint32Array(got.buffer, got.byteOffset, got.length);
-      for (let i = 0; i < got.length; i++) if (Number.isNaN(got[i])) assert.equal(bits[i], 0x7fc00000, `${id} value ${i}`);
+      for (let i = 0; i < got.length; i++)
+        if (Number.isNaN(got[i])) assert.equal(bits[i], 0x7fc00000, `${id} value ${i}`);
       assert.equal(f.nanPayloads, false, id);
     }
   });
@@ -124,14 +153,30 @@ describe("JSON numbers as TF Serving's REST API writes and reads them", () => {
   });
 
   it('parses the tokens rapidjson takes with kParseNanAndInfFlag, outside strings only', () => {
-    const v = parseServingJsonText('{"a":[NaN,-NaN,Infinity,-Infinity,Inf,-Inf,-0,1e-45],"s":"NaN Infinity","t":[ NaN , 2 ]}') as Record<string, unknown[]>;
+    const v = parseServingJsonText(
+      '{"a":[NaN,-NaN,Infinity,-Infinity,Inf,-Inf,-0,1e-45],"s":"NaN Infinity","t":[ NaN , 2 ]}',
+    ) as Record<string, unknown[]>;
     assert.ok(Number.isNaN(v.a![0]) && Number.isNaN(v.a![1]));
     assert.deepEqual(v.a!.slice(2, 6), [Infinity, -Infinity, Infinity, -Infinity]);
     assert.ok(Object.is(v.a![6], -0));
     assert.equal(v.a![7], 1e-45);
     assert.equal(v.s, 'NaN Infinity');
     assert.ok(Number.isNaN(v.t![0]) && v.t![1] === 2);
-    for (const bad of ['[nan]', '[infinity]', '[NaNa]', '[Infinit]', '[Infinityy]', '[Infi]', '[-]', '[+1]', '[01]', '{"a":NaN', '["\\x"]', '[1,]', '{"a" 1}']) {
+    for (const bad of [
+      '[nan]',
+      '[infinity]',
+      '[NaNa]',
+      '[Infinit]',
+      '[Infinityy]',
+      '[Infi]',
+      '[-]',
+      '[+1]',
+      '[01]',
+      '{"a":NaN',
+      '["\\x"]',
+      '[1,]',
+      '{"a" 1}',
+    ]) {
       assert.throws(() => parseServingJsonText(bad), /^JsonSyntaxError: JSON Parse error: .* at offset \d+/, bad);
     }
   });
@@ -140,11 +185,27 @@ describe("JSON numbers as TF Serving's REST API writes and reads them", () => {
     const rng = new Prng(5, 'json-numbers');
     const f32 = new Float32Array(1);
     const bits = new Uint32Array(f32.buffer);
-    const texts = ['0', '-0', '1e22', '1e23', '123456789012345', '1234567890123456', '9007199254740993', '1.5e-300', '4.9e-324', '1e-400', '1e400', '100e-2', '0.30000000000000004', '12345678901234567890e-10'];
+    const texts = [
+      '0',
+      '-0',
+      '1e22',
+      '1e23',
+      '123456789012345',
+      '1234567890123456',
+      '9007199254740993',
+      '1.5e-300',
+      '4.9e-324',
+      '1e-400',
+      '1e400',
+      '100e-2',
+      '0.30000000000000004',
+      '12345678901234567890e-10',
+    ];
     for (let i = 0; i < 5000; i++) {
       bits[0] = rng.u32();
       const x = f32[0]!;
-      if (Number.isFinite(x)) texts.push(x.toPrecision(9), String(x), x.toExponential(), (rng.next() * 1e6).toFixed(rng.int(0, 12)));
+      if (Number.isFinite(x))
+        texts.push(x.toPrecision(9), String(x), x.toExponential(), (rng.next() * 1e6).toFixed(rng.int(0, 12)));
     }
     // A leading NaN makes JSON.parse refuse the text, so the lenient parser reads all of it.
     const got = parseServingJsonText(`[NaN,${texts.join(',')}]`) as number[];
@@ -155,10 +216,22 @@ describe("JSON numbers as TF Serving's REST API writes and reads them", () => {
   });
 
   it('the float32 range check: a finite JSON number beyond float32 is refused as TF Serving does, Infinity is not', () => {
-    const s: Scenario = { name: 'one', description: '', candidates: 1, seed: 1, features: [{ name: 'x', dtype: 'float32', scope: 'item', shape: { kind: 'scalar' }, dist: { kind: 'edge' } }] };
+    const s: Scenario = {
+      name: 'one',
+      description: '',
+      candidates: 1,
+      seed: 1,
+      features: [{ name: 'x', dtype: 'float32', scope: 'item', shape: { kind: 'scalar' }, dist: { kind: 'edge' } }],
+    };
     const f = getFormat('json-columnar');
-    assert.throws(() => f.decode(Buffer.from('{"inputs":{"x":[1e39]}}'), s), /inputs\["x"\]\[0\]: Cannot convert JSON value: 1e\+39 to float without loss of precision\./);
-    assert.equal((f.decode(Buffer.from('{"inputs":{"x":[-Infinity]}}'), s).batch.tensors.get('x')!.values as Float32Array)[0], -Infinity);
+    assert.throws(
+      () => f.decode(Buffer.from('{"inputs":{"x":[1e39]}}'), s),
+      /inputs\["x"\]\[0\]: Cannot convert JSON value: 1e\+39 to float without loss of precision\./,
+    );
+    assert.equal(
+      (f.decode(Buffer.from('{"inputs":{"x":[-Infinity]}}'), s).batch.tensors.get('x')!.values as Float32Array)[0],
+      -Infinity,
+    );
   });
 });
 
@@ -175,20 +248,30 @@ describe('edge preset on the stub: identical scores from every format that carri
     await server?.close();
   });
 
-  async function send(f: Format, req: RankingRequest): Promise<{ ok: true; scores: Float32Array } | { ok: false; status: number; text: string }> {
+  async function send(
+    f: Format,
+    req: RankingRequest,
+  ): Promise<{ ok: true; scores: Float32Array } | { ok: false; status: number; text: string }> {
     const bytes = f.encode(req);
     if (f.transport === 'grpc') {
       const r = await client!.call(f.rpc as 'Predict', bytes);
       if (r.code !== 0) return { ok: false, status: r.code, text: r.details };
       return { ok: true, scores: Float32Array.from(decodeScores(f, r.response!)) };
     }
-    const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, { method: 'POST', body: bytes, headers: { 'content-type': f.contentType! } });
+    const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': f.contentType! },
+    });
     const body = new Uint8Array(await res.arrayBuffer());
     if (res.status !== 200) return { ok: false, status: res.status, text: Buffer.from(body).toString() };
     return { ok: true, scores: Float32Array.from(decodeScores(f, body)) };
   }
 
-  for (const [label, sc] of [['full', edge], ['JSON-safe', jsonSafe(edge)]] as const) {
+  for (const [label, sc] of [
+    ['full', edge],
+    ['JSON-safe', jsonSafe(edge)],
+  ] as const) {
     for (const candidates of [16, 1]) {
       it(`${label}, ${candidates} candidates`, async () => {
         const req = generate({ ...sc, candidates });
@@ -199,16 +282,26 @@ describe('edge preset on the stub: identical scores from every format that carri
         if (srv) [server, client] = [srv, c];
         try {
           const want = new RankingModel(req.schema).score(toFeatureBatch(req));
-          assert.ok(want.every((x) => Number.isFinite(x)), 'the model scores edge values finitely');
+          assert.ok(
+            want.every((x) => Number.isFinite(x)),
+            'the model scores edge values finitely',
+          );
           for (const f of TF_SERVING_FORMATS) {
             const r = await send(f, req);
             const refusal = expectedRefusal(f, req);
             if (refusal) {
-              assert.ok(!r.ok && r.status === 400 && refusal.test(new Error((JSON.parse(r.text) as { error: string }).error)), `${f.id}: expected 400 with ${refusal.what}, got ${JSON.stringify(r).slice(0, 300)}`);
+              assert.ok(
+                !r.ok && r.status === 400 && refusal.test(new Error((JSON.parse(r.text) as { error: string }).error)),
+                `${f.id}: expected 400 with ${refusal.what}, got ${JSON.stringify(r).slice(0, 300)}`,
+              );
               continue;
             }
             assert.ok(r.ok, `${f.id}: ${JSON.stringify(r).slice(0, 300)}`);
-            assert.deepEqual([...new Uint32Array(r.scores.buffer)], [...new Uint32Array(want.buffer)], `${f.id}: scores differ bitwise`);
+            assert.deepEqual(
+              [...new Uint32Array(r.scores.buffer)],
+              [...new Uint32Array(want.buffer)],
+              `${f.id}: scores differ bitwise`,
+            );
           }
         } finally {
           if (srv) {
@@ -236,7 +329,10 @@ describe('edge preset on the stub: identical scores from every format that carri
       const ctx = sc.features.filter((f) => f.scope === 'context');
       const items = sc.features.filter((f) => f.scope === 'item');
       const context = `{${ctx.map((f) => `${JSON.stringify(f.name)}:${text(f, 0)}`).join(',')}}`;
-      const examples = Array.from({ length: r.candidates }, (_, i) => `{${items.map((f) => `${JSON.stringify(f.name)}:${text(f, i)}`).join(',')}}`);
+      const examples = Array.from(
+        { length: r.candidates },
+        (_, i) => `{${items.map((f) => `${JSON.stringify(f.name)}:${text(f, i)}`).join(',')}}`,
+      );
       assert.match(examples.join(','), /NaN/);
       assert.match(examples.join(','), /-Infinity/);
       const want = new RankingModel(r.schema).score(toFeatureBatch(r));
@@ -249,8 +345,14 @@ describe('edge preset on the stub: identical scores from every format that carri
         const body = await res.text();
         assert.equal(res.status, 200, body.slice(0, 300));
         const results = (parseServingJsonText(body) as { results: unknown[] }).results;
-        const got = Float32Array.from(results, (x) => (verb === 'regress' ? (x as number) : (x as [[string, number]])[0][1]));
-        assert.deepEqual([...new Uint32Array(got.buffer)], [...new Uint32Array(want.buffer)], `${verb}: scores differ bitwise`);
+        const got = Float32Array.from(results, (x) =>
+          verb === 'regress' ? (x as number) : (x as [[string, number]])[0][1],
+        );
+        assert.deepEqual(
+          [...new Uint32Array(got.buffer)],
+          [...new Uint32Array(want.buffer)],
+          `${verb}: scores differ bitwise`,
+        );
       }
     } finally {
       await srv.close();

@@ -43,7 +43,8 @@ export interface Edge {
   to: string;
 }
 
-const IMPORT_RE = /(?:^|[;\s])(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[;\s])import\s*['"]([^'"]+)['"]/g;
+const IMPORT_RE =
+  /(?:^|[;\s])(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|[;\s])import\s*['"]([^'"]+)['"]/g;
 
 /** Every relative import of every .ts/.js/.mjs file under src/. */
 export function importEdges(src = SRC): Edge[] {
@@ -56,7 +57,8 @@ export function importEdges(src = SRC): Edge[] {
         const text = readFileSync(path, 'utf8').replace(/^\s*\/\/.*$/gm, '');
         for (const m of text.matchAll(IMPORT_RE)) {
           const spec = m[1] ?? m[2] ?? m[3]!;
-          if (spec.startsWith('.')) edges.push({ from: relative(src, path), to: relative(src, resolve(dirname(path), spec)) });
+          if (spec.startsWith('.'))
+            edges.push({ from: relative(src, path), to: relative(src, resolve(dirname(path), spec)) });
         }
       }
     }
@@ -106,18 +108,24 @@ describe('import graph', () => {
   });
 
   it('no module imports from a layer above it or from a sibling', () => {
-    const unexpected = [...bad].filter(([key]) => !(key in KNOWN_UPWARD)).map(([key, why]) => `${key}\n    ${why.join('\n    ')}`);
+    const unexpected = [...bad]
+      .filter(([key]) => !(key in KNOWN_UPWARD))
+      .map(([key, why]) => `${key}\n    ${why.join('\n    ')}`);
     assert.deepEqual(unexpected, [], `upward or sideways imports:\n  ${unexpected.join('\n  ')}`);
   });
 
   for (const [key, reason] of Object.entries(KNOWN_UPWARD)) {
-    if (bad.has(key)) it(`known, to fix: ${key} (${reason})`, { todo: true }, () => assert.fail(bad.get(key)!.join('; ')));
+    if (bad.has(key))
+      it(`known, to fix: ${key} (${reason})`, { todo: true }, () => assert.fail(bad.get(key)!.join('; ')));
   }
 
   it('the rule itself: down is allowed; up, sideways and unknown folders are not', () => {
     assert.equal(violation({ from: 'formats/tensor-content.ts', to: 'wire/predict-request.js' }), undefined);
     assert.equal(violation({ from: 'formats/a.ts', to: 'formats/b.js' }), undefined);
-    assert.match(violation({ from: 'wire/tensor-proto.ts', to: 'formats/columnar.js' })!, /wire \(layer 2\) imports formats \(layer 3, above it\)/);
+    assert.match(
+      violation({ from: 'wire/tensor-proto.ts', to: 'formats/columnar.js' })!,
+      /wire \(layer 2\) imports formats \(layer 3, above it\)/,
+    );
     assert.match(violation({ from: 'load/run-e2e.ts', to: 'server/timing.js' })!, /sibling server/);
     assert.match(violation({ from: 'index.ts', to: 'cli/main.js' })!, /above it/);
     assert.match(violation({ from: 'newthing/x.ts', to: 'wire/a.js' })!, /src\/newthing is in no layer/);
@@ -127,7 +135,12 @@ describe('import graph', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = /## Architecture\n([\s\S]*?)\n## /.exec(readme)?.[1];
     assert.ok(section, 'README has an "## Architecture" section');
-    const listed = [...section.matchAll(/^\d+\. (.+?) —/gm)].map((m) => [...m[1]!.matchAll(/`src\/([a-z]+(?:\.ts)?)\/?`/g)].map((x) => x[1]!));
-    assert.deepEqual(listed, LAYERS.map((l) => [...l]));
+    const listed = [...section.matchAll(/^\d+\. (.+?) —/gm)].map((m) =>
+      [...m[1]!.matchAll(/`src\/([a-z]+(?:\.ts)?)\/?`/g)].map((x) => x[1]!),
+    );
+    assert.deepEqual(
+      listed,
+      LAYERS.map((l) => [...l]),
+    );
   });
 });

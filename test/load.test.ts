@@ -11,7 +11,41 @@ import { describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { pack } from 'msgpackr';
 import { getFormat } from '../src/formats/index.js';
-import { Accounting, cellSearches, checkAccounting, computeCost, costTable, createBatchSender, createGrpcTransport, createPacer, createRestTransport, decodeScores, formatBandwidth, latencyTable, LatencySamples, minSamplesFor, orderStatistic, parseBandwidth, percentileCiRanks, parseDurationMs, parseRttMs, Recorder, runClosedLoop, runOpenLoop, runSearch, sliceRequest, splitRequest, startRelay, uniqueBatchSizes, autoRate, type BatchResult, type E2eConfig, type SearchResult, type Transport, type TransportCounts } from '../src/load/index.js';
+import {
+  Accounting,
+  cellSearches,
+  checkAccounting,
+  computeCost,
+  costTable,
+  createBatchSender,
+  createGrpcTransport,
+  createPacer,
+  createRestTransport,
+  decodeScores,
+  formatBandwidth,
+  latencyTable,
+  LatencySamples,
+  minSamplesFor,
+  orderStatistic,
+  parseBandwidth,
+  percentileCiRanks,
+  parseDurationMs,
+  parseRttMs,
+  Recorder,
+  runClosedLoop,
+  runOpenLoop,
+  runSearch,
+  sliceRequest,
+  splitRequest,
+  startRelay,
+  uniqueBatchSizes,
+  autoRate,
+  type BatchResult,
+  type E2eConfig,
+  type SearchResult,
+  type Transport,
+  type TransportCounts,
+} from '../src/load/index.js';
 import { defaultE2eConfig } from '../src/args/e2e-args.js';
 import { E2E_USAGE } from '../src/args/e2e-args.js';
 import { parseE2eArgs } from '../src/args/e2e-args.js';
@@ -68,9 +102,17 @@ describe('slice-request', () => {
         if (size < 1) continue;
         const parts = splitRequest(req, size);
         assert.equal(parts.length, Math.ceil(req.candidates / size));
-        assert.ok(parts.every((p, i) => p.candidates === (i < parts.length - 1 ? size : req.candidates - size * (parts.length - 1))));
+        assert.ok(
+          parts.every(
+            (p, i) => p.candidates === (i < parts.length - 1 ? size : req.candidates - size * (parts.length - 1)),
+          ),
+        );
         const back = concatRequests(parts);
-        assert.equal(diffBatches(req.schema, toFeatureBatch(req), toFeatureBatch(back)), undefined, `batch size ${size}`);
+        assert.equal(
+          diffBatches(req.schema, toFeatureBatch(req), toFeatureBatch(back)),
+          undefined,
+          `batch size ${size}`,
+        );
       }
     });
   }
@@ -79,8 +121,16 @@ describe('slice-request', () => {
     const req = testRequest('etsy-search');
     const part = sliceRequest(req, 10, 35);
     assert.equal(part.candidates, 25);
-    for (const spec of req.schema.features) if (spec.scope === 'context') assert.equal(part.columns.get(spec.name), req.columns.get(spec.name));
-    for (const id of ['tensor-content', 'tf-example', 'elwc', 'json-rows', 'tensor-broadcast', 'tensor-packed'] as const) {
+    for (const spec of req.schema.features)
+      if (spec.scope === 'context') assert.equal(part.columns.get(spec.name), req.columns.get(spec.name));
+    for (const id of [
+      'tensor-content',
+      'tf-example',
+      'elwc',
+      'json-rows',
+      'tensor-broadcast',
+      'tensor-packed',
+    ] as const) {
       const f = getFormat(id);
       const decoded = f.decode(f.encode(part), part.schema);
       assert.equal(diffBatches(part.schema, decoded.batch, toFeatureBatch(part)), undefined, id);
@@ -130,7 +180,11 @@ describe('order statistics', () => {
 
   it('a 95 % interval covers the true percentile in at least 95 % of samples (uniform data, 2,000 trials)', () => {
     const rng = new Prng(11, 'coverage');
-    for (const [n, p] of [[40, 50], [200, 90], [300, 99]] as const) {
+    for (const [n, p] of [
+      [40, 50],
+      [200, 90],
+      [300, 99],
+    ] as const) {
       let covered = 0;
       const trials = 2000;
       for (let t = 0; t < trials; t++) {
@@ -149,7 +203,13 @@ describe('order statistics', () => {
     assert.equal(minSamplesFor(99.9), 1000);
     const xs = Float64Array.from({ length: 99 }, (_, i) => i + 1);
     assert.equal(orderStatistic(xs, 99), undefined);
-    assert.equal(orderStatistic(Float64Array.from({ length: 100 }, (_, i) => i + 1), 99)!.value, 99);
+    assert.equal(
+      orderStatistic(
+        Float64Array.from({ length: 100 }, (_, i) => i + 1),
+        99,
+      )!.value,
+      99,
+    );
   });
 });
 
@@ -160,7 +220,10 @@ describe('latency samples', () => {
       for (let i = n; i >= 1; i--) s.record(i);
       return s;
     };
-    const ps = (n: number): number[] => at(n).summary(1e9).percentiles.map((p) => p.p);
+    const ps = (n: number): number[] =>
+      at(n)
+        .summary(1e9)
+        .percentiles.map((p) => p.p);
     assert.ok(!ps(99).includes(99) && ps(100).includes(99), 'p99 from 100 samples');
     assert.ok(!ps(999).includes(99.9) && ps(1000).includes(99.9), 'p99.9 from 1,000 samples');
     assert.ok(!ps(9).includes(90) && ps(10).includes(90), 'p90 from 10 samples');
@@ -192,9 +255,32 @@ describe('latency samples', () => {
   });
 });
 
-const STAGES = { clientCompressMs: 0, serverReceiveMs: 1, serverDecompressMs: 0, serverQueueMs: 0.5, serverDecodeMs: 1, serverComputeMs: 1, serverInjectedMs: 0, clientDecodeMs: 0.1 };
-const ok = (endAt: number, startAt = 0): BatchResult => ({ kind: 'ok', startAt, sentAt: startAt, endAt, encodeMs: 0.1, stages: STAGES });
-const failed = (kind: 'error' | 'capped', code?: string): BatchResult => ({ kind, ...(code ? { code } : {}), startAt: 0, sentAt: 0, endAt: 5, encodeMs: 0 });
+const STAGES = {
+  clientCompressMs: 0,
+  serverReceiveMs: 1,
+  serverDecompressMs: 0,
+  serverQueueMs: 0.5,
+  serverDecodeMs: 1,
+  serverComputeMs: 1,
+  serverInjectedMs: 0,
+  clientDecodeMs: 0.1,
+};
+const ok = (endAt: number, startAt = 0): BatchResult => ({
+  kind: 'ok',
+  startAt,
+  sentAt: startAt,
+  endAt,
+  encodeMs: 0.1,
+  stages: STAGES,
+});
+const failed = (kind: 'error' | 'capped', code?: string): BatchResult => ({
+  kind,
+  ...(code ? { code } : {}),
+  startAt: 0,
+  sentAt: 0,
+  endAt: 5,
+  encodeMs: 0,
+});
 
 /** A transport stub: answers OK after `ms`, counting its calls; `extraCalls` puts each call on the wire that many more times. */
 function fakeTransport(ms = 0, extraCalls = 0): Transport & { served: number } {
@@ -206,7 +292,9 @@ function fakeTransport(ms = 0, extraCalls = 0): Transport & { served: number } {
       t.served += 1 + extraCalls;
       await new Promise((r) => setTimeout(r, ms));
       c.ok += 1 + extraCalls;
-      const body = new TextEncoder().encode(`{"outputs":[${Array.from({ length: bytes[0]! }, () => '0.5').join(',')}]}`);
+      const body = new TextEncoder().encode(
+        `{"outputs":[${Array.from({ length: bytes[0]! }, () => '0.5').join(',')}]}`,
+      );
       return { kind: 'ok' as const, body, timing: {}, endAt: performance.now() };
     },
     ready: async () => {},
@@ -217,7 +305,12 @@ function fakeTransport(ms = 0, extraCalls = 0): Transport & { served: number } {
 }
 
 describe('accounting', () => {
-  const transport = (calls: number, okCount: number, errors: number, capped: number): TransportCounts => ({ calls, ok: okCount, errors, capped });
+  const transport = (calls: number, okCount: number, errors: number, capped: number): TransportCounts => ({
+    calls,
+    ok: okCount,
+    errors,
+    capped,
+  });
 
   it('a recorder agrees with the driver and the transport for any mix of outcomes', () => {
     const acc = new Accounting(250);
@@ -227,16 +320,35 @@ describe('accounting', () => {
         acc.dropSearch(3);
         continue;
       }
-      const batches = [0, 1, 2].map((j) => ((i * 3 + j * j) % 5 === 0 ? ((i + j) % 2 ? failed('capped') : failed('error', j ? 'UNAVAILABLE' : 'INVALID_ARGUMENT')) : ok(5)));
-      t = transport(t.calls + 3, t.ok + batches.filter((b) => b.kind === 'ok').length, t.errors + batches.filter((b) => b.kind === 'error').length, t.capped + batches.filter((b) => b.kind === 'capped').length);
+      const batches = [0, 1, 2].map((j) =>
+        (i * 3 + j * j) % 5 === 0
+          ? (i + j) % 2
+            ? failed('capped')
+            : failed('error', j ? 'UNAVAILABLE' : 'INVALID_ARGUMENT')
+          : ok(5),
+      );
+      t = transport(
+        t.calls + 3,
+        t.ok + batches.filter((b) => b.kind === 'ok').length,
+        t.errors + batches.filter((b) => b.kind === 'error').length,
+        t.capped + batches.filter((b) => b.kind === 'capped').length,
+      );
       acc.addSearch({ intendedAt: 0, startAt: 0, endAt: 5, ok: batches.every((b) => b.kind === 'ok'), batches });
     }
-    assert.equal(checkAccounting(acc.requests, acc.searches, { scheduledSearches: 200, scheduledRequests: 600, transport: t }), undefined);
+    assert.equal(
+      checkAccounting(acc.requests, acc.searches, { scheduledSearches: 200, scheduledRequests: 600, transport: t }),
+      undefined,
+    );
     assert.ok(acc.requests.capped > 0 && Object.keys(acc.requests.errors).length === 2 && acc.requests.dropped > 0);
     assert.equal(acc.searches.withinBudget, acc.searches.completed, 'every completed search took 5 ms, within 250');
     // The same counts against independent ones that disagree: each disagreement is named.
     const check = (over: Partial<Parameters<typeof checkAccounting>[2]>) =>
-      checkAccounting(acc.requests, acc.searches, { scheduledSearches: 200, scheduledRequests: 600, transport: t, ...over });
+      checkAccounting(acc.requests, acc.searches, {
+        scheduledSearches: 200,
+        scheduledRequests: 600,
+        transport: t,
+        ...over,
+      });
     assert.match(check({ scheduledSearches: 201 })!, /the driver scheduled 201/);
     assert.match(check({ scheduledRequests: 603 })!, /were 603 requests/);
     assert.match(check({ transport: { ...t, calls: t.calls + 1 } })!, /the transport put \d+ calls on the wire/);
@@ -260,12 +372,22 @@ describe('accounting', () => {
       const sender = createBatchSender({ ...format, encode: () => new Uint8Array([req.candidates]) }, [req], {}, t);
       const rec = new Recorder(250, 2500);
       const before = t.counts();
-      const r = await runClosedLoop(2, (at, cap) => runSearch(1, sender, at, cap), { finished: (s) => rec.finished(s) }, { durationMs: null, maxSearches: 10, hardCapMs: 2500 });
+      const r = await runClosedLoop(
+        2,
+        (at, cap) => runSearch(1, sender, at, cap),
+        { finished: (s) => rec.finished(s) },
+        { durationMs: null, maxSearches: 10, hardCapMs: 2500 },
+      );
       const after = t.counts();
       return checkAccounting(rec.accounting.requests, rec.accounting.searches, {
         scheduledSearches: r.scheduled,
         scheduledRequests: r.scheduled,
-        transport: { calls: after.calls - before.calls, ok: after.ok - before.ok, errors: after.errors - before.errors, capped: after.capped - before.capped },
+        transport: {
+          calls: after.calls - before.calls,
+          ok: after.ok - before.ok,
+          errors: after.errors - before.errors,
+          capped: after.capped - before.capped,
+        },
       });
     };
     assert.equal(await run(0), undefined);
@@ -275,15 +397,29 @@ describe('accounting', () => {
   it('a driver that loses a search is caught', async () => {
     const rec = new Recorder(250, 2500);
     let n = 0;
-    const r = await runClosedLoop(1, fakeSearch(1), { finished: (s) => (n++ === 3 ? undefined : rec.finished(s)) }, { durationMs: null, maxSearches: 6, hardCapMs: 1000 });
+    const r = await runClosedLoop(
+      1,
+      fakeSearch(1),
+      { finished: (s) => (n++ === 3 ? undefined : rec.finished(s)) },
+      { durationMs: null, maxSearches: 6, hardCapMs: 1000 },
+    );
     const sent = rec.accounting.requests.sent;
-    assert.match(checkAccounting(rec.accounting.requests, rec.accounting.searches, { scheduledSearches: r.scheduled, scheduledRequests: r.scheduled, transport: { calls: r.scheduled, ok: r.scheduled, errors: 0, capped: 0 } })!, /5 accounted for, but the driver scheduled 6/);
+    assert.match(
+      checkAccounting(rec.accounting.requests, rec.accounting.searches, {
+        scheduledSearches: r.scheduled,
+        scheduledRequests: r.scheduled,
+        transport: { calls: r.scheduled, ok: r.scheduled, errors: 0, capped: 0 },
+      })!,
+      /5 accounted for, but the driver scheduled 6/,
+    );
     assert.equal(sent, 5);
   });
 });
 
 /** A gRPC server whose Predict holds every call `holdMs` and records how many were in flight at once. */
-async function overlapServer(holdMs: number): Promise<{ address: string; maxInFlight: () => number; calls: () => number; close: () => void }> {
+async function overlapServer(
+  holdMs: number,
+): Promise<{ address: string; maxInFlight: () => number; calls: () => number; close: () => void }> {
   const server = new grpc.Server();
   const passthrough = (b: Buffer): Buffer => b;
   let inFlight = 0;
@@ -291,21 +427,44 @@ async function overlapServer(holdMs: number): Promise<{ address: string; maxInFl
   let calls = 0;
   const scores = protoType('tensorflow.serving.PredictResponse');
   server.addService(
-    { Predict: { path: '/tensorflow.serving.PredictionService/Predict', requestStream: false, responseStream: false, requestSerialize: passthrough, requestDeserialize: passthrough, responseSerialize: passthrough, responseDeserialize: passthrough } } as grpc.ServiceDefinition,
+    {
+      Predict: {
+        path: '/tensorflow.serving.PredictionService/Predict',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: passthrough,
+        requestDeserialize: passthrough,
+        responseSerialize: passthrough,
+        responseDeserialize: passthrough,
+      },
+    } as grpc.ServiceDefinition,
     {
       Predict: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
         calls++;
         max = Math.max(max, ++inFlight);
         setTimeout(() => {
           inFlight--;
-          const body = scores.encode(scores.fromObject({ outputs: { scores: { dtype: 1, tensor_shape: { dim: [{ size: 2 }] }, float_val: [0.5, 0.25] } } })).finish();
+          const body = scores
+            .encode(
+              scores.fromObject({
+                outputs: { scores: { dtype: 1, tensor_shape: { dim: [{ size: 2 }] }, float_val: [0.5, 0.25] } },
+              }),
+            )
+            .finish();
           cb(null, Buffer.from(body));
         }, holdMs);
       },
     },
   );
-  const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
-  return { address: `127.0.0.1:${port}`, maxInFlight: () => max, calls: () => calls, close: () => server.forceShutdown() };
+  const port = await new Promise<number>((res, rej) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    maxInFlight: () => max,
+    calls: () => calls,
+    close: () => server.forceShutdown(),
+  };
 }
 
 describe('fan-out', () => {
@@ -326,14 +485,19 @@ describe('fan-out', () => {
     assert.ok(s.endAt - t0 >= 29, `search took ${s.endAt - t0} ms, its slowest batch 30 ms`);
   });
 
-  it("the batches of one search are in flight together: the server sees them all at once", async () => {
+  it('the batches of one search are in flight together: the server sees them all at once', async () => {
     // Each call is held 200 ms by the server; sent one after another, it would never see more than one.
     const server = await overlapServer(200);
     const format = getFormat('tensor-content');
     const req = testRequest('tiny');
     const batches = splitRequest(req, 2); // 2 batches of 2 candidates
     const more = [...batches, ...splitRequest(req, 2)]; // 4 batches in one search
-    const transport = createGrpcTransport(format, { address: server.address, compression: 'identity', connections: 1, modelName: 'ranker' });
+    const transport = createGrpcTransport(format, {
+      address: server.address,
+      compression: 'identity',
+      connections: 1,
+      modelName: 'ranker',
+    });
     try {
       await transport.ready(5000);
       const send = createBatchSender(format, more, {}, transport);
@@ -351,7 +515,12 @@ describe('fan-out', () => {
 
   it('a failed batch fails the search and keeps it out of the latency; a capped one counts at the cap', async () => {
     const rec = new Recorder(250, 2500);
-    const s = await runSearch(2, async (i) => (i === 0 ? ok(performance.now()) : failed('error', 'UNAVAILABLE')), 0, 100);
+    const s = await runSearch(
+      2,
+      async (i) => (i === 0 ? ok(performance.now()) : failed('error', 'UNAVAILABLE')),
+      0,
+      100,
+    );
     assert.equal(s.ok, false);
     rec.finished(s);
     assert.equal(rec.search.count, 0, 'a failed search is not a latency sample');
@@ -361,7 +530,14 @@ describe('fan-out', () => {
     assert.equal(rec.search.count, 1);
     assert.equal(rec.search.capped, 1);
     assert.equal(rec.search.summary(250).maxMs, 2500);
-    assert.deepEqual(rec.accounting.searches, { intended: 2, completed: 0, withinBudget: 0, capped: 1, failed: 1, dropped: 0 });
+    assert.deepEqual(rec.accounting.searches, {
+      intended: 2,
+      completed: 0,
+      withinBudget: 0,
+      capped: 1,
+      failed: 1,
+      dropped: 0,
+    });
     assert.equal(rec.accounting.requests.capped, 1);
   });
 
@@ -369,8 +545,20 @@ describe('fan-out', () => {
     const steady = new Recorder(250, 2500);
     const growing = new Recorder(250, 2500);
     for (let i = 0; i < 40; i++) {
-      steady.finished({ intendedAt: i * 10, startAt: i * 10, endAt: i * 10 + 12 + (i % 3), ok: true, batches: [ok(i * 10 + 12, i * 10)] });
-      growing.finished({ intendedAt: i * 10, startAt: i * 10, endAt: i * 10 + 12 + i * 8, ok: true, batches: [ok(i * 10 + 12 + i * 8, i * 10)] });
+      steady.finished({
+        intendedAt: i * 10,
+        startAt: i * 10,
+        endAt: i * 10 + 12 + (i % 3),
+        ok: true,
+        batches: [ok(i * 10 + 12, i * 10)],
+      });
+      growing.finished({
+        intendedAt: i * 10,
+        startAt: i * 10,
+        endAt: i * 10 + 12 + i * 8,
+        ok: true,
+        batches: [ok(i * 10 + 12 + i * 8, i * 10)],
+      });
     }
     const s = steady.trend()!;
     const g = growing.trend()!;
@@ -382,14 +570,41 @@ describe('fan-out', () => {
   it('the breakdown is the median request, and its stages plus unattributed add up to its latency', () => {
     const rec = new Recorder(250, 2500);
     for (let i = 1; i <= 99; i++) {
-      rec.finished({ intendedAt: 0, startAt: 0, endAt: i, ok: true, batches: [{ kind: 'ok', startAt: 0, sentAt: 0.5, endAt: i, encodeMs: 0.5, stages: { ...STAGES, serverDecodeMs: i / 2 } }] });
+      rec.finished({
+        intendedAt: 0,
+        startAt: 0,
+        endAt: i,
+        ok: true,
+        batches: [
+          {
+            kind: 'ok',
+            startAt: 0,
+            sentAt: 0.5,
+            endAt: i,
+            encodeMs: 0.5,
+            stages: { ...STAGES, serverDecodeMs: i / 2 },
+          },
+        ],
+      });
     }
     const b = rec.breakdown()!;
     assert.ok(b.requests >= 1 && b.requests <= 12, `${b.requests} requests around the median`);
     assert.ok(Math.abs(b.latencyMs - 50) <= 1, `median-band latency ${b.latencyMs}`);
-    const stages = b.clientEncodeMs + b.clientCompressMs + b.serverReceiveMs + b.serverDecompressMs + b.serverQueueMs + b.serverDecodeMs + b.serverComputeMs + b.serverInjectedMs + b.clientDecodeMs;
+    const stages =
+      b.clientEncodeMs +
+      b.clientCompressMs +
+      b.serverReceiveMs +
+      b.serverDecompressMs +
+      b.serverQueueMs +
+      b.serverDecodeMs +
+      b.serverComputeMs +
+      b.serverInjectedMs +
+      b.clientDecodeMs;
     assert.ok(Math.abs(stages + b.unattributedMs - b.latencyMs) < 0.01);
-    assert.ok(Math.abs(b.serverDecodeMs - b.latencyMs / 2) < 0.01, 'the stages of those requests, not per-stage medians');
+    assert.ok(
+      Math.abs(b.serverDecodeMs - b.latencyMs / 2) < 0.01,
+      'the stages of those requests, not per-stage medians',
+    );
     assert.equal(new Recorder(250, 2500).breakdown(), null);
   });
 });
@@ -408,13 +623,25 @@ const fakeSearch =
 describe('drivers', () => {
   it('open loop: sends on schedule whatever the latency, and accounts for every search', async () => {
     const rec = new Recorder(250, 1000);
-    const r = await runOpenLoop({ rate: 100, arrival: 'constant', seed: 1 }, fakeSearch(40), { started: (l) => rec.started(l), dropped: () => rec.dropped(1), finished: (s) => rec.finished(s) }, { durationMs: 500, maxSearches: null, hardCapMs: 1000 });
+    const r = await runOpenLoop(
+      { rate: 100, arrival: 'constant', seed: 1 },
+      fakeSearch(40),
+      { started: (l) => rec.started(l), dropped: () => rec.dropped(1), finished: (s) => rec.finished(s) },
+      { durationMs: 500, maxSearches: null, hardCapMs: 1000 },
+    );
     assert.equal(r.endReason, 'duration');
     assert.ok(r.windowMs >= 500, 'the window runs to the last answer');
     // 40 ms per search at 10 ms spacing: about 4 in flight, which a closed loop of 1 could not do.
     assert.equal(r.scheduled, 50);
     assert.equal(rec.accounting.searches.intended, 50);
-    assert.equal(checkAccounting(rec.accounting.requests, rec.accounting.searches, { scheduledSearches: 50, scheduledRequests: 50, transport: { calls: rec.accounting.requests.sent, ok: rec.accounting.requests.ok, errors: 0, capped: 0 } }), undefined);
+    assert.equal(
+      checkAccounting(rec.accounting.requests, rec.accounting.searches, {
+        scheduledSearches: 50,
+        scheduledRequests: 50,
+        transport: { calls: rec.accounting.requests.sent, ok: rec.accounting.requests.ok, errors: 0, capped: 0 },
+      }),
+      undefined,
+    );
     assert.equal(rec.accounting.searches.completed + rec.accounting.searches.dropped, 50);
   });
   it('open loop: a search due when the loop is already late by the hard cap is dropped and counted', async () => {
@@ -428,7 +655,12 @@ describe('drivers', () => {
       }
       return fakeSearch(1)(intendedAt);
     };
-    const r = await runOpenLoop({ rate: 200, arrival: 'constant', seed: 1 }, blocking, { started: (l) => rec.started(l), dropped: (l) => rec.dropped(1, l), finished: (s) => rec.finished(s) }, { durationMs: 200, maxSearches: null, hardCapMs: 20 });
+    const r = await runOpenLoop(
+      { rate: 200, arrival: 'constant', seed: 1 },
+      blocking,
+      { started: (l) => rec.started(l), dropped: (l) => rec.dropped(1, l), finished: (s) => rec.finished(s) },
+      { durationMs: 200, maxSearches: null, hardCapMs: 20 },
+    );
     assert.ok(rec.accounting.searches.dropped >= 5, `dropped ${rec.accounting.searches.dropped}`);
     assert.ok(rec.lateStarts >= 1);
     assert.equal(r.scheduled, 40);
@@ -440,7 +672,12 @@ describe('drivers', () => {
   });
   it('open loop stops after --requests searches; the window is their scheduled span', async () => {
     let n = 0;
-    const r = await runOpenLoop({ rate: 500, arrival: 'constant', seed: 1 }, fakeSearch(1), { finished: () => n++ }, { durationMs: null, maxSearches: 25, hardCapMs: 1000 });
+    const r = await runOpenLoop(
+      { rate: 500, arrival: 'constant', seed: 1 },
+      fakeSearch(1),
+      { finished: () => n++ },
+      { durationMs: null, maxSearches: 25, hardCapMs: 1000 },
+    );
     assert.equal(r.endReason, 'requests');
     assert.equal(n, 25);
     assert.equal(r.scheduled, 25);
@@ -457,7 +694,12 @@ describe('drivers', () => {
       inFlight--;
       return s;
     };
-    const r = await runClosedLoop(3, search, { finished: () => n++ }, { durationMs: 10_000, maxSearches: 12, hardCapMs: 1000 });
+    const r = await runClosedLoop(
+      3,
+      search,
+      { finished: () => n++ },
+      { durationMs: 10_000, maxSearches: 12, hardCapMs: 1000 },
+    );
     assert.equal(r.endReason, 'requests');
     assert.equal(n, 12);
     assert.equal(maxInFlight, 3);
@@ -465,7 +707,12 @@ describe('drivers', () => {
   it('an abort stops a driver as interrupted', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
-    const r = await runOpenLoop({ rate: 100, arrival: 'poisson', seed: 1 }, fakeSearch(1), { finished: () => {} }, { durationMs: 10_000, maxSearches: null, hardCapMs: 100, signal: ac.signal });
+    const r = await runOpenLoop(
+      { rate: 100, arrival: 'poisson', seed: 1 },
+      fakeSearch(1),
+      { finished: () => {} },
+      { durationMs: 10_000, maxSearches: null, hardCapMs: 100, signal: ac.signal },
+    );
     assert.equal(r.endReason, 'interrupted');
     assert.ok(r.scheduled < 1000, `${r.scheduled} searches scheduled: fewer than the full 10 s would have`);
   });
@@ -475,17 +722,33 @@ describe('transports: status handling', () => {
   it('gRPC: DEADLINE_EXCEEDED from the server is an error; the hard cap is the client cutting the call', async () => {
     const server = new grpc.Server();
     const passthrough = (b: Buffer): Buffer => b;
-    const def = (name: string): grpc.MethodDefinition<Buffer, Buffer> => ({ path: `/tensorflow.serving.PredictionService/${name}`, requestStream: false, responseStream: false, requestSerialize: passthrough, requestDeserialize: passthrough, responseSerialize: passthrough, responseDeserialize: passthrough });
+    const def = (name: string): grpc.MethodDefinition<Buffer, Buffer> => ({
+      path: `/tensorflow.serving.PredictionService/${name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: passthrough,
+      requestDeserialize: passthrough,
+      responseSerialize: passthrough,
+      responseDeserialize: passthrough,
+    });
     let mode: 'deadline' | 'hang' | 'unavailable' = 'deadline';
     server.addService({ Predict: def('Predict') } as grpc.ServiceDefinition, {
       Predict: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
-        if (mode === 'deadline') cb({ code: grpc.status.DEADLINE_EXCEEDED, details: 'request queued past its deadline' });
+        if (mode === 'deadline')
+          cb({ code: grpc.status.DEADLINE_EXCEEDED, details: 'request queued past its deadline' });
         else if (mode === 'unavailable') cb({ code: grpc.status.UNAVAILABLE, details: 'overloaded' });
         else setTimeout(() => cb(null, Buffer.alloc(0)), 400);
       },
     });
-    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
-    const t = createGrpcTransport(getFormat('tensor-content'), { address: `127.0.0.1:${port}`, compression: 'identity', connections: 1, modelName: 'ranker' });
+    const port = await new Promise<number>((res, rej) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+    );
+    const t = createGrpcTransport(getFormat('tensor-content'), {
+      address: `127.0.0.1:${port}`,
+      compression: 'identity',
+      connections: 1,
+      modelName: 'ranker',
+    });
     try {
       await t.ready(5000);
       const a = await t.call(new Uint8Array(3), performance.now() + 1000);
@@ -518,13 +781,24 @@ describe('transports: status handling', () => {
         } else if (mode === 'hang') {
           setTimeout(() => res.writeHead(200).end('{"outputs":[1]}'), 400);
         } else {
-          res.writeHead(200, { 'content-type': 'application/json', 'x-server-decode-ms': '1.250', 'x-server-compute-ms': '0.500' }).end('{"outputs":[0.5,0.25]}');
+          res
+            .writeHead(200, {
+              'content-type': 'application/json',
+              'x-server-decode-ms': '1.250',
+              'x-server-compute-ms': '0.500',
+            })
+            .end('{"outputs":[0.5,0.25]}');
         }
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    const t = createRestTransport(getFormat('json-columnar'), { address: `127.0.0.1:${port}`, compression: 'gzip', connections: null, modelName: 'ranker' });
+    const t = createRestTransport(getFormat('json-columnar'), {
+      address: `127.0.0.1:${port}`,
+      compression: 'gzip',
+      connections: null,
+      modelName: 'ranker',
+    });
     try {
       const a = await t.call(new TextEncoder().encode('{"inputs":{}}'), performance.now() + 2000);
       assert.equal(a.kind, 'ok');
@@ -553,23 +827,57 @@ describe('decode-response', () => {
   it('reads scores from PredictResponse, RegressionResponse, MultiInference, ClassificationResponse, JSON rows and msgpack', () => {
     const Predict = protoType('tensorflow.serving.PredictResponse');
     const scores = new Float32Array([0.5, -1, 2.25]);
-    const predict = Predict.encode(Predict.fromObject({ outputs: { scores: { dtype: 1, tensor_shape: { dim: [{ size: 3 }] }, float_val: [...scores] } } })).finish();
+    const predict = Predict.encode(
+      Predict.fromObject({
+        outputs: { scores: { dtype: 1, tensor_shape: { dim: [{ size: 3 }] }, float_val: [...scores] } },
+      }),
+    ).finish();
     assert.deepEqual([...decodeScores(getFormat('tensor-content'), predict)], [...scores]);
-    assert.throws(() => decodeScores(getFormat('tensor-content'), Predict.encode(Predict.fromObject({ outputs: { other: { dtype: 1, float_val: [1] } } })).finish()), /no "scores" output \(outputs: other\)/);
+    assert.throws(
+      () =>
+        decodeScores(
+          getFormat('tensor-content'),
+          Predict.encode(Predict.fromObject({ outputs: { other: { dtype: 1, float_val: [1] } } })).finish(),
+        ),
+      /no "scores" output \(outputs: other\)/,
+    );
     const Regress = protoType('tensorflow.serving.RegressionResponse');
-    const reg = Regress.encode(Regress.fromObject({ result: { regressions: [{ value: 0.5 }, { value: 0.25 }] } })).finish();
+    const reg = Regress.encode(
+      Regress.fromObject({ result: { regressions: [{ value: 0.5 }, { value: 0.25 }] } }),
+    ).finish();
     assert.deepEqual(decodeScores(getFormat('elwc'), reg), [0.5, 0.25]);
     const Multi = protoType('tensorflow.serving.MultiInferenceResponse');
-    const multi = Multi.encode(Multi.fromObject({ results: [{ regression_result: { regressions: [{ value: 1.5 }] } }] })).finish();
+    const multi = Multi.encode(
+      Multi.fromObject({ results: [{ regression_result: { regressions: [{ value: 1.5 }] } }] }),
+    ).finish();
     assert.deepEqual(decodeScores({ ...getFormat('elwc'), rpc: 'MultiInference' }, multi), [1.5]);
     const Classify = protoType('tensorflow.serving.ClassificationResponse');
-    const cls = Classify.encode(Classify.fromObject({ result: { classifications: [{ classes: [{ label: '0', score: 0.1 }, { label: '1', score: 0.9 }] }] } })).finish();
-    assert.deepEqual(decodeScores({ ...getFormat('elwc'), rpc: 'Classify' }, cls).map((x) => Number(x.toFixed(5))), [0.9]);
+    const cls = Classify.encode(
+      Classify.fromObject({
+        result: {
+          classifications: [
+            {
+              classes: [
+                { label: '0', score: 0.1 },
+                { label: '1', score: 0.9 },
+              ],
+            },
+          ],
+        },
+      }),
+    ).finish();
+    assert.deepEqual(
+      decodeScores({ ...getFormat('elwc'), rpc: 'Classify' }, cls).map((x) => Number(x.toFixed(5))),
+      [0.9],
+    );
     const rows = new TextEncoder().encode('{"predictions":[0.5,[0.25]]}');
     assert.deepEqual(decodeScores(getFormat('json-rows'), rows), [0.5, 0.25]);
     const mp = pack({ outputs: { scores: { dtype: 'float32', shape: [3], data: Buffer.from(scores.buffer) } } });
     assert.deepEqual([...decodeScores(getFormat('msgpack-columnar'), mp)], [...scores]);
-    assert.throws(() => decodeScores(getFormat('json-rows'), new TextEncoder().encode('{"error":"x"}')), /no "predictions" or "outputs"/);
+    assert.throws(
+      () => decodeScores(getFormat('json-rows'), new TextEncoder().encode('{"error":"x"}')),
+      /no "predictions" or "outputs"/,
+    );
   });
 });
 
@@ -584,7 +892,9 @@ describe('shaping relay', () => {
       sock.setNoDelay(true);
       const t0 = performance.now();
       let got = 0;
-      const done = new Promise<void>((r) => sock.on('data', (c: Buffer) => ((got += c.length) >= bytes ? r() : undefined)));
+      const done = new Promise<void>((r) =>
+        sock.on('data', (c: Buffer) => ((got += c.length) >= bytes ? r() : undefined)),
+      );
       sock.write(Buffer.alloc(bytes, 7));
       await done;
       const ms = performance.now() - t0;
@@ -611,8 +921,17 @@ describe('shaping relay', () => {
 describe('cost', () => {
   it('cores per 1,000 searches/s is CPU-ms per search; monthly cost at a core-hour price', () => {
     const c = computeCost({ clientCpuMs: 300, serverCpuMs: 700, searches: 100, coreHourUsd: 0.05 });
-    assert.deepEqual(c, { clientCpuMsPerSearch: 3, serverCpuMsPerSearch: 7, coresPer1kSearchesPerSec: 10, monthlyUsd: 365.25 });
-    assert.deepEqual(computeCost({ clientCpuMs: 10, serverCpuMs: null, searches: 0, coreHourUsd: null }), { clientCpuMsPerSearch: 0, serverCpuMsPerSearch: 0, coresPer1kSearchesPerSec: 0 });
+    assert.deepEqual(c, {
+      clientCpuMsPerSearch: 3,
+      serverCpuMsPerSearch: 7,
+      coresPer1kSearchesPerSec: 10,
+      monthlyUsd: 365.25,
+    });
+    assert.deepEqual(computeCost({ clientCpuMs: 10, serverCpuMs: null, searches: 0, coreHourUsd: null }), {
+      clientCpuMsPerSearch: 0,
+      serverCpuMsPerSearch: 0,
+      coresPer1kSearchesPerSec: 0,
+    });
   });
   it('auto rate is half the one-at-a-time rate, bounded', () => {
     assert.equal(autoRate(10), 50);
@@ -620,7 +939,12 @@ describe('cost', () => {
     assert.deepEqual(uniqueBatchSizes([25, 1000, 5000], 1000), [25, 1000]);
   });
   it('a cell gets its target searches, fewer when one at a time they would not fit the cap, never below the minimum', () => {
-    const c = { searches: 200, minSearches: 30, durationMs: 6000, load: { mode: 'open' as const, rate: 'auto' as const, arrival: 'constant' as const } };
+    const c = {
+      searches: 200,
+      minSearches: 30,
+      durationMs: 6000,
+      load: { mode: 'open' as const, rate: 'auto' as const, arrival: 'constant' as const },
+    };
     assert.equal(cellSearches(c, 8), 200);
     assert.equal(cellSearches(c, 60), 200, 'two in flight: 6 s x 2 / 60 ms');
     assert.equal(cellSearches(c, 120), 100);
@@ -665,7 +989,14 @@ describe('parse-args', () => {
   it('defaults: open loop at the automatic rate, main formats, batch 25 and 1000, identity and gzip', () => {
     const c = run([]);
     assert.deepEqual(c.load, { mode: 'open', rate: 'auto', arrival: 'constant' });
-    assert.deepEqual(c.formats, ['json-rows', 'tf-example', 'elwc', 'tensor-content', 'tensor-broadcast', 'tensor-packed']);
+    assert.deepEqual(c.formats, [
+      'json-rows',
+      'tf-example',
+      'elwc',
+      'tensor-content',
+      'tensor-broadcast',
+      'tensor-packed',
+    ]);
     assert.deepEqual(c.batchSizes, [25, 1000]);
     assert.deepEqual(c.compressions, ['identity', 'gzip']);
     assert.equal(c.deadlineMs, 250);
@@ -683,10 +1014,49 @@ describe('parse-args', () => {
 
   it('every option', () => {
     const c = run([
-      '--scenario', 'tiny', '--candidates', '8', '--seed', '3', '--formats', 'tensor-content,json-columnar', '--compression', 'identity,gzip,deflate',
-      '--batch-size', '5,25,100,1000', '--rate', '50', '--arrival', 'poisson', '--duration', '10s', '--requests', '500', '--warmup', '2s',
-      '--deadline-ms', '100', '--connections', '4', '--json', '--out', 'x', '--target', '127.0.0.1:8500', '--rest-target', 'localhost:8501',
-      '--model-name', 'm', '--signature', 'sig', '--core-hour-usd', '0.04', '--rtt', '2ms', '--sweep', 'bandwidth=1gbit,100mbit,10gbit',
+      '--scenario',
+      'tiny',
+      '--candidates',
+      '8',
+      '--seed',
+      '3',
+      '--formats',
+      'tensor-content,json-columnar',
+      '--compression',
+      'identity,gzip,deflate',
+      '--batch-size',
+      '5,25,100,1000',
+      '--rate',
+      '50',
+      '--arrival',
+      'poisson',
+      '--duration',
+      '10s',
+      '--requests',
+      '500',
+      '--warmup',
+      '2s',
+      '--deadline-ms',
+      '100',
+      '--connections',
+      '4',
+      '--json',
+      '--out',
+      'x',
+      '--target',
+      '127.0.0.1:8500',
+      '--rest-target',
+      'localhost:8501',
+      '--model-name',
+      'm',
+      '--signature',
+      'sig',
+      '--core-hour-usd',
+      '0.04',
+      '--rtt',
+      '2ms',
+      '--sweep',
+      'bandwidth=1gbit,100mbit,10gbit',
     ]);
     assert.deepEqual(c.load, { mode: 'open', rate: 50, arrival: 'poisson' });
     assert.equal(c.durationMs, 10_000);
@@ -700,13 +1070,31 @@ describe('parse-args', () => {
     assert.equal(c.json, true);
     assert.deepEqual(run(['--concurrency', '8', '--bandwidth', '1gbit']).load, { mode: 'closed', concurrency: 8 });
     assert.deepEqual(run(['--concurrency', '8', '--bandwidth', '1gbit']).bandwidths, [1e9]);
-    assert.deepEqual(run(['--delay-ms', '5', '--stall-every', '10', '--stall-ms', '50', '--error-rate', '0.1', '--model-cost', '2']).stub, { delayMs: 5, stallEvery: 10, stallMs: 50, errorRate: 0.1, modelCost: 2 });
+    assert.deepEqual(
+      run(['--delay-ms', '5', '--stall-every', '10', '--stall-ms', '50', '--error-rate', '0.1', '--model-cost', '2'])
+        .stub,
+      { delayMs: 5, stallEvery: 10, stallMs: 50, errorRate: 0.1, modelCost: 2 },
+    );
     const onlyRequests = run(['--requests', '100']);
     assert.equal(onlyRequests.durationMs, 120_000, '--requests alone: a long cap');
     const onlyDuration = run(['--duration', '3s']);
     assert.deepEqual([onlyDuration.searches, onlyDuration.durationMs], [null, 3000], '--duration alone: time-bound');
-    const caps = run(['--deadline-ms', '100', '--hard-cap-ms', '400', '--min-searches', '10', '--requests', '50', '--floor-calls', '100']);
-    assert.deepEqual([caps.deadlineMs, caps.hardCapMs, caps.minSearches, caps.searches, caps.floorCalls], [100, 400, 10, 50, 100]);
+    const caps = run([
+      '--deadline-ms',
+      '100',
+      '--hard-cap-ms',
+      '400',
+      '--min-searches',
+      '10',
+      '--requests',
+      '50',
+      '--floor-calls',
+      '100',
+    ]);
+    assert.deepEqual(
+      [caps.deadlineMs, caps.hardCapMs, caps.minSearches, caps.searches, caps.floorCalls],
+      [100, 400, 10, 50, 100],
+    );
     assert.equal(run(['--deadline-ms', '100']).hardCapMs, 1000);
     assert.equal(run(['--requests', '10']).minSearches, 10, 'never more than asked for');
   });
@@ -725,7 +1113,10 @@ describe('parse-args', () => {
     assert.match(error(['--warmup', '0', '--rate', 'auto']), /automatic rate/);
     assert.match(error(['--target', 'localhost']), /host:port/);
     assert.match(error(['--target', '127.0.0.1:8500']), /travel over REST; give --rest-target/);
-    assert.match(error(['--target', '127.0.0.1:8500', '--rest-target', '127.0.0.1:8501', '--delay-ms', '5']), /spawned stub server only/);
+    assert.match(
+      error(['--target', '127.0.0.1:8500', '--rest-target', '127.0.0.1:8501', '--delay-ms', '5']),
+      /spawned stub server only/,
+    );
     assert.match(error(['--stall-every', '10']), /go together/);
     assert.match(error(['--error-rate', '2']), /--error-rate: expected a decimal number from 0 to 1/);
     assert.match(error(['--bandwidth', 'fast']), /expected a bandwidth/);
@@ -735,7 +1126,10 @@ describe('parse-args', () => {
     assert.match(error(['--rtt', '2']), /with a unit/);
     assert.match(error(['--core-hour-usd', '0']), /--core-hour-usd: expected a decimal number above 0/);
     assert.match(error(['--deadline-ms', 'soon']), /--deadline-ms/);
-    assert.match(error(['--deadline-ms', '300', '--hard-cap-ms', '200']), /--hard-cap-ms: 200 is below the 300 ms budget/);
+    assert.match(
+      error(['--deadline-ms', '300', '--hard-cap-ms', '200']),
+      /--hard-cap-ms: 200 is below the 300 ms budget/,
+    );
     assert.match(error(['--requests', '20', '--min-searches', '30']), /--min-searches: 30 is more than --requests 20/);
     assert.match(error(['--connections', '0']), /--connections: expected an integer from 1 to 256/);
     assert.match(error(['--frobnicate']), /unknown option "--frobnicate"/);
@@ -744,7 +1138,11 @@ describe('parse-args', () => {
   });
 });
 
-const latency = (count: number, p50: number, extra: Partial<E2eRun['latency']['search']> = {}): E2eRun['latency']['search'] => ({
+const latency = (
+  count: number,
+  p50: number,
+  extra: Partial<E2eRun['latency']['search']> = {},
+): E2eRun['latency']['search'] => ({
   count,
   capped: 0,
   overBudget: 0,
@@ -780,8 +1178,19 @@ const sampleRun: E2eRun = {
   saturated: true,
   latency: { request: latency(2353, 8.5), search: latency(55, 20.25), service: latency(2353, 8) },
   breakdown: {
-    requests: 236, latencyMs: 9, clientEncodeMs: 0.2, clientCompressMs: 1.5, serverReceiveMs: 0.5, serverDecompressMs: 0.25, serverQueueMs: 2,
-    serverDecodeMs: 0.5, serverComputeMs: 0.25, serverInjectedMs: 0, clientDecodeMs: 0.02, unattributedMs: 3.78, attributedShare: 0.58,
+    requests: 236,
+    latencyMs: 9,
+    clientEncodeMs: 0.2,
+    clientCompressMs: 1.5,
+    serverReceiveMs: 0.5,
+    serverDecompressMs: 0.25,
+    serverQueueMs: 2,
+    serverDecodeMs: 0.5,
+    serverComputeMs: 0.25,
+    serverInjectedMs: 0,
+    clientDecodeMs: 0.02,
+    unattributedMs: 3.78,
+    attributedShare: 0.58,
   },
   cost: { clientCpuMsPerSearch: 30, serverCpuMsPerSearch: 60, coresPer1kSearchesPerSec: 90, monthlyUsd: 2629.8 },
   schedulerLagP99Ms: 0.5,
@@ -798,8 +1207,28 @@ const allCapped: E2eRun = {
   searches: { intended: 6, completed: 0, withinBudget: 0, capped: 6, failed: 0, dropped: 0 },
   achievedRate: 0,
   latency: {
-    request: { count: 6, capped: 6, overBudget: 6, minMs: 2500, meanMs: 2500, maxMs: 2500, percentiles: [{ p: 50, ms: 2500, lowMs: 2500, highMs: 2500 }], answered: 0, answeredMedianMs: null },
-    search: { count: 6, capped: 6, overBudget: 6, minMs: 2500, meanMs: 2500, maxMs: 2500, percentiles: [{ p: 50, ms: 2500, lowMs: 2500, highMs: 2500 }], answered: 0, answeredMedianMs: null },
+    request: {
+      count: 6,
+      capped: 6,
+      overBudget: 6,
+      minMs: 2500,
+      meanMs: 2500,
+      maxMs: 2500,
+      percentiles: [{ p: 50, ms: 2500, lowMs: 2500, highMs: 2500 }],
+      answered: 0,
+      answeredMedianMs: null,
+    },
+    search: {
+      count: 6,
+      capped: 6,
+      overBudget: 6,
+      minMs: 2500,
+      meanMs: 2500,
+      maxMs: 2500,
+      percentiles: [{ p: 50, ms: 2500, lowMs: 2500, highMs: 2500 }],
+      answered: 0,
+      answeredMedianMs: null,
+    },
     service: latency(0, 0, { count: 0, percentiles: [] }),
   },
   breakdown: null,

@@ -6,12 +6,29 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PeerRecord, Results, Stats } from '../src/results/index.js';
 import { validateResults } from '../src/results/validate-results.js';
-import { buildCharts, intervalText, p99Text, peersFinding, peersTable, resultsCsv, summaryMarkdown } from '../src/report/index.js';
+import {
+  buildCharts,
+  intervalText,
+  p99Text,
+  peersFinding,
+  peersTable,
+  resultsCsv,
+  summaryMarkdown,
+} from '../src/report/index.js';
 import { cpuTable } from '../src/report/tables.js';
 import { buildFixtureWithoutE2e } from './fixtures/results-fixture.js';
 
 function stats(medianMs: number, samples: number, rounds: number[]): Stats {
-  return { medianMs, meanMs: medianMs, p99Ms: medianMs * 2, minMs: medianMs / 2, maxMs: medianMs * 3, rmePct: 4, samples, roundMediansMs: rounds };
+  return {
+    medianMs,
+    meanMs: medianMs,
+    p99Ms: medianMs * 2,
+    minMs: medianMs / 2,
+    maxMs: medianMs * 3,
+    rmePct: 4,
+    samples,
+    roundMediansMs: rounds,
+  };
 }
 
 describe('micro statistics in reports', () => {
@@ -43,7 +60,8 @@ describe('micro statistics in reports', () => {
     assert.match(t.note ?? '', /sum of the medians/);
     assert.match(t.note ?? '', /logical tensor bytes .* fresh allocation/);
     const csv = resultsCsv(r).split('\n');
-    const has = (f: string, metric: string) => csv.some((l) => l.includes(`,${f},identity,decode,`) && l.includes(`,${metric},`));
+    const has = (f: string, metric: string) =>
+      csv.some((l) => l.includes(`,${f},identity,decode,`) && l.includes(`,${metric},`));
     assert.equal(has('tf-example', 'p99'), false);
     assert.equal(has('tensor-content', 'p99'), true);
     assert.equal(has('tf-example', 'ci95_rel'), false);
@@ -100,7 +118,10 @@ describe('the peers section', () => {
     const r = withPeers();
     const scenario = r.scenarios[0]!.name;
     const t = peersTable(r, scenario)!;
-    assert.deepEqual(t.columns.map((c) => c.label), ['format', 'op', 'ours', 'protobufjs', 'protobuf-es', 'copy of the bytes', 'ours ÷ fastest peer']);
+    assert.deepEqual(
+      t.columns.map((c) => c.label),
+      ['format', 'op', 'ours', 'protobufjs', 'protobuf-es', 'copy of the bytes', 'ours ÷ fastest peer'],
+    );
     const tc = t.rows.find((x) => x[0] === '`tensor-content`' && x[1] === 'decode')!;
     assert.equal(tc[3], '1.00 (0.800)');
     assert.equal(tc[6], '**0.800** (protobufjs)');
@@ -114,6 +135,9 @@ describe('the peers section', () => {
     // Without a peers section nothing about peers is drawn or said.
     const plain = buildFixtureWithoutE2e();
     assert.equal(peersTable(plain, scenario), undefined);
-    assert.ok(!buildCharts(plain).drawn.some((c) => c.id === 'peers') && !buildCharts(plain).skipped.some((c) => c.id === 'peers'));
+    assert.ok(
+      !buildCharts(plain).drawn.some((c) => c.id === 'peers') &&
+        !buildCharts(plain).skipped.some((c) => c.id === 'peers'),
+    );
   });
 });

@@ -30,7 +30,8 @@ const indices = (phase: Phase): number[] => {
   }
   return Array.from({ length: COUNT[phase] }, (_, i) => i);
 };
-const replay = (phase: Phase, i: number): string => `case ${phase}:${i} (replay: FUZZ_SEED=${SEED} FUZZ_ONLY=${phase}:${i})`;
+const replay = (phase: Phase, i: number): string =>
+  `case ${phase}:${i} (replay: FUZZ_SEED=${SEED} FUZZ_ONLY=${phase}:${i})`;
 
 const scenario = loadScenario('tiny');
 const req = generate(scenario);
@@ -47,7 +48,8 @@ class Mutator {
   }
   flip(b: Uint8Array): Uint8Array {
     const out = Uint8Array.from(b);
-    for (let k = this.rng.int(1, 6); k > 0 && out.length; k--) out[this.rng.int(0, out.length - 1)]! ^= 1 << this.rng.int(0, 7);
+    for (let k = this.rng.int(1, 6); k > 0 && out.length; k--)
+      out[this.rng.int(0, out.length - 1)]! ^= 1 << this.rng.int(0, 7);
     return out;
   }
   cut(b: Uint8Array): Uint8Array {
@@ -61,7 +63,16 @@ class Mutator {
   /** A length-delimited field claiming far more bytes than follow. */
   hugeLength(b: Uint8Array): Uint8Array {
     const at = this.rng.int(0, b.length);
-    return Uint8Array.from([...b.subarray(0, at), (this.rng.int(1, 7) << 3) | 2, 0xff, 0xff, 0xff, 0xff, 0x0f, ...b.subarray(at)]);
+    return Uint8Array.from([
+      ...b.subarray(0, at),
+      (this.rng.int(1, 7) << 3) | 2,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0x0f,
+      ...b.subarray(at),
+    ]);
   }
   proto(base: Uint8Array): Uint8Array {
     const r = this.rng.next();
@@ -86,17 +97,30 @@ class Mutator {
         const m = this.pick(ms);
         text = text.slice(0, m.index) + by() + text.slice(m.index! + m[0].length);
       };
-      if (op === 0) swap(/-?\d+(\.\d+)?(e[-+]?\d+)?/g, () => this.pick(['-1', '1e400', '9007199254740993', '0.5', '"x"', 'null', '[]', '{}', '4294967296', 'true']));
-      else if (op === 1) swap(/"(name|shape|datatype|data|parameters|binary_data_size|inputs|outputs)"/g, () => this.pick(['"nope"', '"shape"', '"data"', '"binary_data_size"', '"shared_memory_region"']));
-      else if (op === 2) swap(/"(FP32|INT64|BYTES)"/g, () => this.pick(['"FP64"', '"INT32"', '"BYTES"', '"FP32"', '"BOGUS"', '7']));
+      if (op === 0)
+        swap(/-?\d+(\.\d+)?(e[-+]?\d+)?/g, () =>
+          this.pick(['-1', '1e400', '9007199254740993', '0.5', '"x"', 'null', '[]', '{}', '4294967296', 'true']),
+        );
+      else if (op === 1)
+        swap(/"(name|shape|datatype|data|parameters|binary_data_size|inputs|outputs)"/g, () =>
+          this.pick(['"nope"', '"shape"', '"data"', '"binary_data_size"', '"shared_memory_region"']),
+        );
+      else if (op === 2)
+        swap(/"(FP32|INT64|BYTES)"/g, () => this.pick(['"FP64"', '"INT32"', '"BYTES"', '"FP32"', '"BOGUS"', '7']));
       else if (op === 3) swap(/[[\]{},:]/g, () => this.pick(['', '[', ']', '{', '}', ',,']));
-      else if (op === 4) tail = this.pick([this.cut(tail), this.flip(tail), Uint8Array.from([...tail, ...this.bytes(8)])]);
+      else if (op === 4)
+        tail = this.pick([this.cut(tail), this.flip(tail), Uint8Array.from([...tail, ...this.bytes(8)])]);
       else text = text.slice(0, this.rng.int(0, text.length));
     }
     const head = Buffer.from(text, 'latin1');
     const body = Uint8Array.from([...head, ...tail]);
     const r = this.rng.next();
-    const headerLength = tail.length === 0 && r < 0.5 ? undefined : r < 0.85 ? head.length : this.pick([-1, 0, body.length + 1, head.length - 1, head.length + 3, NaN]);
+    const headerLength =
+      tail.length === 0 && r < 0.5
+        ? undefined
+        : r < 0.85
+          ? head.length
+          : this.pick([-1, 0, body.length + 1, head.length - 1, head.length + 3, NaN]);
     return { body, ...(headerLength !== undefined ? { headerLength } : {}) };
   }
 }
@@ -118,7 +142,11 @@ function restCase(phase: Phase, i: number): { body: Uint8Array; headerLength?: n
   return { ...c, gzip: m.rng.next() < 0.15 };
 }
 
-function localStatus(kind: 'ModelInfer' | 'oip-rest', bytes: Uint8Array, args?: OipRestArgs): { code: number; http: number; message: string } {
+function localStatus(
+  kind: 'ModelInfer' | 'oip-rest',
+  bytes: Uint8Array,
+  args?: OipRestArgs,
+): { code: number; http: number; message: string } {
   const { result } = runOp(servable, { op: 'call', kind, bytes, args, fail: false });
   if (result.ok) return { code: 0, http: 200, message: '' };
   const e = new ServingError(result.error.code as StatusCode, result.error.message, result.error.httpStatus);
@@ -153,9 +181,16 @@ describe(`OIP fuzz (seed ${SEED}): every malformed request gets a documented ans
     const bad: string[] = [];
     for (const i of indices('rest-local')) {
       const c = restCase('rest-local', i);
-      const args: OipRestArgs = { model: 'ranker', version: '', encoding: c.gzip ? 'gzip' : '', maxMessageBytes: 2 << 20, ...(c.headerLength !== undefined ? { headerLength: c.headerLength } : {}) };
+      const args: OipRestArgs = {
+        model: 'ranker',
+        version: '',
+        encoding: c.gzip ? 'gzip' : '',
+        maxMessageBytes: 2 << 20,
+        ...(c.headerLength !== undefined ? { headerLength: c.headerLength } : {}),
+      };
       const r = localStatus('oip-rest', c.gzip ? gzipSync(c.body) : c.body, args);
-      if (!REST_OK.has(r.http) || r.code === Status.INTERNAL) bad.push(`${replay('rest-local', i)}: HTTP ${r.http} ${r.message}`);
+      if (!REST_OK.has(r.http) || r.code === Status.INTERNAL)
+        bad.push(`${replay('rest-local', i)}: HTTP ${r.http} ${r.message}`);
     }
     assert.deepEqual(bad.slice(0, 10), []);
   });
@@ -165,7 +200,13 @@ describe(`OIP fuzz (seed ${SEED}): every malformed request gets a documented ans
     const identity = (b: Buffer): Buffer => b;
     for (const i of indices('grpc-wire')) {
       const code = await new Promise<number>((resolve) => {
-        const call = client.makeUnaryRequest('/inference.GRPCInferenceService/ModelInfer', identity, identity, Buffer.from(grpcCase('grpc-wire', i)), () => {});
+        const call = client.makeUnaryRequest(
+          '/inference.GRPCInferenceService/ModelInfer',
+          identity,
+          identity,
+          Buffer.from(grpcCase('grpc-wire', i)),
+          () => {},
+        );
         call.on('status', (s: grpc.StatusObject) => resolve(s.code));
       });
       if (!GRPC_OK.has(code)) bad.push(`${replay('grpc-wire', i)}: status ${code}`);
@@ -175,15 +216,24 @@ describe(`OIP fuzz (seed ${SEED}): every malformed request gets a documented ans
       const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
       if (c.headerLength !== undefined) headers['Inference-Header-Content-Length'] = String(c.headerLength);
       if (c.gzip) headers['content-encoding'] = 'gzip';
-      const res = await fetch(`http://${server.restAddress}/v2/models/ranker/infer`, { method: 'POST', headers, body: c.gzip ? gzipSync(c.body) : c.body });
+      const res = await fetch(`http://${server.restAddress}/v2/models/ranker/infer`, {
+        method: 'POST',
+        headers,
+        body: c.gzip ? gzipSync(c.body) : c.body,
+      });
       const text = await res.text();
       if (!REST_OK.has(res.status)) bad.push(`${replay('rest-wire', i)}: HTTP ${res.status} ${text.slice(0, 200)}`);
-      else if (res.status !== 200 && typeof (JSON.parse(text) as { error?: unknown }).error !== 'string') bad.push(`${replay('rest-wire', i)}: no {"error"} body`);
+      else if (res.status !== 200 && typeof (JSON.parse(text) as { error?: unknown }).error !== 'string')
+        bad.push(`${replay('rest-wire', i)}: no {"error"} body`);
     }
     assert.deepEqual(bad.slice(0, 10), []);
     const f = getFormat('oip-binary');
     const body = f.encode(req);
-    const res = await fetch(`http://${server.restAddress}/v2/models/ranker/infer`, { method: 'POST', headers: f.headers!(body), body });
+    const res = await fetch(`http://${server.restAddress}/v2/models/ranker/infer`, {
+      method: 'POST',
+      headers: f.headers!(body),
+      body,
+    });
     assert.equal(res.status, 200);
     assert.equal(decodeScores(f, new Uint8Array(await res.arrayBuffer())).length, req.candidates);
   });

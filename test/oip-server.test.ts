@@ -28,9 +28,15 @@ interface Answer {
 function oipCall(client: grpc.Client, method: string, bytes: Uint8Array): Promise<Answer> {
   return new Promise((resolve) => {
     let body: Buffer | undefined;
-    const call = client.makeUnaryRequest(`/inference.GRPCInferenceService/${method}`, identity, identity, Buffer.from(bytes), (err, res) => {
-      if (!err) body = res;
-    });
+    const call = client.makeUnaryRequest(
+      `/inference.GRPCInferenceService/${method}`,
+      identity,
+      identity,
+      Buffer.from(bytes),
+      (err, res) => {
+        if (!err) body = res;
+      },
+    );
     call.on('status', (s: grpc.StatusObject) => {
       const trailers: Record<string, string> = {};
       for (const [k, v] of Object.entries(s.metadata.getMap())) trailers[k] = String(v);
@@ -48,7 +54,12 @@ const decodeMsg = (type: string, b: Uint8Array): Obj => {
   return T.toObject(T.decode(b), { longs: Number, defaults: true }) as Obj;
 };
 
-async function post(server: RunningServer, path: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
+async function post(
+  server: RunningServer,
+  path: string,
+  body: Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const res = await fetch(`http://${server.restAddress}${path}`, { method: 'POST', body, headers });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
@@ -59,21 +70,32 @@ async function get(server: RunningServer, path: string): Promise<{ status: numbe
 }
 
 /** The scores one format gets from the stub, read by the load generator's own response decoder. */
-async function scoresVia(server: RunningServer, client: grpc.Client, f: Format, req: RankingRequest): Promise<{ scores: Float32Array; decodeMs: string | null }> {
+async function scoresVia(
+  server: RunningServer,
+  client: grpc.Client,
+  f: Format,
+  req: RankingRequest,
+): Promise<{ scores: Float32Array; decodeMs: string | null }> {
   const bytes = f.encode(req);
   if (f.transport === 'grpc') {
     const a = await oipCall(client, 'ModelInfer', bytes);
     assert.equal(a.code, 0, `${f.id}: ${a.details}`);
     return { scores: Float32Array.from(decodeScores(f, a.body!)), decodeMs: a.trailers['x-server-decode-ms'] ?? null };
   }
-  const r = await post(server, '/v2/models/ranker/infer', bytes, { 'content-type': f.contentType!, ...f.headers?.(bytes) });
+  const r = await post(server, '/v2/models/ranker/infer', bytes, {
+    'content-type': f.contentType!,
+    ...f.headers?.(bytes),
+  });
   assert.equal(r.status, 200, `${f.id}: ${r.body.toString().slice(0, 300)}`);
   return { scores: Float32Array.from(decodeScores(f, r.body)), decodeMs: r.headers.get('x-server-decode-ms') };
 }
 
 const bits = (v: Float32Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
 
-for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 40]] as const) {
+for (const [preset, candidates] of [
+  ['tiny', undefined],
+  ['etsy-search', 40],
+] as const) {
   describe(`OIP formats get the TF Serving formats' scores, bit for bit: ${preset}`, () => {
     let server: RunningServer;
     let client: grpc.Client;
@@ -84,7 +106,10 @@ for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 40]] as
       req = generate(scenario);
       want = new RankingModel(req.schema).score(toFeatureBatch(req));
       server = await startServer({ port: 0, restPort: 0, scenario });
-      client = new grpc.Client(server.grpcAddress, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
+      client = new grpc.Client(server.grpcAddress, grpc.credentials.createInsecure(), {
+        'grpc.max_send_message_length': -1,
+        'grpc.max_receive_message_length': -1,
+      });
     });
     after(async () => {
       client.close();
@@ -145,34 +170,65 @@ describe('OIP metadata, health and errors', () => {
     const a = await oipCall(client, 'ModelMetadata', encodeMsg('ModelMetadataRequest', { name: 'ranker' }));
     assert.equal(a.code, 0, a.details);
     const md = decodeMsg('ModelMetadataResponse', a.body!);
-    assert.deepEqual(md.inputs.map((i: Obj) => i.name), expectedInputs(req.schema, false));
+    assert.deepEqual(
+      md.inputs.map((i: Obj) => i.name),
+      expectedInputs(req.schema, false),
+    );
     assert.deepEqual(md.outputs, [{ name: 'scores', datatype: 'FP32', shape: [-1] }]);
     assert.deepEqual(md.versions, ['1']);
     const r = await get(server, '/v2/models/ranker');
     assert.equal(r.status, 200);
     const rest = JSON.parse(r.body.toString()) as Obj;
     assert.deepEqual(rest.inputs, md.inputs);
-    for (const i of rest.inputs) assert.ok(['FP32', 'INT64', 'BYTES'].includes(i.datatype) && i.shape[0] === -1, JSON.stringify(i));
+    for (const i of rest.inputs)
+      assert.ok(['FP32', 'INT64', 'BYTES'].includes(i.datatype) && i.shape[0] === -1, JSON.stringify(i));
   });
 
   it('liveness, readiness, server metadata', async () => {
-    assert.equal(decodeMsg('ServerLiveResponse', (await oipCall(client, 'ServerLive', new Uint8Array())).body!).live, true);
-    assert.equal(decodeMsg('ServerReadyResponse', (await oipCall(client, 'ServerReady', new Uint8Array())).body!).ready, true);
-    assert.equal(decodeMsg('ModelReadyResponse', (await oipCall(client, 'ModelReady', encodeMsg('ModelReadyRequest', { name: 'ranker' }))).body!).ready, true);
-    assert.equal(decodeMsg('ModelReadyResponse', (await oipCall(client, 'ModelReady', encodeMsg('ModelReadyRequest', { name: 'other' }))).body!).ready, false);
-    assert.ok(decodeMsg('ServerMetadataResponse', (await oipCall(client, 'ServerMetadata', new Uint8Array())).body!).extensions.includes('binary_tensor_data'));
+    assert.equal(
+      decodeMsg('ServerLiveResponse', (await oipCall(client, 'ServerLive', new Uint8Array())).body!).live,
+      true,
+    );
+    assert.equal(
+      decodeMsg('ServerReadyResponse', (await oipCall(client, 'ServerReady', new Uint8Array())).body!).ready,
+      true,
+    );
+    assert.equal(
+      decodeMsg(
+        'ModelReadyResponse',
+        (await oipCall(client, 'ModelReady', encodeMsg('ModelReadyRequest', { name: 'ranker' }))).body!,
+      ).ready,
+      true,
+    );
+    assert.equal(
+      decodeMsg(
+        'ModelReadyResponse',
+        (await oipCall(client, 'ModelReady', encodeMsg('ModelReadyRequest', { name: 'other' }))).body!,
+      ).ready,
+      false,
+    );
+    assert.ok(
+      decodeMsg(
+        'ServerMetadataResponse',
+        (await oipCall(client, 'ServerMetadata', new Uint8Array())).body!,
+      ).extensions.includes('binary_tensor_data'),
+    );
     assert.equal((await get(server, '/v2/health/ready')).status, 200);
     assert.equal((await get(server, '/v2/health/live')).status, 200);
     assert.equal((await get(server, '/v2/models/ranker/ready')).status, 200);
     assert.equal((await get(server, '/v2/models/nope/ready')).status, 400);
   });
 
-  it('unknown model and version: gRPC INVALID_ARGUMENT / NOT_FOUND and REST 400 / 404 with Triton\'s message', async () => {
+  it("unknown model and version: gRPC INVALID_ARGUMENT / NOT_FOUND and REST 400 / 404 with Triton's message", async () => {
     const other = getFormat('oip-raw').encode(req, { modelName: 'nope' });
     const a = await oipCall(client, 'ModelInfer', other);
     assert.equal(a.code, grpc.status.INVALID_ARGUMENT);
     assert.equal(a.details, "Request for unknown model: 'nope' is not found");
-    const m = await oipCall(client, 'ModelMetadata', encodeMsg('ModelMetadataRequest', { name: 'ranker', version: '2' }));
+    const m = await oipCall(
+      client,
+      'ModelMetadata',
+      encodeMsg('ModelMetadataRequest', { name: 'ranker', version: '2' }),
+    );
     assert.equal(m.code, grpc.status.NOT_FOUND);
     assert.equal(m.details, "Request for unknown model: 'ranker' version 2 is not found");
     const body = getFormat('oip-json').encode(req);
@@ -181,7 +237,10 @@ describe('OIP metadata, health and errors', () => {
     assert.deepEqual(JSON.parse(r.body.toString()), { error: "Request for unknown model: 'nope' is not found" });
     assert.equal((await post(server, '/v2/models/ranker/versions/2/infer', body)).status, 404);
     assert.equal((await post(server, '/v2/models/ranker/versions/1/infer', body)).status, 200);
-    const missing = getFormat('oip-typed').encode({ ...req, schema: { features: req.schema.features.slice(1) } } as RankingRequest);
+    const missing = getFormat('oip-typed').encode({
+      ...req,
+      schema: { features: req.schema.features.slice(1) },
+    } as RankingRequest);
     const mi = await oipCall(client, 'ModelInfer', missing);
     assert.equal(mi.code, grpc.status.INVALID_ARGUMENT);
     assert.match(mi.details, /^expected \d+ inputs but got \d+ inputs for model 'ranker'/);
@@ -191,19 +250,31 @@ describe('OIP metadata, health and errors', () => {
     const body = encodeOipBinary(req);
     const h = jsonHeaderLength(body);
     const send = (b: Uint8Array, header?: string): ReturnType<typeof post> =>
-      post(server, '/v2/models/ranker/infer', b, { 'content-type': 'application/octet-stream', ...(header !== undefined ? { 'Inference-Header-Content-Length': header } : {}) });
+      post(server, '/v2/models/ranker/infer', b, {
+        'content-type': 'application/octet-stream',
+        ...(header !== undefined ? { 'Inference-Header-Content-Length': header } : {}),
+      });
     const cases: [Promise<{ status: number; body: Buffer }>, RegExp][] = [
       [send(body, String(body.length + 10)), /^inference header size should be in range \(0, \d+\), got: \d+$/],
       [send(body, 'abc'), /Unable to parse Inference-Header-Content-Length/],
-      [send(Buffer.concat([body, Buffer.from([1, 2, 3])]), String(h)), /^unexpected additional input data for model 'ranker'$/],
-      [send(body.subarray(0, body.length - 3), String(h)), /^unexpected size for input '.+', expecting 3 additional bytes for model 'ranker'$/],
+      [
+        send(Buffer.concat([body, Buffer.from([1, 2, 3])]), String(h)),
+        /^unexpected additional input data for model 'ranker'$/,
+      ],
+      [
+        send(body.subarray(0, body.length - 3), String(h)),
+        /^unexpected size for input '.+', expecting 3 additional bytes for model 'ranker'$/,
+      ],
       [send(body), /binary tensor data needs the Inference-Header-Content-Length header/],
     ];
     const text = Buffer.from(body.subarray(0, h)).toString();
     const noSize = text.replace(/,"parameters":\{"binary_data_size":(\d+)\}/, '');
     const dropped = Number(/"binary_data_size":(\d+)/.exec(text)![1]);
     const rest = Buffer.concat([Buffer.from(noSize), body.subarray(h + dropped)]);
-    cases.push([send(rest, String(noSize.length)), /^Input must set only one of the following fields: .* But no field is set/]);
+    cases.push([
+      send(rest, String(noSize.length)),
+      /^Input must set only one of the following fields: .* But no field is set/,
+    ]);
     for (const [p, re] of cases) {
       const r = await p;
       assert.equal(r.status, 400, r.body.toString());
@@ -225,12 +296,22 @@ describe('--target --protocol oip: the schema from ModelMetadata', () => {
   };
 
   it('builds a scenario whose requests the server scores, without --scenario; defaults to the OIP formats', async () => {
-    const c = config(['--target', server.grpcAddress, '--rest-target', server.restAddress, '--protocol', 'oip', '--candidates', '5']);
+    const c = config([
+      '--target',
+      server.grpcAddress,
+      '--rest-target',
+      server.restAddress,
+      '--protocol',
+      'oip',
+      '--candidates',
+      '5',
+    ]);
     assert.deepEqual(c.formats, ['oip-typed', 'oip-raw', 'oip-json', 'oip-binary']);
     const input = await resolveE2eInput(c);
     assert.equal(input.source, 'signature');
     const tiny = generate(loadScenario('tiny'));
-    const names = (s: { features: readonly { name: string; dtype: string }[] }): string[] => s.features.map((f) => `${f.name}:${f.dtype}`).sort();
+    const names = (s: { features: readonly { name: string; dtype: string }[] }): string[] =>
+      s.features.map((f) => `${f.name}:${f.dtype}`).sort();
     assert.deepEqual(names(input.scenario), names(tiny.schema));
     const built = generate(input.scenario);
     const client = new grpc.Client(server.grpcAddress, grpc.credentials.createInsecure());
@@ -242,10 +323,20 @@ describe('--target --protocol oip: the schema from ModelMetadata', () => {
   });
 
   it('a scenario that does not match is explained input by input before anything is sent; TF Serving formats are refused', async () => {
-    await assert.rejects(resolveE2eInput(config(['--target', server.grpcAddress, '--protocol', 'oip', '--scenario', 'ctr-small'])), (e: Error) => {
-      return e instanceof SignatureError && /does not match signature "ModelMetadata" of model "ranker"/.test(e.message) && /input "item_f32": missing/.test(e.message);
-    });
-    assert.deepEqual(parseE2eArgs(['--target', '127.0.0.1:1', '--protocol', 'oip', '--formats', 'tensor-content']).kind, 'error');
+    await assert.rejects(
+      resolveE2eInput(config(['--target', server.grpcAddress, '--protocol', 'oip', '--scenario', 'ctr-small'])),
+      (e: Error) => {
+        return (
+          e instanceof SignatureError &&
+          /does not match signature "ModelMetadata" of model "ranker"/.test(e.message) &&
+          /input "item_f32": missing/.test(e.message)
+        );
+      },
+    );
+    assert.deepEqual(
+      parseE2eArgs(['--target', '127.0.0.1:1', '--protocol', 'oip', '--formats', 'tensor-content']).kind,
+      'error',
+    );
     assert.deepEqual(parseE2eArgs(['--protocol', 'grpc']).kind, 'error');
   });
 });

@@ -18,12 +18,32 @@ const WITH_PEERS = FORMATS.map((f) => f.id).filter((id) => peersFor(id).length >
 
 describe('peers', () => {
   it('cover every TF Serving format and name the libraries', () => {
-    for (const id of ['json-rows', 'json-columnar', 'tf-example', 'example-list', 'elwc', 'tensor-typed', 'tensor-content', 'tensor-broadcast', 'tensor-packed', 'msgpack-columnar']) {
+    for (const id of [
+      'json-rows',
+      'json-columnar',
+      'tf-example',
+      'example-list',
+      'elwc',
+      'tensor-typed',
+      'tensor-content',
+      'tensor-broadcast',
+      'tensor-packed',
+      'msgpack-columnar',
+    ]) {
       assert.ok(WITH_PEERS.includes(id as never), id);
     }
-    assert.deepEqual(peersFor('tensor-content').map((p) => p.impl), ['protobufjs', 'protobuf-es']);
-    assert.deepEqual(peersFor('json-rows').map((p) => p.impl), ['JSON']);
-    assert.deepEqual(peersFor('msgpack-columnar').map((p) => p.impl), ['msgpackr']);
+    assert.deepEqual(
+      peersFor('tensor-content').map((p) => p.impl),
+      ['protobufjs', 'protobuf-es'],
+    );
+    assert.deepEqual(
+      peersFor('json-rows').map((p) => p.impl),
+      ['JSON'],
+    );
+    assert.deepEqual(
+      peersFor('msgpack-columnar').map((p) => p.impl),
+      ['msgpackr'],
+    );
   });
 
   for (const preset of PRESETS) {
@@ -46,7 +66,10 @@ describe('peers', () => {
           const back = format.decode(encoded, req.schema).batch;
           if (preset === 'edge') {
             // Peers that hand floats out as JS numbers quiet signalling NaNs; nothing else may differ.
-            for (const [b, what] of [[got, 'decode'], [back, 'encode']] as const) {
+            for (const [b, what] of [
+              [got, 'decode'],
+              [back, 'encode'],
+            ] as const) {
               const exact = diffBatches(req.schema, b, expected);
               if (exact === undefined) continue;
               assert.match(exact, /NaN payloads differ/, `${where} ${what}`);

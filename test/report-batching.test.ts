@@ -12,12 +12,21 @@ function sweep(): Results {
   const r = buildFixture();
   const template = r.e2e!.find((x) => x.breakdown !== null && x.compression === 'identity')!;
   const scenario = template.scenario;
-  const run = (batchSize: number, batching: boolean, o: { calls: number; cpu: number; clientCpu: number; decode: number; compute: number }): E2eRun => {
+  const run = (
+    batchSize: number,
+    batching: boolean,
+    o: { calls: number; cpu: number; clientCpu: number; decode: number; compute: number },
+  ): E2eRun => {
     const x = structuredClone(template);
     x.format = 'tensor-content';
     x.batchSize = batchSize;
     x.scenario = scenario;
-    x.server = { workers: 2, batching: batching ? 'batching.txt' : null, modelCallsPerSearch: o.calls, droppedExpired: 0 };
+    x.server = {
+      workers: 2,
+      batching: batching ? 'batching.txt' : null,
+      modelCallsPerSearch: o.calls,
+      droppedExpired: 0,
+    };
     x.cost = { ...x.cost, serverCpuMsPerSearch: o.cpu, clientCpuMsPerSearch: o.clientCpu };
     x.breakdown = { ...x.breakdown!, serverDecompressMs: 0, serverDecodeMs: o.decode, serverComputeMs: o.compute };
     return x;
@@ -36,9 +45,18 @@ describe('stub batching: chart and seed findings', () => {
     const r = sweep();
     const f = batchingFindings(r, r.e2e![0]!.scenario);
     assert.equal(f.length, 3, f.join('\n'));
-    assert.match(f[0]!, /Zemanta.*\*\*reproduced\*\* for `tensor-content` at 5 candidates per request with `batching\.txt`: model calls per search 200 → 20\.0 \(10x fewer\), server CPU per search 100 ms → 45\.0 ms \(−55 %\)\.$/);
-    assert.match(f[1]!, /\*\*not reproduced\*\* for `tensor-content` at 25 candidates.*40\.0 → 30\.0 \(1\.3x fewer\).*because a model call served [\d.]+ requests on average: merging needs.*almost no fixed cost per call/);
-    assert.match(f[2]!, /Etsy.*\*\*reproduced\*\*.*server decode \+ compute per request 0\.500 ms → 0\.700 ms \(1\.4x\).*client CPU per search 60\.0 ms → 20\.0 ms/);
+    assert.match(
+      f[0]!,
+      /Zemanta.*\*\*reproduced\*\* for `tensor-content` at 5 candidates per request with `batching\.txt`: model calls per search 200 → 20\.0 \(10x fewer\), server CPU per search 100 ms → 45\.0 ms \(−55 %\)\.$/,
+    );
+    assert.match(
+      f[1]!,
+      /\*\*not reproduced\*\* for `tensor-content` at 25 candidates.*40\.0 → 30\.0 \(1\.3x fewer\).*because a model call served [\d.]+ requests on average: merging needs.*almost no fixed cost per call/,
+    );
+    assert.match(
+      f[2]!,
+      /Etsy.*\*\*reproduced\*\*.*server decode \+ compute per request 0\.500 ms → 0\.700 ms \(1\.4x\).*client CPU per search 60\.0 ms → 20\.0 ms/,
+    );
   });
 
   it('the chart draws one line pair per set-up against batch size', () => {
@@ -46,7 +64,12 @@ describe('stub batching: chart and seed findings', () => {
     assert.equal(c.state, 'drawn');
     if (c.state !== 'drawn') return;
     const labels = (c.config.data.datasets as { label: string }[]).map((d) => d.label);
-    assert.deepEqual(labels, ['batching off, 2 workers', 'batching off, 2 workers: server CPU/search', 'batching on, 2 workers', 'batching on, 2 workers: server CPU/search']);
+    assert.deepEqual(labels, [
+      'batching off, 2 workers',
+      'batching off, 2 workers: server CPU/search',
+      'batching on, 2 workers',
+      'batching on, 2 workers: server CPU/search',
+    ]);
   });
 
   it('without a batching sweep: no findings, the chart is skipped with the reason', () => {

@@ -11,7 +11,25 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { E2eRun, Results } from '../src/results/index.js';
-import { bencherBmf, bencherJson, buildCharts, CHART_HEIGHT, CHART_WIDTH, CSV_COLUMNS, chartFont, findings, githubBenchmark, githubBenchmarkJson, parseBandwidthMbps, renderPng, reportHtml, resultsCsv, summaryMarkdown, writeReport, type DrawnChart } from '../src/report/index.js';
+import {
+  bencherBmf,
+  bencherJson,
+  buildCharts,
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  CSV_COLUMNS,
+  chartFont,
+  findings,
+  githubBenchmark,
+  githubBenchmarkJson,
+  parseBandwidthMbps,
+  renderPng,
+  reportHtml,
+  resultsCsv,
+  summaryMarkdown,
+  writeReport,
+  type DrawnChart,
+} from '../src/report/index.js';
 import { readResults as validateResults } from '../src/results/index.js';
 import { buildAwkwardE2eFixture, buildFixture, buildFixtureWithoutE2e } from './fixtures/results-fixture.js';
 
@@ -34,7 +52,10 @@ function drawn(id: string): DrawnChart {
 /** Loose view of a chart config: the builders emit JSON, so this is what it holds. */
 interface ConfigView {
   type: string;
-  data: { labels?: string[]; datasets: { label: string; type?: string; data: unknown[]; borderColor?: string; stack?: string }[] };
+  data: {
+    labels?: string[];
+    datasets: { label: string; type?: string; data: unknown[]; borderColor?: string; stack?: string }[];
+  };
   options: { scales: Record<string, { type: string; stacked?: boolean; title?: { text: string } }> };
 }
 
@@ -49,7 +70,11 @@ function golden(name: string, actual: string): void {
     writeFileSync(path, actual);
   }
   assert.ok(existsSync(path), `golden file ${path} missing: run UPDATE_GOLDEN=1 npm test`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `${name} differs from test/golden/${name} (UPDATE_GOLDEN=1 regenerates it after a deliberate change)`);
+  assert.equal(
+    actual,
+    readFileSync(path, 'utf8'),
+    `${name} differs from test/golden/${name} (UPDATE_GOLDEN=1 regenerates it after a deliberate change)`,
+  );
 }
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -74,22 +99,38 @@ describe('e2e cells that must be named, not ranked', () => {
   test('only the healthy cells at the common load are ranked', () => {
     const ranked = found.find((f) => f.startsWith('End to end'))!;
     assert.ok(ranked, text);
-    assert.match(ranked, /`tensor-content` answers a search in 12\.\d ms \(95 % CI [\d.]+-[\d.]+ ms, n = 300\) vs 18\.\d ms \(95 % CI [\d.]+-[\d.]+ ms, n = 300\) for `tensor-packed` \(1\.5x\) at the median; at p99 /);
-    for (const bad of ['tf-example', 'json-rows', 'elwc', 'tensor-broadcast', 'msgpack-columnar']) assert.ok(!ranked.includes(`\`${bad}\``), `${bad} is not ranked: ${ranked}`);
+    assert.match(
+      ranked,
+      /`tensor-content` answers a search in 12\.\d ms \(95 % CI [\d.]+-[\d.]+ ms, n = 300\) vs 18\.\d ms \(95 % CI [\d.]+-[\d.]+ ms, n = 300\) for `tensor-packed` \(1\.5x\) at the median; at p99 /,
+    );
+    for (const bad of ['tf-example', 'json-rows', 'elwc', 'tensor-broadcast', 'msgpack-columnar'])
+      assert.ok(!ranked.includes(`\`${bad}\``), `${bad} is not ranked: ${ranked}`);
   });
 
   test('a difference within the harness floor is not claimed, even with intervals apart', () => {
     // tensor-packed 2.4 ms slower at the median, intervals apart, but the no-op call takes 2.89 ms after idle.
     const close = findings(buildAwkwardE2eFixture(14.8)).find((f) => f.startsWith('End to end'))!;
-    assert.match(close, /for `tensor-packed`: not distinguishable, the difference, 2\.40 ms, is within the 2\.89 ms harness floor at the median/);
+    assert.match(
+      close,
+      /for `tensor-packed`: not distinguishable, the difference, 2\.40 ms, is within the 2\.89 ms harness floor at the median/,
+    );
   });
 
   test('each other cell is named with what went wrong', () => {
     const named = found.find((f) => f.startsWith('Not ranked'))!;
     assert.ok(named, text);
-    assert.match(named, /`tf-example`: 14 of 19 searches within 250 ms; median [\d.]+ ms; 5 of 19 searches failed \(UNAVAILABLE x5\)/);
-    assert.match(named, /`json-rows`: 0 of 12 searches within 250 ms; nothing completed: 12 started, 0 completed, 12 cut at the 2\.5 s hard cap/);
-    assert.match(named, /`elwc`: 6 of 6 searches within 250 ms; median [\d.]+ ms; only 6 searches \(ranking needs 30\)/);
+    assert.match(
+      named,
+      /`tf-example`: 14 of 19 searches within 250 ms; median [\d.]+ ms; 5 of 19 searches failed \(UNAVAILABLE x5\)/,
+    );
+    assert.match(
+      named,
+      /`json-rows`: 0 of 12 searches within 250 ms; nothing completed: 12 started, 0 completed, 12 cut at the 2\.5 s hard cap/,
+    );
+    assert.match(
+      named,
+      /`elwc`: 6 of 6 searches within 250 ms; median [\d.]+ ms; only 6 searches \(ranking needs 30\)/,
+    );
     assert.match(named, /`msgpack-columnar`: not measured: preflight search failed/);
     assert.match(text, /measured at another offered load: `tensor-broadcast` \(open loop, 20\/s constant\)/);
     assert.doesNotMatch(text, /Infinity|NaN| 0 ms at/);
@@ -97,12 +138,16 @@ describe('e2e cells that must be named, not ranked', () => {
 
   test('the table names them too, and hides percentiles the samples cannot support', () => {
     const md = summaryMarkdown(awkward);
-    const row = (format: string) => md.split('\n').find((l) => l.startsWith(`| \`${format}\``) && l.includes('unshaped'))!;
+    const row = (format: string) =>
+      md.split('\n').find((l) => l.startsWith(`| \`${format}\``) && l.includes('unshaped'))!;
     assert.match(row('elwc'), /n\/a \(n=6\) \| n\/a \(n=6\) \|.*\| only 6 \|$/);
     assert.match(row('json-rows'), /≥ 2,500 \[2,500, 2,500\].*\| nothing completed, 12 capped, saturated \|$/);
     assert.match(row('tf-example'), /\| 5 failed, saturated, only 14 \|$/);
     assert.match(row('msgpack-columnar'), /\| not measured \|$/);
-    assert.match(row('tensor-content'), /\| 300 \/ 300 \| 100 % \| 12\.\d \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.–]+\] \| n\/a \(n=300\) \|.*\| ok \|$/);
+    assert.match(
+      row('tensor-content'),
+      /\| 300 \/ 300 \| 100 % \| 12\.\d \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.–]+\] \| n\/a \(n=300\) \|.*\| ok \|$/,
+    );
     assert.match(md, /### Harness floor/);
   });
 
@@ -110,11 +155,18 @@ describe('e2e cells that must be named, not ranked', () => {
     const c = buildCharts(awkward).drawn.find((x) => x.id === 'latency')!;
     const v = view(c);
     const labels = v.data.labels as unknown as (string | string[])[];
-    assert.deepEqual(labels.map((l) => (Array.isArray(l) ? l[0] : l)), ['json-rows', 'tf-example', 'elwc', 'tensor-content', 'tensor-packed']);
+    assert.deepEqual(
+      labels.map((l) => (Array.isArray(l) ? l[0] : l)),
+      ['json-rows', 'tf-example', 'elwc', 'tensor-content', 'tensor-packed'],
+    );
     assert.deepEqual(labels[2], ['elwc', '(only 6 searches (ranking needs 30))']);
     assert.equal(labels[3], 'tensor-content');
     const p99 = v.data.datasets[1]!.data as (number | null)[];
-    assert.deepEqual(p99.map((x) => x !== null), [false, false, false, true, true], 'p99 only for the cells with 100 searches');
+    assert.deepEqual(
+      p99.map((x) => x !== null),
+      [false, false, false, true, true],
+      'p99 only for the cells with 100 searches',
+    );
   });
 });
 
@@ -126,20 +178,41 @@ describe('reports of a real short e2e run', () => {
 
   test('the run writes a valid e2e.json with the harness floor', async () => {
     const args = [
-      '--import', 'tsx', join(ROOT, 'src/cli/commands/e2e.ts'), '--scenario', 'tiny', '--formats', 'tensor-content,tf-example,json-columnar', '--batch-size', '4',
-      '--compression', 'identity', '--requests', '60', '--warmup', '300ms', '--floor-calls', '100', '--out', out,
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/commands/e2e.ts'),
+      '--scenario',
+      'tiny',
+      '--formats',
+      'tensor-content,tf-example,json-columnar',
+      '--batch-size',
+      '4',
+      '--compression',
+      'identity',
+      '--requests',
+      '60',
+      '--warmup',
+      '300ms',
+      '--floor-calls',
+      '100',
+      '--out',
+      out,
     ];
     await run(process.execPath, args, { cwd: ROOT, timeout: 120_000 });
     real = JSON.parse(readFileSync(join(out, 'e2e.json'), 'utf8')) as Results;
     assert.equal(validateResults(real).state, 'valid');
-    assert.deepEqual(real.harnessFloor!.map((f) => f.transport), ['grpc', 'rest']);
+    assert.deepEqual(
+      real.harnessFloor!.map((f) => f.transport),
+      ['grpc', 'rest'],
+    );
     const rates = new Set(real.e2e!.map((x) => x.targetRate));
     assert.equal(rates.size, 1, 'one common offered load');
   });
 
   test('every format is either ranked or named, with no number that nothing backs', () => {
     const text = findings(real).join('\n');
-    for (const x of real.e2e!) assert.ok(text.includes(`\`${x.format}\``), `${x.format} appears in the findings:\n${text}`);
+    for (const x of real.e2e!)
+      assert.ok(text.includes(`\`${x.format}\``), `${x.format} appears in the findings:\n${text}`);
     assert.doesNotMatch(text, /Infinity|NaN| 0 ms at/);
     const md = summaryMarkdown(real);
     assert.match(md, /### Harness floor/);
@@ -155,9 +228,19 @@ describe('reports of a real short e2e run', () => {
     const set = buildCharts(real);
     const latency = set.drawn.find((c) => c.id === 'latency')!;
     const v = view(latency);
-    assert.ok(v.data.datasets.some((d) => d.label.startsWith('harness floor')), 'the harness floor is marked');
-    assert.ok((v.data.datasets[0] as unknown as { errorBars: unknown[] }).errorBars.length > 0, 'p50 carries its interval');
-    assert.equal((v.data.datasets[1]!.data as (number | null)[]).filter((x) => x !== null).length, 0, 'no p99 from 60 searches');
+    assert.ok(
+      v.data.datasets.some((d) => d.label.startsWith('harness floor')),
+      'the harness floor is marked',
+    );
+    assert.ok(
+      (v.data.datasets[0] as unknown as { errorBars: unknown[] }).errorBars.length > 0,
+      'p50 carries its interval',
+    );
+    assert.equal(
+      (v.data.datasets[1]!.data as (number | null)[]).filter((x) => x !== null).length,
+      0,
+      'no p99 from 60 searches',
+    );
     const breakdown = view(set.drawn.find((c) => c.id === 'breakdown')!);
     assert.ok(breakdown.data.datasets.some((d) => d.label.startsWith('unattributed')));
     for (const id of ['latency', 'breakdown', 'distribution']) {
@@ -171,9 +254,18 @@ describe('reports of a real short e2e run', () => {
 describe('summary', () => {
   test('headline findings are computed from the data', () => {
     const f = findings(fixture);
-    assert.ok(f.some((x) => x.startsWith('`tensor-content` is 6.4x smaller and decodes 56x faster than `tf-example`')), f.join('\n'));
-    assert.ok(f.some((x) => x.includes('compressing is faster than sending raw bytes below ≈ 530 Mbit/s for `tf-example`')), f.join('\n'));
-    assert.ok(f.some((x) => x.includes('cost grows about linearly')), f.join('\n'));
+    assert.ok(
+      f.some((x) => x.startsWith('`tensor-content` is 6.4x smaller and decodes 56x faster than `tf-example`')),
+      f.join('\n'),
+    );
+    assert.ok(
+      f.some((x) => x.includes('compressing is faster than sending raw bytes below ≈ 530 Mbit/s for `tf-example`')),
+      f.join('\n'),
+    );
+    assert.ok(
+      f.some((x) => x.includes('cost grows about linearly')),
+      f.join('\n'),
+    );
   });
 
   test('links every drawn chart by relative path and names the skipped ones', () => {
@@ -187,7 +279,8 @@ describe('summary', () => {
     const big = buildFixture();
     const template = big.e2e!;
     const runs: E2eRun[] = [];
-    for (let i = 0; i < 40; i++) for (const x of template) runs.push({ ...x, concurrency: i + 1, warnings: [`warning ${i}`] });
+    for (let i = 0; i < 40; i++)
+      for (const x of template) runs.push({ ...x, concurrency: i + 1, warnings: [`warning ${i}`] });
     big.e2e = runs;
     big.warnings = Array.from({ length: 500 }, (_, i) => `run-level warning number ${i}`);
     const md = summaryMarkdown(big);
@@ -247,22 +340,36 @@ describe('charts', () => {
   test('1 bytes: one bar series per codec over the ten formats, log axis', () => {
     const v = view(drawn('bytes'));
     assert.deepEqual(v.data.labels, [
-      'json-rows', 'json-columnar', 'tf-example', 'example-list', 'elwc',
-      'tensor-typed', 'tensor-content', 'tensor-broadcast', 'tensor-packed', 'msgpack-columnar',
+      'json-rows',
+      'json-columnar',
+      'tf-example',
+      'example-list',
+      'elwc',
+      'tensor-typed',
+      'tensor-content',
+      'tensor-broadcast',
+      'tensor-packed',
+      'msgpack-columnar',
     ]);
-    assert.deepEqual(v.data.datasets.map((d) => d.label), ['identity (raw)', 'gzip:6', 'deflate:6', 'zstd:1', 'zstd:3', 'brotli:4']);
+    assert.deepEqual(
+      v.data.datasets.map((d) => d.label),
+      ['identity (raw)', 'gzip:6', 'deflate:6', 'zstd:1', 'zstd:3', 'brotli:4'],
+    );
     assert.equal(v.options.scales['y']!.type, 'logarithmic');
     assert.match(v.options.scales['y']!.title!.text, /MB/);
   });
 
   test("2 cpu: encode, decode, total (sum of medians) bars and the scenario's floor, one value for every format, log axis", () => {
     const v = view(drawn('cpu'));
-    assert.deepEqual(v.data.datasets.map((d) => d.label), [
-      'encode',
-      'decode',
-      'total (sum of encode + decode medians, identity)',
-      'floor: copy of the logical tensor bytes (fresh allocation, warm)',
-    ]);
+    assert.deepEqual(
+      v.data.datasets.map((d) => d.label),
+      [
+        'encode',
+        'decode',
+        'total (sum of encode + decode medians, identity)',
+        'floor: copy of the logical tensor bytes (fresh allocation, warm)',
+      ],
+    );
     assert.equal(v.data.datasets[3]!.type, 'line');
     assert.equal(v.options.scales['y']!.type, 'logarithmic');
     const floor = v.data.datasets[3]!.data as number[];
@@ -272,33 +379,55 @@ describe('charts', () => {
   test('3 latency: p50, p99, p99.9 per e2e format, rising, each only with its samples and its interval; the harness floor across', () => {
     const v = view(drawn('latency'));
     assert.deepEqual(v.data.labels, ['json-columnar', 'tf-example', 'elwc', 'tensor-content', 'tensor-packed']);
-    assert.deepEqual(v.data.datasets.map((d) => d.label.split(' (')[0]), ['p50', 'p99', 'p99.9', 'harness floor']);
+    assert.deepEqual(
+      v.data.datasets.map((d) => d.label.split(' (')[0]),
+      ['p50', 'p99', 'p99.9', 'harness floor'],
+    );
     const [p50, p99, p999] = v.data.datasets.map((d) => d.data as (number | null)[]);
     const runs = fixture.e2e!.filter((x) => x.batchSize === 1000 && x.compression === 'identity' && !x.bandwidth);
     for (let i = 0; i < p50!.length; i++) {
       assert.ok(p50![i]! < p99![i]!);
       // p99.9 only for a cell with 1,000 searches.
-      assert.equal(p999![i] === null, runs[i]!.latency.search.count < 1000, `${runs[i]!.format}: ${runs[i]!.latency.search.count} searches`);
+      assert.equal(
+        p999![i] === null,
+        runs[i]!.latency.search.count < 1000,
+        `${runs[i]!.format}: ${runs[i]!.latency.search.count} searches`,
+      );
       if (p999![i] !== null) assert.ok(p99![i]! < p999![i]!);
     }
     const bars = v.data.datasets[0] as unknown as { errorBars: [number | null, number | null][] };
-    bars.errorBars.forEach(([lo, hi], i) => assert.ok(lo! <= p50![i]! && p50![i]! <= hi!, 'the interval contains the median'));
+    bars.errorBars.forEach(([lo, hi], i) =>
+      assert.ok(lo! <= p50![i]! && p50![i]! <= hi!, 'the interval contains the median'),
+    );
     assert.equal(v.options.scales['y']!.type, 'logarithmic');
   });
 
   test('4 breakdown: the stages of the median request stacked, unattributed named, on a linear axis', () => {
     const v = view(drawn('breakdown'));
-    assert.deepEqual(v.data.datasets.map((d) => d.label.split(' (')[0]), [
-      'client encode', 'client compress', 'server receive', 'server decompress', 'server queue', 'server decode', 'server compute', 'client response decode',
-      'unattributed', 'harness floor',
-    ]);
+    assert.deepEqual(
+      v.data.datasets.map((d) => d.label.split(' (')[0]),
+      [
+        'client encode',
+        'client compress',
+        'server receive',
+        'server decompress',
+        'server queue',
+        'server decode',
+        'server compute',
+        'client response decode',
+        'unattributed',
+        'harness floor',
+      ],
+    );
     assert.equal(v.options.scales['y']!.type, 'linear');
     assert.equal(v.options.scales['y']!.stacked, true);
     assert.equal(v.options.scales['x']!.stacked, true);
     // Each bar adds up to the median request's latency.
     const runs = fixture.e2e!.filter((x) => x.batchSize === 1000 && x.compression === 'identity' && !x.bandwidth);
     const stacks = v.data.datasets.filter((d) => d.stack === 'stages').map((d) => d.data as number[]);
-    runs.forEach((x, i) => assert.ok(Math.abs(stacks.reduce((s, d) => s + d[i]!, 0) - x.breakdown!.latencyMs) < 0.01, x.format));
+    runs.forEach((x, i) =>
+      assert.ok(Math.abs(stacks.reduce((s, d) => s + d[i]!, 0) - x.breakdown!.latencyMs) < 0.01, x.format),
+    );
   });
 
   test('5 batch sweep: latency and CPU lines per format over batch sizes 25 and 1000', () => {
@@ -312,7 +441,10 @@ describe('charts', () => {
   test('6 bandwidth: a line per format and codec, break-evens where the lines cross', () => {
     const c = drawn('bandwidth');
     const v = view(c);
-    assert.deepEqual(v.data.datasets.map((d) => d.label), ['tf-example identity', 'tf-example gzip', 'tensor-content identity', 'tensor-content gzip', 'break-even']);
+    assert.deepEqual(
+      v.data.datasets.map((d) => d.label),
+      ['tf-example identity', 'tf-example gzip', 'tensor-content identity', 'tensor-content gzip', 'break-even'],
+    );
     const evens = v.data.datasets[4]!.data as { x: number }[];
     assert.ok(evens[0]!.x > 400 && evens[0]!.x < 1000, `tf-example break-even ${evens[0]!.x}`);
     assert.ok(evens[1]!.x > 100 && evens[1]!.x < 400, `tensor-content break-even ${evens[1]!.x}`);
@@ -364,8 +496,14 @@ describe('charts', () => {
 
   test('without e2e results the e2e charts are skipped with a reason, not drawn empty', () => {
     const set = buildCharts(buildFixtureWithoutE2e());
-    assert.deepEqual(set.drawn.map((c) => c.id), ['bytes', 'cpu', 'scaling-candidates']);
-    assert.deepEqual(set.skipped.map((c) => c.id), ['latency', 'breakdown', 'batch-sweep', 'bandwidth', 'scaling-features', 'distribution']);
+    assert.deepEqual(
+      set.drawn.map((c) => c.id),
+      ['bytes', 'cpu', 'scaling-candidates'],
+    );
+    assert.deepEqual(
+      set.skipped.map((c) => c.id),
+      ['latency', 'breakdown', 'batch-sweep', 'bandwidth', 'scaling-features', 'distribution'],
+    );
     for (const s of set.skipped.filter((x) => x.id !== 'scaling-features')) assert.match(s.reason, /e2e/);
   });
 
@@ -388,7 +526,11 @@ describe('validation and writing', () => {
     (broken.sizes[3] as unknown as Record<string, unknown>)['rawBytes'] = 'many';
     const bad = validateResults(broken);
     assert.equal(bad.state, 'invalid');
-    assert.ok(bad.state === 'invalid' && bad.errors.some((e) => e === 'sizes[3].rawBytes: expected a finite number, got "many"'), JSON.stringify(bad));
+    assert.ok(
+      bad.state === 'invalid' &&
+        bad.errors.some((e) => e === 'sizes[3].rawBytes: expected a finite number, got "many"'),
+      JSON.stringify(bad),
+    );
   });
 
   test('writeReport writes every file and removes charts a later run did not draw', () => {
@@ -416,13 +558,17 @@ describe('validation and writing', () => {
     assert.match(summary, /## Findings/);
     assert.ok(!summary.includes('](charts/'), 'no relative images in the step summary');
 
-    const missing = await run(process.execPath, [...cli, '--in', join(scratch, 'nope.json'), '--out', out], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+    const missing = await run(process.execPath, [...cli, '--in', join(scratch, 'nope.json'), '--out', out], {
+      cwd: ROOT,
+    }).catch((e: { code: number; stderr: string }) => e);
     assert.equal((missing as { code: number }).code, 2);
     assert.match((missing as { stderr: string }).stderr, /no results file at/);
 
     const future = join(scratch, 'future.json');
     writeFileSync(future, JSON.stringify({ ...fixture, schemaVersion: 99 }));
-    const version = await run(process.execPath, [...cli, '--in', future, '--out', out], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+    const version = await run(process.execPath, [...cli, '--in', future, '--out', out], { cwd: ROOT }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.equal((version as { code: number }).code, 3);
     assert.match((version as { stderr: string }).stderr, /schemaVersion 99/);
   });
@@ -436,23 +582,39 @@ describe('report.html', () => {
   test('is self-contained: no external scripts, styles or fetches', () => {
     assert.ok(!/<script[^>]+src=/i.test(html), 'no <script src>');
     assert.ok(!/<link[^>]+href=/i.test(html), 'no <link href>');
-    assert.ok(!/\bfetch\(|XMLHttpRequest/.test(html.replace(/<script>[\s\S]*?<\/script>/, '')), 'no fetches outside Chart.js');
+    assert.ok(
+      !/\bfetch\(|XMLHttpRequest/.test(html.replace(/<script>[\s\S]*?<\/script>/, '')),
+      'no fetches outside Chart.js',
+    );
     assert.ok(html.includes('Chart.js v4'), 'Chart.js inlined');
     for (const c of charts.drawn) assert.ok(html.includes(`id="chart-${c.id}"`), c.id);
   });
 
   test('renders its charts and tables in headless Chromium', async (t) => {
     // CHROMIUM=path picks the browser (a missing path exercises the skip).
-    const candidates = process.env['CHROMIUM'] ? [process.env['CHROMIUM']] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+    const candidates = process.env['CHROMIUM']
+      ? [process.env['CHROMIUM']]
+      : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
     const browser = candidates.find((p) => existsSync(p));
     if (!browser) {
-      t.skip(`no Chromium at ${candidates.join(' or ')} (apt-get install chromium, or set CHROMIUM=path): report.html was NOT checked in a browser`);
+      t.skip(
+        `no Chromium at ${candidates.join(' or ')} (apt-get install chromium, or set CHROMIUM=path): report.html was NOT checked in a browser`,
+      );
       return;
     }
     const profile = join(scratch, 'chromium-profile');
     const { stdout } = await run(
       browser,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--window-size=1200,900', '--dump-dom', `file://${file}`],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        `--user-data-dir=${profile}`,
+        '--window-size=1200,900',
+        '--dump-dom',
+        `file://${file}`,
+      ],
       { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
     );
     assert.match(stdout, new RegExp(`data-charts-drawn="${charts.drawn.length}"`), 'every chart script ran');

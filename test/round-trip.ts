@@ -20,7 +20,8 @@ export function beyondJsonInt64(req: RankingRequest): string[] {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function hasNonFinite(req: RankingRequest): boolean {
-  for (const c of req.columns.values()) if (c.values instanceof Float32Array && c.values.some((x) => !Number.isFinite(x))) return true;
+  for (const c of req.columns.values())
+    if (c.values instanceof Float32Array && c.values.some((x) => !Number.isFinite(x))) return true;
   return false;
 }
 
@@ -47,7 +48,11 @@ export interface Refusal {
   what: string;
 }
 
-const matches = (re: RegExp, what: string, stage: Refusal['stage']): Refusal => ({ stage, test: (e) => re.test(e.message), what });
+const matches = (re: RegExp, what: string, stage: Refusal['stage']): Refusal => ({
+  stage,
+  test: (e) => re.test(e.message),
+  what,
+});
 
 /**
  * The documented refusal a format answers `req` with, or undefined when it must round-trip:
@@ -56,15 +61,20 @@ const matches = (re: RegExp, what: string, stage: Refusal['stage']): Refusal => 
  * the feature; OIP JSON (KServe v2), which has no NaN/Infinity token and no base64 form.
  */
 export function expectedRefusal(f: Format, req: RankingRequest): Refusal | undefined {
-  if (req.candidates === 0 && f.id === 'json-rows') return matches(/^No values in 'instances' array$/, 'empty instances', 'decode');
-  if (req.candidates === 0 && (f.id === 'example-list' || f.id === 'elwc')) return matches(/^Input is empty\.$/, 'empty Input', 'decode');
-  if ((f.id as string) === 'oip-json' && hasNonFinite(req)) return matches(/JSON has no NaN or Infinity/, 'non-finite float in OIP JSON', 'encode');
-  if ((f.id as string) === 'oip-json' && hasInvalidUtf8(req)) return matches(/not valid UTF-8/, 'invalid UTF-8 in OIP JSON', 'encode');
+  if (req.candidates === 0 && f.id === 'json-rows')
+    return matches(/^No values in 'instances' array$/, 'empty instances', 'decode');
+  if (req.candidates === 0 && (f.id === 'example-list' || f.id === 'elwc'))
+    return matches(/^Input is empty\.$/, 'empty Input', 'decode');
+  if ((f.id as string) === 'oip-json' && hasNonFinite(req))
+    return matches(/JSON has no NaN or Infinity/, 'non-finite float in OIP JSON', 'encode');
+  if ((f.id as string) === 'oip-json' && hasInvalidUtf8(req))
+    return matches(/not valid UTF-8/, 'invalid UTF-8 in OIP JSON', 'encode');
   const unsafe = beyondJsonInt64(req);
   if ((isTfServingJson(f) || (f.id as string) === 'oip-json') && unsafe.length > 0) {
     return {
       stage: 'decode',
-      test: (e) => unsafe.some((n) => e.message.includes(`"${n}"`)) && /JSON numbers are exact only up to 2\^53/.test(e.message),
+      test: (e) =>
+        unsafe.some((n) => e.message.includes(`"${n}"`)) && /JSON numbers are exact only up to 2\^53/.test(e.message),
       what: `the 2^53 refusal naming one of ${unsafe.join(', ')}`,
     };
   }
@@ -81,7 +91,11 @@ export function checkRoundTrip(req: RankingRequest, label: string): Map<string, 
   for (const f of FORMATS) {
     const refusal = expectedRefusal(f, req);
     if (refusal?.stage === 'encode') {
-      assert.throws(() => f.encode(req), (e: Error) => refusal.test(e), `${f.id} on ${label}: expected ${refusal.what} at encode`);
+      assert.throws(
+        () => f.encode(req),
+        (e: Error) => refusal.test(e),
+        `${f.id} on ${label}: expected ${refusal.what} at encode`,
+      );
       out.set(f.id, 'refused');
       continue;
     }
@@ -96,7 +110,11 @@ export function checkRoundTrip(req: RankingRequest, label: string): Map<string, 
       continue;
     }
     const got = f.decode(bytes, req.schema);
-    assert.equal(diffBatches(req.schema, want, got.batch, { nanPayloads: f.nanPayloads !== false }), undefined, `${f.id} on ${label}`);
+    assert.equal(
+      diffBatches(req.schema, want, got.batch, { nanPayloads: f.nanPayloads !== false }),
+      undefined,
+      `${f.id} on ${label}`,
+    );
     out.set(f.id, 'ok');
   }
   return out;

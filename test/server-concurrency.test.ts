@@ -46,7 +46,11 @@ function expected(req: RankingRequest, cost = 0): Float32Array {
 
 function assertBits(got: Float32Array, want: Float32Array, what: string): void {
   assert.equal(got.length, want.length, `${what}: ${got.length} scores for ${want.length} candidates`);
-  assert.deepEqual(new Uint32Array(got.buffer, got.byteOffset, got.length), new Uint32Array(want.buffer, want.byteOffset, want.length), what);
+  assert.deepEqual(
+    new Uint32Array(got.buffer, got.byteOffset, got.length),
+    new Uint32Array(want.buffer, want.byteOffset, want.length),
+    what,
+  );
 }
 
 async function stats(server: RunningServer): Promise<RunnerStats> {
@@ -111,7 +115,13 @@ describe('TF Serving batching', () => {
   it('merges concurrent requests up to max_batch_size; every request gets its own scores', async () => {
     const sc = scenario(10);
     // A long timeout: batches run only when full, so 6 x 10 rows make exactly 2 batches of 30.
-    const server = await startServer({ port: 0, restPort: 0, scenario: sc, workers: 2, batching: batching({ maxBatchSize: 30, batchTimeoutMicros: 20_000_000 }) });
+    const server = await startServer({
+      port: 0,
+      restPort: 0,
+      scenario: sc,
+      workers: 2,
+      batching: batching({ maxBatchSize: 30, batchTimeoutMicros: 20_000_000 }),
+    });
     const client = createRawClient(server.grpcAddress);
     try {
       const reqs = Array.from({ length: 6 }, (_, i) => generate(scenario(10, 100 + i)));
@@ -146,7 +156,10 @@ describe('TF Serving batching', () => {
       const r = await client.call('Predict', getFormat('tensor-content').encode(req));
       assertBits(predictScores(r), expected(req), 'padded batch');
       assert.deepEqual(batchOf(r), { size: 16, requests: 1 });
-      assert.ok(r.timing.batchWait! >= timeoutMicros / 1000 - 1, `waited ${r.timing.batchWait} ms for the ${timeoutMicros / 1000} ms timeout`);
+      assert.ok(
+        r.timing.batchWait! >= timeoutMicros / 1000 - 1,
+        `waited ${r.timing.batchWait} ms for the ${timeoutMicros / 1000} ms timeout`,
+      );
       const s = await stats(server);
       assert.equal(s.paddingRows, 6);
     } finally {
@@ -178,14 +191,19 @@ describe('TF Serving batching', () => {
     }
   });
 
-  it('too-large tasks and a full queue get TF Serving\'s errors (gRPC status and REST body)', async () => {
+  it("too-large tasks and a full queue get TF Serving's errors (gRPC status and REST body)", async () => {
     const sc = scenario(6);
     const server = await startServer({
       port: 0,
       restPort: 0,
       scenario: sc,
       workers: 1,
-      batching: batching({ maxBatchSize: 10, maxEnqueuedBatches: 1, batchTimeoutMicros: 1_000_000, numBatchThreads: 1 }),
+      batching: batching({
+        maxBatchSize: 10,
+        maxEnqueuedBatches: 1,
+        batchTimeoutMicros: 1_000_000,
+        numBatchThreads: 1,
+      }),
     });
     const client = createRawClient(server.grpcAddress);
     try {
@@ -193,7 +211,10 @@ describe('TF Serving batching', () => {
       const tooLarge = await client.call('Predict', getFormat('tensor-content').encode(big));
       assert.equal(tooLarge.code, 3);
       assert.equal(tooLarge.details, 'Task size 11 is larger than maximum input batch size 10');
-      const rest = await fetch(`http://${server.restAddress}/v1/models/ranker:predict`, { method: 'POST', body: getFormat('json-columnar').encode(big) });
+      const rest = await fetch(`http://${server.restAddress}/v1/models/ranker:predict`, {
+        method: 'POST',
+        body: getFormat('json-columnar').encode(big),
+      });
       assert.equal(rest.status, 400);
       assert.deepEqual(await rest.json(), { error: 'Task size 11 is larger than maximum input batch size 10' });
 
@@ -203,7 +224,10 @@ describe('TF Serving batching', () => {
       await new Promise((r) => setTimeout(r, 150));
       const full = await client.call('Predict', getFormat('tensor-content').encode(req));
       assert.equal(full.code, 14);
-      assert.equal(full.details, 'The batch scheduling queue to which this task was submitted is full; currently 1 batches enqueued and max_enqueued_batches is 1');
+      assert.equal(
+        full.details,
+        'The batch scheduling queue to which this task was submitted is full; currently 1 batches enqueued and max_enqueued_batches is 1',
+      );
       assertBits(predictScores(await first), expected(req), 'the queued request is answered');
       const s = await stats(server);
       assert.equal(s.rejectedTooLarge, 2);
@@ -220,7 +244,13 @@ describe('TF Serving batching', () => {
     const sc = scenario(12, 5);
     const req = generate(sc);
     before(async () => {
-      server = await startServer({ port: 0, restPort: 0, scenario: sc, workers: 2, batching: batching({ maxBatchSize: 1000, batchTimeoutMicros: 30_000 }) });
+      server = await startServer({
+        port: 0,
+        restPort: 0,
+        scenario: sc,
+        workers: 2,
+        batching: batching({ maxBatchSize: 1000, batchTimeoutMicros: 30_000 }),
+      });
       client = createRawClient(server.grpcAddress);
     });
     after(async () => {
@@ -233,29 +263,47 @@ describe('TF Serving batching', () => {
       if (f.transport === 'grpc') {
         const r = await client!.call(f.rpc as 'Predict' | 'Regress', bytes);
         assert.equal(r.code, OK, `${f.id}: ${r.details}`);
-        const T = protoType(f.rpc === 'Predict' ? 'tensorflow.serving.PredictResponse' : 'tensorflow.serving.RegressionResponse');
-        const o = T.toObject(T.decode(r.response!), { defaults: true }) as { outputs?: { scores: { float_val: number[] } }; result?: { regressions: { value: number }[] } };
-        const scores = o.outputs ? Float32Array.from(o.outputs.scores.float_val) : Float32Array.from(o.result!.regressions, (x) => x.value);
+        const T = protoType(
+          f.rpc === 'Predict' ? 'tensorflow.serving.PredictResponse' : 'tensorflow.serving.RegressionResponse',
+        );
+        const o = T.toObject(T.decode(r.response!), { defaults: true }) as {
+          outputs?: { scores: { float_val: number[] } };
+          result?: { regressions: { value: number }[] };
+        };
+        const scores = o.outputs
+          ? Float32Array.from(o.outputs.scores.float_val)
+          : Float32Array.from(o.result!.regressions, (x) => x.value);
         return { scores, requests: batchOf(r).requests };
       }
-      const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, { method: 'POST', body: bytes, headers: { 'content-type': f.contentType! } });
+      const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:predict`, {
+        method: 'POST',
+        body: bytes,
+        headers: { 'content-type': f.contentType! },
+      });
       assert.equal(res.status, 200, f.id);
       const requests = Number(res.headers.get(BATCH_HEADERS.requests));
       if (f.contentType === 'application/msgpack') {
         const { Unpackr } = await import('msgpackr');
-        const out = (new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(Buffer.from(await res.arrayBuffer())) as { outputs: { scores: { data: Uint8Array } } }).outputs.scores;
+        const out = (
+          new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(Buffer.from(await res.arrayBuffer())) as {
+            outputs: { scores: { data: Uint8Array } };
+          }
+        ).outputs.scores;
         return { scores: new Float32Array(new Uint8Array(out.data).buffer), requests };
       }
       const j = (await res.json()) as Record<string, number[]>;
       return { scores: Float32Array.from(j.predictions ?? j.outputs!), requests };
     };
 
-    it('every format at once (merged where they share a signature) gets the model\'s own scores', async () => {
+    it("every format at once (merged where they share a signature) gets the model's own scores", async () => {
       const want = expected(req);
       const formats = FORMATS.filter((x) => x.protocol !== 'oip');
       const got = await Promise.all(formats.map(via));
       got.forEach((g, i) => assertBits(g.scores, want, formats[i]!.id));
-      assert.ok(got.some((g) => g.requests > 1), 'some requests were merged into one model call');
+      assert.ok(
+        got.some((g) => g.requests > 1),
+        'some requests were merged into one model call',
+      );
     });
   });
 });
@@ -264,7 +312,13 @@ describe('deadlines: expired calls are not computed', () => {
   it('a call whose deadline passes while it waits for the worker is dropped before decoding', async () => {
     const sc = scenario(5);
     // Every call stalls the single worker for 400 ms: the second call waits past its 100 ms deadline.
-    const server = await startServer({ port: 0, restPort: 0, scenario: sc, workers: 1, faults: { delayMs: 0, stallEvery: 1, stallMs: 400, errorRate: 0, seed: 1 } });
+    const server = await startServer({
+      port: 0,
+      restPort: 0,
+      scenario: sc,
+      workers: 1,
+      faults: { delayMs: 0, stallEvery: 1, stallMs: 400, errorRate: 0, seed: 1 },
+    });
     const client = createRawClient(server.grpcAddress);
     try {
       const bytes = getFormat('tensor-content').encode(generate(sc));
@@ -282,7 +336,7 @@ describe('deadlines: expired calls are not computed', () => {
     }
   });
 
-  it('batching queue: a batch whose every task expired fails with TF Serving\'s error and is not computed', async () => {
+  it("batching queue: a batch whose every task expired fails with TF Serving's error and is not computed", async () => {
     const sc = scenario(5);
     const server = await startServer({
       port: 0,

@@ -16,7 +16,14 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { FORMATS, getFormat } from '../src/formats/index.js';
 import { decodeScores } from '../src/load/decode-response.js';
 import { generate, loadScenario, Prng } from '../src/scenario/index.js';
-import { METHOD_NAMES, Servable, startServer, Status, type MethodName, type RunningServer } from '../src/server/index.js';
+import {
+  METHOD_NAMES,
+  Servable,
+  startServer,
+  Status,
+  type MethodName,
+  type RunningServer,
+} from '../src/server/index.js';
 import { httpStatusOf, ServingError, toServingError, type StatusCode } from '../src/server/errors.js';
 import { getModelMetadata } from '../src/server/rpc-methods.js';
 import { runOp } from '../src/server/worker-ops.js';
@@ -47,7 +54,8 @@ function indices(phase: Phase): number[] {
   return Array.from({ length: COUNT[phase] }, (_, i) => i);
 }
 
-const replay = (phase: Phase, i: number): string => `case ${phase}:${i} (replay: FUZZ_SEED=${SEED} FUZZ_ONLY=${phase}:${i})`;
+const replay = (phase: Phase, i: number): string =>
+  `case ${phase}:${i} (replay: FUZZ_SEED=${SEED} FUZZ_ONLY=${phase}:${i})`;
 
 // ---------------------------------------------------------------------------------------------
 // Mutations
@@ -67,11 +75,59 @@ function varint(v: number): number[] {
 const tagBytes = (field: number, wire: number): number[] => varint(field * 8 + wire);
 
 const JSON_SNIPPETS = [
-  'NaN', '-NaN', 'Infinity', '-Infinity', 'Inf', '-Inf', 'nan', 'Infinit', '1e39', '-1e39', '1e-46', '-0', '0.0', '9007199254740993',
-  '-9223372036854775808', '18446744073709551616', '1.5', '"x"', '""', 'null', 'true', '[]', '[[]]', '{}', '{"b64":"!!"}', '{"b64":"AAEC"}',
-  '{"b64":5}', '"\\ud800"', '"\\u0000"', '[1,2', ']', '}', ',', ':', '"instances"', '"inputs"', '{"__proto__":1}', '1e99999',
+  'NaN',
+  '-NaN',
+  'Infinity',
+  '-Infinity',
+  'Inf',
+  '-Inf',
+  'nan',
+  'Infinit',
+  '1e39',
+  '-1e39',
+  '1e-46',
+  '-0',
+  '0.0',
+  '9007199254740993',
+  '-9223372036854775808',
+  '18446744073709551616',
+  '1.5',
+  '"x"',
+  '""',
+  'null',
+  'true',
+  '[]',
+  '[[]]',
+  '{}',
+  '{"b64":"!!"}',
+  '{"b64":"AAEC"}',
+  '{"b64":5}',
+  '"\\ud800"',
+  '"\\u0000"',
+  '[1,2',
+  ']',
+  '}',
+  ',',
+  ':',
+  '"instances"',
+  '"inputs"',
+  '{"__proto__":1}',
+  '1e99999',
 ];
-const JSON_KEYS = ['instances', 'inputs', 'signature_name', 'examples', 'context', '__proto__', 'constructor', 'item_f32', 'ctx_i64', 'item_bytes_list_row_splits', 'nope', ''];
+const JSON_KEYS = [
+  'instances',
+  'inputs',
+  'signature_name',
+  'examples',
+  'context',
+  '__proto__',
+  'constructor',
+  'item_f32',
+  'ctx_i64',
+  'item_bytes_list_row_splits',
+  'nope',
+  '',
+];
 
 class Mutator {
   constructor(
@@ -122,7 +178,8 @@ class Mutator {
   /** Length-delimited messages nested deep, or unterminated / deep groups. */
   deepNesting(): Uint8Array {
     const depth = this.pick([100, 1000, 5000, 20000]);
-    if (this.rng.next() < 0.3) return Uint8Array.from(Array.from({ length: depth }, () => tagBytes(this.rng.int(1, 4), 3)).flat());
+    if (this.rng.next() < 0.3)
+      return Uint8Array.from(Array.from({ length: depth }, () => tagBytes(this.rng.int(1, 4), 3)).flat());
     const field = this.rng.int(1, 4);
     const inner = [...tagBytes(1, 2), ...varint(3), 0x61, 0x62, 0x63];
     const sizes: number[] = [inner.length];
@@ -167,7 +224,18 @@ class Mutator {
     let b = base;
     for (let k = this.rng.int(1, 3); k > 0; k--) {
       const op = this.rng.int(0, 5);
-      b = op === 0 ? this.flipBits(b) : op === 1 ? this.truncate(b) : op === 2 ? this.splice(b) : op === 3 ? this.hugeLength(b) : op === 4 ? this.wrongWireType(b) : this.insert(b, this.randomBytes(8));
+      b =
+        op === 0
+          ? this.flipBits(b)
+          : op === 1
+            ? this.truncate(b)
+            : op === 2
+              ? this.splice(b)
+              : op === 3
+                ? this.hugeLength(b)
+                : op === 4
+                  ? this.wrongWireType(b)
+                  : this.insert(b, this.randomBytes(8));
     }
     return b;
   }
@@ -175,18 +243,32 @@ class Mutator {
   /** A mutated JSON body: token swaps (NaN, huge numbers, wrong types, unknown keys), structure breaks, bytes. */
   mutateJson(base: Uint8Array): Uint8Array {
     const r = this.rng.next();
-    if (r < 0.04) return Buffer.from(`{"inputs":{"item_f32":${'['.repeat(this.pick([9, 1000, 100_000]))}1${']'.repeat(this.rng.int(0, 3))}}}`);
+    if (r < 0.04)
+      return Buffer.from(
+        `{"inputs":{"item_f32":${'['.repeat(this.pick([9, 1000, 100_000]))}1${']'.repeat(this.rng.int(0, 3))}}}`,
+      );
     if (r < 0.06) return this.randomBytes();
     let text = Buffer.from(base).toString('latin1');
     for (let k = this.rng.int(1, 3); k > 0; k--) {
       const op = this.rng.int(0, 6);
-      if (op <= 1) text = this.replaceToken(text, /-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NaN|-?Infinity/g, () => this.pick(JSON_SNIPPETS));
-      else if (op === 2) text = this.replaceToken(text, /"(?:[^"\\]|\\.)*"(?=\s*:)/g, () => JSON.stringify(this.pick(JSON_KEYS)));
-      else if (op === 3) text = this.replaceToken(text, /\[[^[\]]*\]/g, (m) => this.pick(['[]', `[${m}]`, `[${m},${m}]`, m.slice(1, -1), 'null']));
-      else if (op === 4) text = this.replaceToken(text, /[[\]{},:]/g, () => this.pick(['', '[', ']', '{', '}', ',', ',,', ':']));
+      if (op <= 1)
+        text = this.replaceToken(text, /-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NaN|-?Infinity/g, () =>
+          this.pick(JSON_SNIPPETS),
+        );
+      else if (op === 2)
+        text = this.replaceToken(text, /"(?:[^"\\]|\\.)*"(?=\s*:)/g, () => JSON.stringify(this.pick(JSON_KEYS)));
+      else if (op === 3)
+        text = this.replaceToken(text, /\[[^[\]]*\]/g, (m) =>
+          this.pick(['[]', `[${m}]`, `[${m},${m}]`, m.slice(1, -1), 'null']),
+        );
+      else if (op === 4)
+        text = this.replaceToken(text, /[[\]{},:]/g, () => this.pick(['', '[', ']', '{', '}', ',', ',,', ':']));
       else if (op === 5) text = text.slice(0, this.rng.int(0, text.length));
       else {
-        const b = this.rng.next() < 0.5 ? this.flipBits(Buffer.from(text, 'latin1')) : this.insert(Buffer.from(text, 'latin1'), this.randomBytes(6));
+        const b =
+          this.rng.next() < 0.5
+            ? this.flipBits(Buffer.from(text, 'latin1'))
+            : this.insert(Buffer.from(text, 'latin1'), this.randomBytes(6));
         text = Buffer.from(b).toString('latin1');
       }
     }
@@ -224,14 +306,21 @@ function validGrpc(): Record<MethodName, Uint8Array[]> {
     { modelSpec: { name: 'ranker', signatureName: 'regression' }, methodName: 'tensorflow/serving/regress' },
     { modelSpec: { name: 'ranker', signatureName: 'classification' }, methodName: 'tensorflow/serving/classify' },
   ];
-  const predict = FORMATS.filter((f) => f.rpc === 'Predict' && f.transport === 'grpc' && !f.id.startsWith('oip-')).map((f) => f.encode(req));
+  const predict = FORMATS.filter((f) => f.rpc === 'Predict' && f.transport === 'grpc' && !f.id.startsWith('oip-')).map(
+    (f) => f.encode(req),
+  );
   const inputs = ['example-list', 'elwc'].map((id) => getFormat(id));
   return {
     Predict: predict,
     Regress: inputs.map((f) => f.encode(req)),
     Classify: inputs.map((f) => f.encode(req, { signatureName: 'classification' })),
-    MultiInference: [encodeMultiInferenceRequest(tasks, req, 'example_list', 1 << 14), encodeMultiInferenceRequest(tasks, req, 'example_list_with_context', 1 << 14)],
-    GetModelMetadata: [meta.encode(meta.fromObject({ model_spec: { name: 'ranker' }, metadata_field: ['signature_def'] })).finish()],
+    MultiInference: [
+      encodeMultiInferenceRequest(tasks, req, 'example_list', 1 << 14),
+      encodeMultiInferenceRequest(tasks, req, 'example_list_with_context', 1 << 14),
+    ],
+    GetModelMetadata: [
+      meta.encode(meta.fromObject({ model_spec: { name: 'ranker' }, metadata_field: ['signature_def'] })).finish(),
+    ],
   };
 }
 
@@ -244,7 +333,13 @@ interface RestBase {
 
 /** A :classify / :regress body of `r`: context features once, item features per example (edge values as TF Serving's tokens). */
 function examplesBody(r: RankingRequest, sig: string): Uint8Array {
-  const rows = (JSON.parse(Buffer.from(getFormat('json-rows').encode(r)).toString().replace(/\bNaN\b|-?Infinity/g, '0')) as { instances: Record<string, unknown>[] }).instances;
+  const rows = (
+    JSON.parse(
+      Buffer.from(getFormat('json-rows').encode(r))
+        .toString()
+        .replace(/\bNaN\b|-?Infinity/g, '0'),
+    ) as { instances: Record<string, unknown>[] }
+  ).instances;
   const ctxNames = new Set(r.schema.features.filter((f) => f.scope === 'context').map((f) => f.name));
   const context = Object.fromEntries(Object.entries(rows[0]!).filter(([k]) => ctxNames.has(k)));
   const examples = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !ctxNames.has(k))));
@@ -277,7 +372,10 @@ const REST_POOL = REST_BASES.map((b) => b.bytes);
 // ---------------------------------------------------------------------------------------------
 // Cases: each one drawn from its own PRNG stream, so any single case replays alone.
 
-type Compression = { kind: 'none' } | { kind: 'before' | 'after' | 'bomb'; encoding: 'gzip' | 'deflate' } | { kind: 'unknown'; encoding: string };
+type Compression =
+  | { kind: 'none' }
+  | { kind: 'before' | 'after' | 'bomb'; encoding: 'gzip' | 'deflate' }
+  | { kind: 'unknown'; encoding: string };
 
 interface GrpcCase {
   method: MethodName;
@@ -295,7 +393,8 @@ interface RestCase {
   body: Uint8Array;
 }
 
-const zip = (b: Uint8Array, encoding: 'gzip' | 'deflate'): Uint8Array => new Uint8Array(encoding === 'gzip' ? gzipSync(b, { level: 1 }) : deflateSync(b, { level: 1 }));
+const zip = (b: Uint8Array, encoding: 'gzip' | 'deflate'): Uint8Array =>
+  new Uint8Array(encoding === 'gzip' ? gzipSync(b, { level: 1 }) : deflateSync(b, { level: 1 }));
 /** Zeros that inflate past a limit: REST's decompressed cap, or grpc-js's one message limit. */
 const bomb = (encoding: 'gzip' | 'deflate', limit: number): Uint8Array => zip(new Uint8Array(limit + 4096), encoding);
 
@@ -317,8 +416,13 @@ function grpcCase(phase: Phase, i: number, wire: boolean): GrpcCase {
   const compression = wire ? drawCompression(m, true, 0.02) : ({ kind: 'none' } as Compression);
   let message = keepValid ? base : m.mutateProto(base);
   let payload = message;
-  if (compression.kind === 'before' || compression.kind === 'unknown') payload = zip(message, compression.kind === 'unknown' ? 'gzip' : compression.encoding);
-  else if (compression.kind === 'after') payload = m.rng.next() < 0.5 ? m.flipBits(zip(message, compression.encoding)) : m.truncate(zip(message, compression.encoding));
+  if (compression.kind === 'before' || compression.kind === 'unknown')
+    payload = zip(message, compression.kind === 'unknown' ? 'gzip' : compression.encoding);
+  else if (compression.kind === 'after')
+    payload =
+      m.rng.next() < 0.5
+        ? m.flipBits(zip(message, compression.encoding))
+        : m.truncate(zip(message, compression.encoding));
   else if (compression.kind === 'bomb') {
     payload = bomb(compression.encoding, MAX_MESSAGE_BYTES);
     message = new Uint8Array(0);
@@ -334,7 +438,9 @@ function restCase(phase: Phase, i: number): RestCase {
   let body = keepValid ? base.bytes : base.msgpack ? m.mutateProto(base.bytes) : m.mutateJson(base.bytes);
   const compression = drawCompression(m, false, 0);
   if (compression.kind === 'before') body = zip(body, compression.encoding);
-  else if (compression.kind === 'after') body = m.rng.next() < 0.5 ? m.flipBits(zip(body, compression.encoding)) : m.truncate(zip(body, compression.encoding));
+  else if (compression.kind === 'after')
+    body =
+      m.rng.next() < 0.5 ? m.flipBits(zip(body, compression.encoding)) : m.truncate(zip(body, compression.encoding));
   // Past the decompressed cap, below the message limit: only --max-decompressed-bytes stops it.
   else if (compression.kind === 'bomb') body = bomb(compression.encoding, MAX_DECOMPRESSED_BYTES);
   return { verb, msgpack: base.msgpack, compression, body };
@@ -357,20 +463,35 @@ function documentedGrpc(method: MethodName): Set<number> {
 const GRPC_JS_INFLATE_ERROR = 'Failed to decompress message';
 
 /** Why a gRPC answer is not acceptable for the case, or undefined when it is. */
-export function judgeGrpc(c: Pick<GrpcCase, 'method' | 'compression'>, code: number, details: string): string | undefined {
-  if (c.compression.kind === 'unknown') return code === S.UNIMPLEMENTED ? undefined : `unknown grpc-encoding must be UNIMPLEMENTED, got ${code}`;
-  if (c.compression.kind === 'bomb') return code === S.RESOURCE_EXHAUSTED ? undefined : `a compression bomb must be RESOURCE_EXHAUSTED, got ${code} ${details}`;
+export function judgeGrpc(
+  c: Pick<GrpcCase, 'method' | 'compression'>,
+  code: number,
+  details: string,
+): string | undefined {
+  if (c.compression.kind === 'unknown')
+    return code === S.UNIMPLEMENTED ? undefined : `unknown grpc-encoding must be UNIMPLEMENTED, got ${code}`;
+  if (c.compression.kind === 'bomb')
+    return code === S.RESOURCE_EXHAUSTED
+      ? undefined
+      : `a compression bomb must be RESOURCE_EXHAUSTED, got ${code} ${details}`;
   if (code === S.INTERNAL) {
     if (c.compression.kind === 'after' && details === GRPC_JS_INFLATE_ERROR) return undefined;
     return `INTERNAL is only documented for a corrupt compressed frame (answered by grpc-js): ${details}`;
   }
-  return documentedGrpc(c.method).has(code) ? undefined : `status ${code} is not documented for ${c.method}: ${details}`;
+  return documentedGrpc(c.method).has(code)
+    ? undefined
+    : `status ${code} is not documented for ${c.method}: ${details}`;
 }
 
 const REST_HTTP = new Set([200, 400, 404, 413]);
 /** Why a REST answer is not acceptable, or undefined. Every non-200 answer is {"error": "..."}. */
-export function judgeRest(c: Pick<RestCase, 'compression'>, status: number, error: string | undefined): string | undefined {
-  if (c.compression.kind === 'bomb') return status === 413 ? undefined : `a compression bomb must be 413, got ${status} ${error ?? ''}`;
+export function judgeRest(
+  c: Pick<RestCase, 'compression'>,
+  status: number,
+  error: string | undefined,
+): string | undefined {
+  if (c.compression.kind === 'bomb')
+    return status === 413 ? undefined : `a compression bomb must be 413, got ${status} ${error ?? ''}`;
   if (status === 500) return `HTTP 500 is never a documented answer: ${error}`;
   if (!REST_HTTP.has(status)) return `HTTP ${status} is not documented for :predict/:classify/:regress: ${error}`;
   if (status !== 200 && typeof error !== 'string') return `HTTP ${status} without an {"error": "..."} body`;
@@ -409,7 +530,13 @@ function localGrpc(method: MethodName, bytes: Uint8Array): { code: number; detai
 
 function localRest(c: RestCase): { status: number; error?: string } {
   const encoding = c.compression.kind === 'none' ? '' : (c.compression as { encoding: string }).encoding;
-  const args = { verb: c.verb, encoding, msgpack: c.msgpack, maxMessageBytes: MAX_MESSAGE_BYTES, maxDecompressedBytes: MAX_DECOMPRESSED_BYTES };
+  const args = {
+    verb: c.verb,
+    encoding,
+    msgpack: c.msgpack,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    maxDecompressedBytes: MAX_DECOMPRESSED_BYTES,
+  };
   const { result } = runOp(servable, { op: 'call', kind: 'rest', bytes: c.body, args, fail: false });
   if (result.ok) return { status: 200 };
   const e = new ServingError(result.error.code as StatusCode, result.error.message, result.error.httpStatus);
@@ -435,9 +562,20 @@ function grpcFrame(payload: Uint8Array, compressed: boolean): Buffer {
 }
 
 /** One gRPC call on a shared HTTP/2 session; rejects when the server answers without a grpc-status. */
-function rawGrpc(session: http2.ClientHttp2Session, method: string, body: Buffer, headers: Record<string, string>): Promise<{ code: number; details: string; body: Buffer }> {
+function rawGrpc(
+  session: http2.ClientHttp2Session,
+  method: string,
+  body: Buffer,
+  headers: Record<string, string>,
+): Promise<{ code: number; details: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({ ':method': 'POST', ':path': `/tensorflow.serving.PredictionService/${method}`, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': `/tensorflow.serving.PredictionService/${method}`,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...headers,
+    });
     const chunks: Buffer[] = [];
     let status: string | undefined;
     let details = '';
@@ -449,25 +587,60 @@ function rawGrpc(session: http2.ClientHttp2Session, method: string, body: Buffer
     stream.on('trailers', take);
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('error', (e) => reject(e));
-    stream.on('close', () => (status === undefined ? reject(new Error(`no grpc-status (RST_STREAM ${stream.rstCode})`)) : resolve({ code: Number(status), details, body: Buffer.concat(chunks) })));
+    stream.on('close', () =>
+      status === undefined
+        ? reject(new Error(`no grpc-status (RST_STREAM ${stream.rstCode})`))
+        : resolve({ code: Number(status), details, body: Buffer.concat(chunks) }),
+    );
     stream.setTimeout(20_000, () => stream.close(http2.constants.NGHTTP2_CANCEL));
     stream.end(body);
   });
 }
 
 function failIfAny(failures: string[], total: number, phase: string): void {
-  assert.equal(failures.length, 0, `${failures.length} of ${total} ${phase} cases got an undocumented answer:\n${failures.slice(0, 15).join('\n')}`);
+  assert.equal(
+    failures.length,
+    0,
+    `${failures.length} of ${total} ${phase} cases got an undocumented answer:\n${failures.slice(0, 15).join('\n')}`,
+  );
 }
 
 describe('the oracle can fail: INTERNAL and HTTP 500 are refused where they are not documented', () => {
   it('judgeGrpc / judgeRest', () => {
     const none = { kind: 'none' } as const;
-    assert.match(judgeGrpc({ method: 'Predict', compression: none }, S.INTERNAL, 'internal error while handling the request: TypeError: x')!, /INTERNAL is only documented/);
-    assert.match(judgeGrpc({ method: 'Predict', compression: { kind: 'after', encoding: 'gzip' } }, S.INTERNAL, 'internal error: TypeError')!, /INTERNAL/);
-    assert.equal(judgeGrpc({ method: 'Predict', compression: { kind: 'after', encoding: 'gzip' } }, S.INTERNAL, GRPC_JS_INFLATE_ERROR), undefined);
-    assert.match(judgeGrpc({ method: 'Regress', compression: none }, S.FAILED_PRECONDITION, '')!, /not documented for Regress/);
+    assert.match(
+      judgeGrpc(
+        { method: 'Predict', compression: none },
+        S.INTERNAL,
+        'internal error while handling the request: TypeError: x',
+      )!,
+      /INTERNAL is only documented/,
+    );
+    assert.match(
+      judgeGrpc(
+        { method: 'Predict', compression: { kind: 'after', encoding: 'gzip' } },
+        S.INTERNAL,
+        'internal error: TypeError',
+      )!,
+      /INTERNAL/,
+    );
+    assert.equal(
+      judgeGrpc(
+        { method: 'Predict', compression: { kind: 'after', encoding: 'gzip' } },
+        S.INTERNAL,
+        GRPC_JS_INFLATE_ERROR,
+      ),
+      undefined,
+    );
+    assert.match(
+      judgeGrpc({ method: 'Regress', compression: none }, S.FAILED_PRECONDITION, '')!,
+      /not documented for Regress/,
+    );
     assert.match(judgeGrpc({ method: 'Predict', compression: none }, S.UNKNOWN, '')!, /not documented/);
-    assert.match(judgeGrpc({ method: 'Predict', compression: { kind: 'bomb', encoding: 'gzip' } }, S.INVALID_ARGUMENT, '')!, /bomb/);
+    assert.match(
+      judgeGrpc({ method: 'Predict', compression: { kind: 'bomb', encoding: 'gzip' } }, S.INVALID_ARGUMENT, '')!,
+      /bomb/,
+    );
     assert.match(judgeRest({ compression: none }, 500, 'x')!, /HTTP 500/);
     assert.match(judgeRest({ compression: none }, 400, undefined)!, /without an \{"error"/);
     assert.equal(judgeRest({ compression: none }, 400, 'bad'), undefined);
@@ -481,7 +654,13 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
   const count = (k: string): void => void counts.set(k, (counts.get(k) ?? 0) + 1);
 
   before(async () => {
-    server = await startServer({ port: 0, restPort: 0, scenario, maxMessageBytes: MAX_MESSAGE_BYTES, maxDecompressedBytes: MAX_DECOMPRESSED_BYTES });
+    server = await startServer({
+      port: 0,
+      restPort: 0,
+      scenario,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      maxDecompressedBytes: MAX_DECOMPRESSED_BYTES,
+    });
     session = http2.connect(`http://${server.grpcAddress}`);
     session.on('error', () => {});
   });
@@ -500,7 +679,9 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
       const why = judgeGrpc(c, r.code, r.details);
       if (why) failures.push(`${replay('grpc-local', i)} ${c.method} ${c.message.length} bytes: ${why}`);
     }
-    t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('grpc-local'))))}`);
+    t.diagnostic(
+      `statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('grpc-local'))))}`,
+    );
     failIfAny(failures, ids.length, 'in-process gRPC');
   });
 
@@ -512,9 +693,14 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
       const r = localRest(c);
       count(`rest-local ${r.status}`);
       const why = judgeRest(c, r.status, r.error);
-      if (why) failures.push(`${replay('rest-local', i)} :${c.verb} ${c.msgpack ? 'msgpack' : 'JSON'} ${c.compression.kind}: ${why}`);
+      if (why)
+        failures.push(
+          `${replay('rest-local', i)} :${c.verb} ${c.msgpack ? 'msgpack' : 'JSON'} ${c.compression.kind}: ${why}`,
+        );
     }
-    t.diagnostic(`HTTP statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('rest-local'))))}`);
+    t.diagnostic(
+      `HTTP statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('rest-local'))))}`,
+    );
     failIfAny(failures, ids.length, 'in-process REST');
   });
 
@@ -524,17 +710,22 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
     await pump(ids, async (i) => {
       const c = grpcCase('grpc-wire', i, true);
       const compressed = c.compression.kind !== 'none';
-      const headers: Record<string, string> = c.compression.kind === 'none' ? {} : { 'grpc-encoding': c.compression.encoding };
+      const headers: Record<string, string> =
+        c.compression.kind === 'none' ? {} : { 'grpc-encoding': c.compression.encoding };
       try {
         const r = await rawGrpc(session!, c.method, grpcFrame(c.payload, compressed), headers);
         count(`grpc-wire ${r.code}`);
         const why = judgeGrpc(c, r.code, r.details);
         if (why) failures.push(`${replay('grpc-wire', i)} ${c.method} ${c.compression.kind}: ${why}`);
       } catch (err) {
-        failures.push(`${replay('grpc-wire', i)} ${c.method} ${c.compression.kind}: no answer: ${(err as Error).message}`);
+        failures.push(
+          `${replay('grpc-wire', i)} ${c.method} ${c.compression.kind}: no answer: ${(err as Error).message}`,
+        );
       }
     });
-    t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('grpc-wire'))))}`);
+    t.diagnostic(
+      `statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('grpc-wire'))))}`,
+    );
     failIfAny(failures, ids.length, 'gRPC wire');
   });
 
@@ -543,10 +734,17 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
     const ids = indices('rest-wire');
     await pump(ids, async (i) => {
       const c = restCase('rest-wire', i);
-      const headers: Record<string, string> = { 'content-type': c.msgpack ? 'application/msgpack' : 'application/json' };
+      const headers: Record<string, string> = {
+        'content-type': c.msgpack ? 'application/msgpack' : 'application/json',
+      };
       if (c.compression.kind !== 'none') headers['content-encoding'] = (c.compression as { encoding: string }).encoding;
       try {
-        const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:${c.verb}`, { method: 'POST', body: c.body, headers, signal: AbortSignal.timeout(20_000) });
+        const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:${c.verb}`, {
+          method: 'POST',
+          body: c.body,
+          headers,
+          signal: AbortSignal.timeout(20_000),
+        });
         const raw = Buffer.from(await res.arrayBuffer());
         const text = raw.toString();
         count(`rest-wire ${res.status}`);
@@ -560,15 +758,24 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
           }
         } else if (c.verb === 'predict') {
           // A 200 carries a score per candidate that the load generator's decoder reads.
-          decodeScores(getFormat(c.msgpack && res.headers.get('content-type') === 'application/msgpack' ? 'msgpack-columnar' : 'json-rows'), raw);
+          decodeScores(
+            getFormat(
+              c.msgpack && res.headers.get('content-type') === 'application/msgpack' ? 'msgpack-columnar' : 'json-rows',
+            ),
+            raw,
+          );
         }
         const why = judgeRest(c, res.status, error);
         if (why) failures.push(`${replay('rest-wire', i)} :${c.verb} ${c.compression.kind}: ${why}`);
       } catch (err) {
-        failures.push(`${replay('rest-wire', i)} :${c.verb} ${c.compression.kind}: no answer: ${(err as Error).message}`);
+        failures.push(
+          `${replay('rest-wire', i)} :${c.verb} ${c.compression.kind}: no answer: ${(err as Error).message}`,
+        );
       }
     });
-    t.diagnostic(`HTTP statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('rest-wire'))))}`);
+    t.diagnostic(
+      `HTTP statuses: ${JSON.stringify(Object.fromEntries([...counts].filter(([k]) => k.startsWith('rest-wire'))))}`,
+    );
     failIfAny(failures, ids.length, 'REST wire');
   });
 
@@ -580,7 +787,11 @@ describe(`fuzz (seed ${SEED}): every malformed request gets a documented answer`
       }
     }
     for (const b of REST_BASES) {
-      const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:${b.verb}`, { method: 'POST', body: b.bytes, headers: { 'content-type': b.msgpack ? 'application/msgpack' : 'application/json' } });
+      const res = await fetch(`http://${server!.restAddress}/v1/models/ranker:${b.verb}`, {
+        method: 'POST',
+        body: b.bytes,
+        headers: { 'content-type': b.msgpack ? 'application/msgpack' : 'application/json' },
+      });
       assert.equal(res.status, 200, `:${b.verb} after fuzzing: ${(await res.text()).slice(0, 200)}`);
     }
     const total = [...counts.values()].reduce((a, b) => a + b, 0);

@@ -45,10 +45,14 @@ function scoresOf(method: 'Predict' | 'Classify' | 'Regress', response: Uint8Arr
   if (method === 'Predict') {
     const t = decodeProto('PredictResponse', response).outputs.scores;
     assert.equal(t.dtype, DT_FLOAT);
-    assert.deepEqual(t.tensor_shape.dim.map((d: Obj) => d.size), [t.float_val.length]);
+    assert.deepEqual(
+      t.tensor_shape.dim.map((d: Obj) => d.size),
+      [t.float_val.length],
+    );
     return Float32Array.from(t.float_val as number[]);
   }
-  if (method === 'Regress') return Float32Array.from(decodeProto('RegressionResponse', response).result.regressions, (r: Obj) => r.value);
+  if (method === 'Regress')
+    return Float32Array.from(decodeProto('RegressionResponse', response).result.regressions, (r: Obj) => r.value);
   return Float32Array.from(decodeProto('ClassificationResponse', response).result.classifications, (c: Obj) => {
     assert.equal(c.classes.length, 1);
     return c.classes[0].score;
@@ -105,14 +109,19 @@ interface RestResult {
 async function rest(server: RunningServer, path: string, init: RequestInit = {}): Promise<RestResult> {
   const res = await fetch(`http://${server.restAddress}${path}`, init);
   const body = Buffer.from(await res.arrayBuffer());
-  const json = (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(body.toString('utf8')) as Obj) : undefined;
+  const json = (res.headers.get('content-type') ?? '').includes('json')
+    ? (JSON.parse(body.toString('utf8')) as Obj)
+    : undefined;
   return { status: res.status, headers: res.headers, body, ...(json ? { json } : {}) };
 }
 
 function assertRestError(r: RestResult, status: number, message: RegExp | string): void {
   assert.equal(r.status, status, `HTTP ${r.status}: ${r.body.toString().slice(0, 200)}`);
   assert.match(r.headers.get('content-type') ?? '', /application\/json/);
-  assert.ok(r.json && typeof r.json.error === 'string' && Object.keys(r.json).length === 1, `body ${r.body.toString().slice(0, 200)}`);
+  assert.ok(
+    r.json && typeof r.json.error === 'string' && Object.keys(r.json).length === 1,
+    `body ${r.body.toString().slice(0, 200)}`,
+  );
   if (typeof message === 'string') assert.equal(r.json.error, message);
   else assert.match(r.json.error, message);
 }
@@ -133,7 +142,12 @@ interface RawHttp2Result {
 }
 
 /** A gRPC call over bare http2, for what grpc-js clients cannot send (corrupt compression, odd frames). */
-function rawGrpc(address: string, method: string, body: Buffer, headers: Record<string, string> = {}): Promise<RawHttp2Result> {
+function rawGrpc(
+  address: string,
+  method: string,
+  body: Buffer,
+  headers: Record<string, string> = {},
+): Promise<RawHttp2Result> {
   return new Promise((resolvePromise, reject) => {
     const session = http2.connect(`http://${address}`);
     session.on('error', reject);
@@ -172,7 +186,11 @@ interface Fixture {
   want: Float32Array;
 }
 
-async function fixture(preset: string, candidates: number | undefined, extra: Parameters<typeof startServer>[0] = {}): Promise<Fixture> {
+async function fixture(
+  preset: string,
+  candidates: number | undefined,
+  extra: Parameters<typeof startServer>[0] = {},
+): Promise<Fixture> {
   const scenario = loadScenario(preset, candidates ? { candidates } : {});
   const req = generate(scenario);
   const server = await startServer({ port: 0, restPort: 0, scenario, ...extra });
@@ -190,8 +208,16 @@ async function stop(f: Fixture | undefined): Promise<void> {
 /** Sends `format`'s request through its route and returns the scores it got back. */
 async function scoresVia(fx: Fixture, f: Format): Promise<Float32Array> {
   const bytes = f.encode(fx.req);
-  if (f.transport === 'grpc') return scoresOf(f.rpc as 'Predict' | 'Regress', assertOk(await fx.client.call(f.rpc as 'Predict' | 'Regress', bytes), f.id));
-  const r = await rest(fx.server, '/v1/models/ranker:predict', { method: 'POST', body: bytes, headers: { 'content-type': f.contentType! } });
+  if (f.transport === 'grpc')
+    return scoresOf(
+      f.rpc as 'Predict' | 'Regress',
+      assertOk(await fx.client.call(f.rpc as 'Predict' | 'Regress', bytes), f.id),
+    );
+  const r = await rest(fx.server, '/v1/models/ranker:predict', {
+    method: 'POST',
+    body: bytes,
+    headers: { 'content-type': f.contentType! },
+  });
   assert.equal(r.status, 200, `${f.id}: ${r.body.toString().slice(0, 300)}`);
   if (f.contentType === 'application/msgpack') {
     const out = (unpackr.unpack(r.body) as Obj).outputs.scores;
@@ -204,7 +230,10 @@ async function scoresVia(fx: Fixture, f: Format): Promise<Float32Array> {
   return Float32Array.from(r.json![key] as number[]);
 }
 
-for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 50]] as const) {
+for (const [preset, candidates] of [
+  ['tiny', undefined],
+  ['etsy-search', 50],
+] as const) {
   describe(`every format gets the same scores: ${preset}`, () => {
     let fx: Fixture | undefined;
     before(async () => {
@@ -223,7 +252,10 @@ for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 50]] as
       const { req, client, server, want } = fx!;
       for (const id of ['example-list', 'elwc'] as const) {
         const f = getFormat(id);
-        const c = assertOk(await client.call('Classify', f.encode(req, { signatureName: 'classification' })), `${id} Classify`);
+        const c = assertOk(
+          await client.call('Classify', f.encode(req, { signatureName: 'classification' })),
+          `${id} Classify`,
+        );
         assertSameScores(scoresOf('Classify', c), want, `${id} Classify`);
         const cls = decodeProto('ClassificationResponse', c);
         assert.equal(cls.result.classifications[0].classes[0].label, '');
@@ -233,30 +265,62 @@ for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 50]] as
           { modelSpec: { name: 'ranker', signatureName: 'classification' }, methodName: 'tensorflow/serving/classify' },
         ];
         const kind = id === 'elwc' ? 'example_list_with_context' : 'example_list';
-        const m = decodeProto('MultiInferenceResponse', assertOk(await client.call('MultiInference', encodeMultiInferenceRequest(tasks, req, kind, 1 << 16)), `${id} MultiInference`));
+        const m = decodeProto(
+          'MultiInferenceResponse',
+          assertOk(
+            await client.call('MultiInference', encodeMultiInferenceRequest(tasks, req, kind, 1 << 16)),
+            `${id} MultiInference`,
+          ),
+        );
         assert.equal(m.results.length, 2);
         assert.equal(m.results[0].model_spec.signature_name, 'regression');
-        assertSameScores(Float32Array.from(m.results[0].regression_result.regressions, (r: Obj) => r.value), want, `${id} MultiInference regress`);
-        assertSameScores(Float32Array.from(m.results[1].classification_result.classifications, (c: Obj) => c.classes[0].score), want, `${id} MultiInference classify`);
+        assertSameScores(
+          Float32Array.from(m.results[0].regression_result.regressions, (r: Obj) => r.value),
+          want,
+          `${id} MultiInference regress`,
+        );
+        assertSameScores(
+          Float32Array.from(m.results[1].classification_result.classifications, (c: Obj) => c.classes[0].score),
+          want,
+          `${id} MultiInference classify`,
+        );
       }
-      const reg = await rest(server, '/v1/models/ranker:regress', { method: 'POST', body: examplesJson(req, 'regression') });
+      const reg = await rest(server, '/v1/models/ranker:regress', {
+        method: 'POST',
+        body: examplesJson(req, 'regression'),
+      });
       assert.equal(reg.status, 200, reg.body.toString().slice(0, 300));
       assertSameScores(Float32Array.from(reg.json!.results as number[]), want, 'REST :regress');
-      const cls = await rest(server, '/v1/models/ranker/versions/1:classify', { method: 'POST', body: examplesJson(req, 'classification') });
+      const cls = await rest(server, '/v1/models/ranker/versions/1:classify', {
+        method: 'POST',
+        body: examplesJson(req, 'classification'),
+      });
       assert.equal(cls.status, 200, cls.body.toString().slice(0, 300));
-      assertSameScores(Float32Array.from(cls.json!.results as [[string, number]][], (r) => r[0]![1]), want, 'REST :classify');
+      assertSameScores(
+        Float32Array.from(cls.json!.results as [[string, number]][], (r) => r[0]![1]),
+        want,
+        'REST :classify',
+      );
     });
 
     it('responses echo the model spec; timing comes back in trailers and headers', async () => {
       const { req, client, server } = fx!;
       const r = await client.call('Predict', getFormat('tensor-packed').encode(req));
-      assert.deepEqual(decodeProto('PredictResponse', assertOk(r, 'Predict')).model_spec, { name: 'ranker', version: { value: 1 }, signature_name: 'packed' });
+      assert.deepEqual(decodeProto('PredictResponse', assertOk(r, 'Predict')).model_spec, {
+        name: 'ranker',
+        version: { value: 1 },
+        signature_name: 'packed',
+      });
       for (const phase of ['receive', 'queue', 'decode', 'compute', 'total'] as const) {
         assert.ok(Number.isFinite(Number(r.trailers[TIMING_HEADERS[phase]])), `trailer ${TIMING_HEADERS[phase]}`);
         assert.ok(r.timing[phase]! >= 0);
       }
       const f = getFormat('json-columnar');
-      const h = await rest(server, '/v1/models/ranker:predict', { method: 'POST', body: gzipSync(f.encode(req)), headers: { 'content-encoding': 'gzip' } });
+      const h = await rest(server, '/v1/models/ranker:predict', {
+        method: 'POST',
+        body: gzipSync(f.encode(req)),
+        headers: { 'content-encoding': 'gzip' },
+      });
       assert.equal(h.status, 200);
       for (const phase of ['receive', 'queue', 'decompress', 'decode', 'compute', 'total'] as const) {
         assert.ok(Number(h.headers.get(TIMING_HEADERS[phase])) >= 0, `header ${TIMING_HEADERS[phase]}`);
@@ -267,11 +331,21 @@ for (const [preset, candidates] of [['tiny', undefined], ['etsy-search', 50]] as
 
 describe('REST JSON sniffing (which predict format, which signature)', () => {
   it('finds the data key and signature_name before or after it, skipping strings and nesting', () => {
-    assert.deepEqual(sniffJson(Buffer.from('{"signature_name":"a","instances":[1]}')), { dataKeys: ['instances'], wellFormed: true, signatureName: 'a' });
-    assert.deepEqual(sniffJson(Buffer.from(' { "inputs" : {"x": ["]}\\"", {"y": "[{"}]} , "signature_name" : "b" } ')), { dataKeys: ['inputs'], wellFormed: true, signatureName: 'b' });
+    assert.deepEqual(sniffJson(Buffer.from('{"signature_name":"a","instances":[1]}')), {
+      dataKeys: ['instances'],
+      wellFormed: true,
+      signatureName: 'a',
+    });
+    assert.deepEqual(
+      sniffJson(Buffer.from(' { "inputs" : {"x": ["]}\\"", {"y": "[{"}]} , "signature_name" : "b" } ')),
+      { dataKeys: ['inputs'], wellFormed: true, signatureName: 'b' },
+    );
     assert.deepEqual(sniffJson(Buffer.from('{"sig\\u006eature_name":"c","inputs":{}}')).signatureName, 'c');
     assert.deepEqual(sniffJson(Buffer.from('{"instances":[],"inputs":{}}')).dataKeys, ['instances', 'inputs']);
-    assert.deepEqual(sniffJson(Buffer.from('{"instances":["signature_name"]}')), { dataKeys: ['instances'], wellFormed: true });
+    assert.deepEqual(sniffJson(Buffer.from('{"instances":["signature_name"]}')), {
+      dataKeys: ['instances'],
+      wellFormed: true,
+    });
     assert.equal(sniffJson(Buffer.from('[1]')).wellFormed, false);
     assert.equal(sniffJson(Buffer.from('{"a": [1, 2')).wellFormed, false);
     assert.deepEqual(sniffJson(Buffer.from('{"a": 1}')), { dataKeys: [], wellFormed: true });
@@ -287,13 +361,25 @@ describe('GetModelMetadata and REST model status', () => {
 
   it('returns a SignatureDefMap in Any with every signature, input, dtype and shape', async () => {
     const { client, req } = fx!;
-    const bytes = encodeProto('tensorflow.serving.GetModelMetadataRequest', { model_spec: { name: 'ranker' }, metadata_field: ['signature_def'] });
-    const res = decodeProto('GetModelMetadataResponse', assertOk(await client.call('GetModelMetadata', bytes), 'GetModelMetadata'));
+    const bytes = encodeProto('tensorflow.serving.GetModelMetadataRequest', {
+      model_spec: { name: 'ranker' },
+      metadata_field: ['signature_def'],
+    });
+    const res = decodeProto(
+      'GetModelMetadataResponse',
+      assertOk(await client.call('GetModelMetadata', bytes), 'GetModelMetadata'),
+    );
     assert.deepEqual(res.model_spec, { name: 'ranker', version: { value: 1 }, signature_name: '' });
     const any = res.metadata.signature_def;
     assert.equal(any.type_url, 'type.googleapis.com/tensorflow.serving.SignatureDefMap');
     const defs = decodeProto('SignatureDefMap', any.value).signature_def as Record<string, Obj>;
-    assert.deepEqual(Object.keys(defs).sort(), ['classification', 'examples', 'packed', 'regression', 'serving_default']);
+    assert.deepEqual(Object.keys(defs).sort(), [
+      'classification',
+      'examples',
+      'packed',
+      'regression',
+      'serving_default',
+    ]);
     const methods = Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, d.method_name]));
     assert.deepEqual(methods, {
       serving_default: 'tensorflow/serving/predict',
@@ -302,7 +388,10 @@ describe('GetModelMetadata and REST model status', () => {
       regression: 'tensorflow/serving/regress',
       classification: 'tensorflow/serving/classify',
     });
-    for (const [key, pack] of [['serving_default', false], ['packed', true]] as const) {
+    for (const [key, pack] of [
+      ['serving_default', false],
+      ['packed', true],
+    ] as const) {
       assert.deepEqual(Object.keys(defs[key]!.inputs).sort(), expectedInputs(req.schema, pack).sort(), key);
       assert.deepEqual(Object.keys(defs[key]!.outputs), ['scores']);
     }
@@ -324,7 +413,9 @@ describe('GetModelMetadata and REST model status', () => {
     const { server } = fx!;
     const st = await rest(server, '/v1/models/ranker');
     assert.equal(st.status, 200);
-    assert.deepEqual(st.json, { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] });
+    assert.deepEqual(st.json, {
+      model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
+    });
     const md = await rest(server, '/v1/models/ranker/versions/1/metadata');
     assert.equal(md.status, 200);
     assert.deepEqual(md.json!.model_spec, { name: 'ranker', signature_name: '', version: '1' });
@@ -332,7 +423,11 @@ describe('GetModelMetadata and REST model status', () => {
     assert.equal(sd.serving_default.inputs.item_f32.dtype, 'DT_FLOAT');
     assert.deepEqual(sd.serving_default.inputs.item_f32.tensor_shape.dim, [{ size: '-1', name: '' }]);
     assertRestError(await rest(server, '/v1/models/nope'), 404, 'Servable not found for request: Latest(nope)');
-    assertRestError(await rest(server, '/v1/models/ranker/versions/2/metadata'), 404, 'Servable not found for request: Specific(ranker, 2)');
+    assertRestError(
+      await rest(server, '/v1/models/ranker/versions/2/metadata'),
+      404,
+      'Servable not found for request: Specific(ranker, 2)',
+    );
   });
 });
 
@@ -354,7 +449,11 @@ describe('errors are answered the way TF Serving answers them', () => {
   it('missing and extra inputs: INVALID_ARGUMENT naming them', async () => {
     const tensors = toNamedTensors(fx!.req, { contextOnce: false, pack: false });
     const spec = { name: 'ranker', signatureName: 'serving_default' };
-    const missing = encodePredictRequest(spec, tensors.filter((t) => t.name !== 'item_i64'), 'content');
+    const missing = encodePredictRequest(
+      spec,
+      tensors.filter((t) => t.name !== 'item_i64'),
+      'content',
+    );
     assertStatus(await predict(missing), S.INVALID_ARGUMENT, /Missing: \{item_i64\}/);
     const extra = encodePredictRequest(spec, [...tensors, { ...tensors[0]!, name: 'bogus_input' }], 'content');
     assertStatus(await predict(extra), S.INVALID_ARGUMENT, /input tensor alias not found in signature: bogus_input/);
@@ -376,9 +475,21 @@ describe('errors are answered the way TF Serving answers them', () => {
   it('unknown model, version or signature; empty model name; version labels', async () => {
     const f = getFormat('tensor-content');
     const req = fx!.req;
-    assertStatus(await predict(f.encode(req, { modelName: 'nope' })), S.NOT_FOUND, 'Servable not found for request: Latest(nope)');
-    assertStatus(await predict(f.encode(req, { modelName: '' })), S.INVALID_ARGUMENT, 'ModelSpec has no name specified.');
-    assertStatus(await predict(f.encode(req, { signatureName: 'nope' })), S.FAILED_PRECONDITION, 'Serving signature key "nope" not found.');
+    assertStatus(
+      await predict(f.encode(req, { modelName: 'nope' })),
+      S.NOT_FOUND,
+      'Servable not found for request: Latest(nope)',
+    );
+    assertStatus(
+      await predict(f.encode(req, { modelName: '' })),
+      S.INVALID_ARGUMENT,
+      'ModelSpec has no name specified.',
+    );
+    assertStatus(
+      await predict(f.encode(req, { signatureName: 'nope' })),
+      S.FAILED_PRECONDITION,
+      'Serving signature key "nope" not found.',
+    );
     const v2 = predictObject();
     v2.model_spec.version = { value: 2 };
     assertStatus(await predict(encodePredict(v2)), S.NOT_FOUND, 'Servable not found for request: Specific(ranker, 2)');
@@ -393,10 +504,26 @@ describe('errors are answered the way TF Serving answers them', () => {
     assertStatus(await predict(encodePredict(noSpec)), S.INVALID_ARGUMENT, 'Missing ModelSpec');
     // The default signature is a Predict signature; Regress / Classify need theirs.
     const el = getFormat('example-list');
-    assertStatus(await fx!.client.call('Regress', el.encode(req, { signatureName: '' })), S.INVALID_ARGUMENT, 'Expected regression signature method_name to be tensorflow/serving/regress. Was: tensorflow/serving/predict');
-    assertStatus(await fx!.client.call('Classify', el.encode(req)), S.INVALID_ARGUMENT, /^Expected classification signature method_name/);
-    assertStatus(await fx!.client.call('Regress', el.encode(req, { signatureName: 'nope' })), S.INVALID_ARGUMENT, 'No signature was found with the name: nope');
-    assertStatus(await fx!.client.call('Regress', el.encode(req, { modelName: 'nope' })), S.NOT_FOUND, 'Servable not found for request: Latest(nope)');
+    assertStatus(
+      await fx!.client.call('Regress', el.encode(req, { signatureName: '' })),
+      S.INVALID_ARGUMENT,
+      'Expected regression signature method_name to be tensorflow/serving/regress. Was: tensorflow/serving/predict',
+    );
+    assertStatus(
+      await fx!.client.call('Classify', el.encode(req)),
+      S.INVALID_ARGUMENT,
+      /^Expected classification signature method_name/,
+    );
+    assertStatus(
+      await fx!.client.call('Regress', el.encode(req, { signatureName: 'nope' })),
+      S.INVALID_ARGUMENT,
+      'No signature was found with the name: nope',
+    );
+    assertStatus(
+      await fx!.client.call('Regress', el.encode(req, { modelName: 'nope' })),
+      S.NOT_FOUND,
+      'Servable not found for request: Latest(nope)',
+    );
     assertStatus(await predict(f.encode(req, { signatureName: 'regression' })), S.INVALID_ARGUMENT, /not on Predict/);
   });
 
@@ -405,15 +532,41 @@ describe('errors are answered the way TF Serving answers them', () => {
     const spec = { name: 'ranker', signature_name: 'regression' };
     const none = encodeProto('tensorflow.serving.RegressionRequest', { model_spec: spec });
     assertStatus(await client.call('Regress', none), S.INVALID_ARGUMENT, 'Input is empty.');
-    const emptyList = encodeProto('tensorflow.serving.RegressionRequest', { model_spec: spec, input: { example_list: { examples: [] } } });
+    const emptyList = encodeProto('tensorflow.serving.RegressionRequest', {
+      model_spec: spec,
+      input: { example_list: { examples: [] } },
+    });
     assertStatus(await client.call('Regress', emptyList), S.INVALID_ARGUMENT, 'Input is empty.');
-    const task = (sig: string, method: string, name = 'ranker'): Obj => ({ model_spec: { name, signature_name: sig }, method_name: method });
-    const multi = (tasks: Obj[]): Uint8Array => encodeProto('tensorflow.serving.MultiInferenceRequest', { tasks, input: { example_list: { examples: [{}] } } });
+    const task = (sig: string, method: string, name = 'ranker'): Obj => ({
+      model_spec: { name, signature_name: sig },
+      method_name: method,
+    });
+    const multi = (tasks: Obj[]): Uint8Array =>
+      encodeProto('tensorflow.serving.MultiInferenceRequest', { tasks, input: { example_list: { examples: [{}] } } });
     const R = 'tensorflow/serving/regress';
-    assertStatus(await client.call('MultiInference', multi([task('regression', R), task('regression', R)])), S.INVALID_ARGUMENT, 'Duplicate evaluation of signature: regression');
-    assertStatus(await client.call('MultiInference', multi([task('regression', R), task('classification', 'tensorflow/serving/classify', 'other')])), S.INVALID_ARGUMENT, /must access the same model name/);
-    assertStatus(await client.call('MultiInference', multi([task('regression', 'tensorflow/serving/predict')])), S.UNIMPLEMENTED, 'Unsupported signature method_name: tensorflow/serving/predict');
-    assertStatus(await client.call('MultiInference', multi([task('nope', R)])), S.INVALID_ARGUMENT, 'Requested signature not found in model graph: nope');
+    assertStatus(
+      await client.call('MultiInference', multi([task('regression', R), task('regression', R)])),
+      S.INVALID_ARGUMENT,
+      'Duplicate evaluation of signature: regression',
+    );
+    assertStatus(
+      await client.call(
+        'MultiInference',
+        multi([task('regression', R), task('classification', 'tensorflow/serving/classify', 'other')]),
+      ),
+      S.INVALID_ARGUMENT,
+      /must access the same model name/,
+    );
+    assertStatus(
+      await client.call('MultiInference', multi([task('regression', 'tensorflow/serving/predict')])),
+      S.UNIMPLEMENTED,
+      'Unsupported signature method_name: tensorflow/serving/predict',
+    );
+    assertStatus(
+      await client.call('MultiInference', multi([task('nope', R)])),
+      S.INVALID_ARGUMENT,
+      'Requested signature not found in model graph: nope',
+    );
     const noInput = encodeProto('tensorflow.serving.MultiInferenceRequest', { tasks: [task('regression', R)] });
     assertStatus(await client.call('MultiInference', noInput), S.INVALID_ARGUMENT, 'Input is empty.');
   });
@@ -421,14 +574,34 @@ describe('errors are answered the way TF Serving answers them', () => {
   it('GetModelMetadata without metadata_field or with an unknown one', async () => {
     const client = fx!.client;
     const req = (o: Obj): Uint8Array => encodeProto('tensorflow.serving.GetModelMetadataRequest', o);
-    assertStatus(await client.call('GetModelMetadata', req({ model_spec: { name: 'ranker' } })), S.INVALID_ARGUMENT, 'GetModelMetadataRequest must specify at least one metadata_field');
-    assertStatus(await client.call('GetModelMetadata', req({ model_spec: { name: 'ranker' }, metadata_field: ['foo'] })), S.INVALID_ARGUMENT, 'Metadata field foo is not supported');
-    assertStatus(await client.call('GetModelMetadata', req({ metadata_field: ['signature_def'] })), S.INVALID_ARGUMENT, 'Missing ModelSpec');
-    assertStatus(await client.call('GetModelMetadata', req({ model_spec: { name: 'nope' }, metadata_field: ['signature_def'] })), S.NOT_FOUND, 'Servable not found for request: Latest(nope)');
+    assertStatus(
+      await client.call('GetModelMetadata', req({ model_spec: { name: 'ranker' } })),
+      S.INVALID_ARGUMENT,
+      'GetModelMetadataRequest must specify at least one metadata_field',
+    );
+    assertStatus(
+      await client.call('GetModelMetadata', req({ model_spec: { name: 'ranker' }, metadata_field: ['foo'] })),
+      S.INVALID_ARGUMENT,
+      'Metadata field foo is not supported',
+    );
+    assertStatus(
+      await client.call('GetModelMetadata', req({ metadata_field: ['signature_def'] })),
+      S.INVALID_ARGUMENT,
+      'Missing ModelSpec',
+    );
+    assertStatus(
+      await client.call('GetModelMetadata', req({ model_spec: { name: 'nope' }, metadata_field: ['signature_def'] })),
+      S.NOT_FOUND,
+      'Servable not found for request: Latest(nope)',
+    );
   });
 
   it('bytes that do not parse: a non-OK status on every method, then the server still serves', async () => {
-    const junk = [Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([0x0a, 0x7f, 0x01]), Buffer.from([0x12, 0x05, 0x0a, 0x03, 0x61])];
+    const junk = [
+      Buffer.from([0xff, 0xff, 0xff, 0xff]),
+      Buffer.from([0x0a, 0x7f, 0x01]),
+      Buffer.from([0x12, 0x05, 0x0a, 0x03, 0x61]),
+    ];
     for (const m of ['Predict', 'Classify', 'Regress', 'MultiInference', 'GetModelMetadata'] as const) {
       for (const b of junk) {
         const r = await fx!.client.call(m, b);
@@ -440,37 +613,78 @@ describe('errors are answered the way TF Serving answers them', () => {
 
   it('REST errors: {"error": ...} JSON with TF Serving\'s 4xx', async () => {
     const { server, req } = fx!;
-    const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<RestResult> => rest(server, path, { method: 'POST', body, headers });
+    const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<RestResult> =>
+      rest(server, path, { method: 'POST', body, headers });
     const cols = getFormat('json-columnar').encode(req);
     assertRestError(await post('/v1/models/nope:predict', cols), 404, 'Servable not found for request: Latest(nope)');
-    assertRestError(await post('/v1/models/ranker/versions/7:predict', cols), 404, 'Servable not found for request: Specific(ranker, 7)');
+    assertRestError(
+      await post('/v1/models/ranker/versions/7:predict', cols),
+      404,
+      'Servable not found for request: Specific(ranker, 7)',
+    );
     assertRestError(await post('/v1/models/ranker/labels/stable:predict', cols), 400, /version_label/);
     assertRestError(await post('/v1/models/ranker:predict', '{"instances": [1,'), 400, /^JSON Parse error/);
     assertRestError(await post('/v1/models/ranker:predict', '[1, 2]'), 400, /must be an object/);
     assertRestError(await post('/v1/models/ranker:predict', '{"foo": 1}'), 400, "Missing 'inputs' or 'instances' key");
-    assertRestError(await post('/v1/models/ranker:predict', '{"inputs": {}, "instances": []}'), 400, /only one of 'inputs' or 'instances'/);
+    assertRestError(
+      await post('/v1/models/ranker:predict', '{"inputs": {}, "instances": []}'),
+      400,
+      /only one of 'inputs' or 'instances'/,
+    );
     const body = JSON.parse(Buffer.from(cols).toString()) as Obj;
     delete body.inputs.item_i64;
     assertRestError(await post('/v1/models/ranker:predict', JSON.stringify(body)), 400, /Missing: \{item_i64\}/);
     body.signature_name = 'nope';
-    assertRestError(await post('/v1/models/ranker:predict', JSON.stringify(body)), 400, 'Serving signature name: "nope" not found in signature def');
+    assertRestError(
+      await post('/v1/models/ranker:predict', JSON.stringify(body)),
+      400,
+      'Serving signature name: "nope" not found in signature def',
+    );
     const late = `{"instances": ${JSON.stringify(JSON.parse(Buffer.from(getFormat('json-rows').encode(req)).toString()).instances)}, "signature_name": "packed"}`;
     assertRestError(await post('/v1/models/ranker:predict', late), 400, /signature "packed" is not served over REST/);
-    assertRestError(await post('/v1/models/ranker:regress', examplesJson(req, '')), 400, /^Expected regression signature method_name/);
-    assertRestError(await post('/v1/models/ranker:regress', '{"signature_name": "regression", "examples": []}'), 400, 'Input is empty.');
-    assertRestError(await post('/v1/models/ranker:classify', '{"signature_name": "classification", "examples": [{}]}'), 400, /is required but could not be found/);
-    assertRestError(await post('/v1/models/ranker:predict', cols, { 'content-encoding': 'br' }), 415, /Unsupported Content-Encoding "br"/);
+    assertRestError(
+      await post('/v1/models/ranker:regress', examplesJson(req, '')),
+      400,
+      /^Expected regression signature method_name/,
+    );
+    assertRestError(
+      await post('/v1/models/ranker:regress', '{"signature_name": "regression", "examples": []}'),
+      400,
+      'Input is empty.',
+    );
+    assertRestError(
+      await post('/v1/models/ranker:classify', '{"signature_name": "classification", "examples": [{}]}'),
+      400,
+      /is required but could not be found/,
+    );
+    assertRestError(
+      await post('/v1/models/ranker:predict', cols, { 'content-encoding': 'br' }),
+      415,
+      /Unsupported Content-Encoding "br"/,
+    );
     assertRestError(await post('/v1/models/ranker:predict', Buffer.alloc(2 << 20, 0x20)), 413, /larger than the limit/);
     assertRestError(await rest(server, '/v1/foo'), 400, 'Malformed request: GET /v1/foo');
     assertRestError(await rest(server, '/elsewhere'), 404, /Not found/);
-    const msgpack = await post('/v1/models/ranker:predict', Buffer.from([0xc1]), { 'content-type': 'application/msgpack' });
+    const msgpack = await post('/v1/models/ranker:predict', Buffer.from([0xc1]), {
+      'content-type': 'application/msgpack',
+    });
     assertRestError(msgpack, 400, /msgpack/);
   });
 
   it('fault injection answers UNAVAILABLE after decoding; stalls and delays are reported', async () => {
     const bytes = getFormat('tensor-content').encode(fx!.req);
-    const failing = await startServer({ port: 0, restPort: 0, scenario: fx!.scenario, faults: { delayMs: 0, stallEvery: 0, stallMs: 0, errorRate: 1, seed: 1 } });
-    const slow = await startServer({ port: 0, restPort: 0, scenario: fx!.scenario, faults: { delayMs: 5, stallEvery: 2, stallMs: 5, errorRate: 0, seed: 1 } });
+    const failing = await startServer({
+      port: 0,
+      restPort: 0,
+      scenario: fx!.scenario,
+      faults: { delayMs: 0, stallEvery: 0, stallMs: 0, errorRate: 1, seed: 1 },
+    });
+    const slow = await startServer({
+      port: 0,
+      restPort: 0,
+      scenario: fx!.scenario,
+      faults: { delayMs: 5, stallEvery: 2, stallMs: 5, errorRate: 0, seed: 1 },
+    });
     const c1 = createRawClient(failing.grpcAddress);
     const c2 = createRawClient(slow.grpcAddress);
     try {
@@ -505,13 +719,22 @@ describe('compression and large messages', () => {
     for (const algorithm of [1, 2]) {
       const c = createRawClient(fx!.server.grpcAddress, { 'grpc.default_compression_algorithm': algorithm });
       try {
-        assertSameScores(scoresOf('Predict', assertOk(await c.call('Predict', payload()), `algorithm ${algorithm}`)), fx!.want, `algorithm ${algorithm}`);
+        assertSameScores(
+          scoresOf('Predict', assertOk(await c.call('Predict', payload()), `algorithm ${algorithm}`)),
+          fx!.want,
+          `algorithm ${algorithm}`,
+        );
       } finally {
         c.close();
       }
     }
-    for (const [encoding, zip] of [['gzip', gzipSync], ['deflate', deflateSync]] as const) {
-      const r = await rawGrpc(fx!.server.grpcAddress, 'Predict', grpcFrame(zip(payload()), true), { 'grpc-encoding': encoding });
+    for (const [encoding, zip] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+    ] as const) {
+      const r = await rawGrpc(fx!.server.grpcAddress, 'Predict', grpcFrame(zip(payload()), true), {
+        'grpc-encoding': encoding,
+      });
       assert.equal(r.grpcStatus, S.OK, `${encoding}: ${r.message}`);
       assertSameScores(scoresOf('Predict', r.body.subarray(5)), fx!.want, encoding);
     }
@@ -537,22 +760,47 @@ describe('compression and large messages', () => {
   it('REST: gzip and deflate bodies; a corrupt gzip body or a bomb is refused and the server keeps serving', async () => {
     const { server, req, want } = fx!;
     const body = getFormat('json-rows').encode(req);
-    for (const [encoding, zip] of [['gzip', gzipSync], ['deflate', deflateSync]] as const) {
-      const r = await rest(server, '/v1/models/ranker:predict', { method: 'POST', body: zip(body), headers: { 'content-encoding': encoding } });
+    for (const [encoding, zip] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+    ] as const) {
+      const r = await rest(server, '/v1/models/ranker:predict', {
+        method: 'POST',
+        body: zip(body),
+        headers: { 'content-encoding': encoding },
+      });
       assert.equal(r.status, 200, `${encoding}: ${r.body.toString()}`);
       assertSameScores(Float32Array.from(r.json!.predictions as number[]), want, encoding);
     }
     const corrupt = Buffer.from(gzipSync(body));
     corrupt.fill(0x55, 10, 40);
-    assertRestError(await rest(server, '/v1/models/ranker:predict', { method: 'POST', body: corrupt, headers: { 'content-encoding': 'gzip' } }), 400, /^Failed to decompress gzip request body/);
+    assertRestError(
+      await rest(server, '/v1/models/ranker:predict', {
+        method: 'POST',
+        body: corrupt,
+        headers: { 'content-encoding': 'gzip' },
+      }),
+      400,
+      /^Failed to decompress gzip request body/,
+    );
     const bomb = gzipSync(Buffer.alloc(64 << 20, 0x20), { level: 9 });
-    assertRestError(await rest(server, '/v1/models/ranker:predict', { method: 'POST', body: bomb, headers: { 'content-encoding': 'gzip' } }), 413, /decompresses to more than/);
+    assertRestError(
+      await rest(server, '/v1/models/ranker:predict', {
+        method: 'POST',
+        body: bomb,
+        headers: { 'content-encoding': 'gzip' },
+      }),
+      413,
+      /decompresses to more than/,
+    );
     const ok = await rest(server, '/v1/models/ranker:predict', { method: 'POST', body });
     assert.equal(ok.status, 200);
   });
 
-  it('HTTP/2 windows: large by default, Node\'s 64 KiB with windowBytes 0', async () => {
-    const settings = async (address: string): Promise<{ stream: number | undefined; connection: number | undefined }> => {
+  it("HTTP/2 windows: large by default, Node's 64 KiB with windowBytes 0", async () => {
+    const settings = async (
+      address: string,
+    ): Promise<{ stream: number | undefined; connection: number | undefined }> => {
       const s = http2.connect(`http://${address}`);
       await new Promise((r) => s.once('remoteSettings', r));
       // The connection window arrives as a WINDOW_UPDATE right after SETTINGS.
@@ -572,8 +820,18 @@ describe('compression and large messages', () => {
 });
 
 describe('npm run serve (src/cli/commands/serve.ts)', () => {
-  const serve = (args: string[]): { child: ReturnType<typeof spawn>; ready: Promise<{ grpc: string; rest: string }>; out: () => string; exit: Promise<number | null> } => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/commands/serve.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serve = (
+    args: string[],
+  ): {
+    child: ReturnType<typeof spawn>;
+    ready: Promise<{ grpc: string; rest: string }>;
+    out: () => string;
+    exit: Promise<number | null>;
+  } => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/commands/serve.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const ready = new Promise<{ grpc: string; rest: string }>((resolveReady, reject) => {
@@ -596,11 +854,17 @@ describe('npm run serve (src/cli/commands/serve.ts)', () => {
       const req = generate(loadScenario('tiny'));
       const client = createRawClient(addr.grpc);
       const grpcCall = client.call('Predict', getFormat('tensor-content').encode(req));
-      const restCall = fetch(`http://${addr.rest}/v1/models/ranker:predict`, { method: 'POST', body: getFormat('json-columnar').encode(req) });
+      const restCall = fetch(`http://${addr.rest}/v1/models/ranker:predict`, {
+        method: 'POST',
+        body: getFormat('json-columnar').encode(req),
+      });
       await new Promise((r) => setTimeout(r, 500));
       p.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
-      await assert.rejects(fetch(`http://${addr.rest}/v1/models/ranker`, { headers: { connection: 'close' } }), 'a new connection after SIGTERM is refused');
+      await assert.rejects(
+        fetch(`http://${addr.rest}/v1/models/ranker`, { headers: { connection: 'close' } }),
+        'a new connection after SIGTERM is refused',
+      );
       const g = await grpcCall;
       assert.equal(g.code, S.OK, g.details);
       const r = await restCall;

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { elwcRecord, writeTfRecords } from '../src/data/index.js';
-import { compareWithSignature, fetchSignatures, resolveE2eInput, runE2e, scenarioFromSignature, SignatureError, type E2eConfig, type ModelSignature } from '../src/load/index.js';
+import {
+  compareWithSignature,
+  fetchSignatures,
+  resolveE2eInput,
+  runE2e,
+  scenarioFromSignature,
+  SignatureError,
+  type E2eConfig,
+  type ModelSignature,
+} from '../src/load/index.js';
 import { parseE2eArgs } from '../src/args/e2e-args.js';
 import { generate, loadScenario, parseScenario } from '../src/scenario/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
@@ -40,13 +49,25 @@ describe('--target: the schema from GetModelMetadata', () => {
     const meta = await fetchSignatures(server.grpcAddress, 'ranker');
     assert.equal(meta.kind, 'ok');
     if (meta.kind !== 'ok') return;
-    assert.deepEqual([...meta.signatures.keys()], ['classification', 'examples', 'packed', 'regression', 'serving_default']);
+    assert.deepEqual(
+      [...meta.signatures.keys()],
+      ['classification', 'examples', 'packed', 'regression', 'serving_default'],
+    );
     const built = scenarioFromSignature(meta.signatures.get('serving_default')!, OPTS);
     const tiny = loadScenario('tiny');
     const strip = (fs: typeof tiny.features) =>
-      fs.map((f) => ({ name: f.name, dtype: f.dtype, shape: f.shape.kind === 'list' ? 'list' : JSON.stringify(f.shape) })).sort((a, b) => a.name.localeCompare(b.name));
+      fs
+        .map((f) => ({
+          name: f.name,
+          dtype: f.dtype,
+          shape: f.shape.kind === 'list' ? 'list' : JSON.stringify(f.shape),
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(strip(built.features), strip(tiny.features));
-    assert.ok(built.features.every((f) => f.scope === 'item'), 'a signature cannot tell context: every feature is an item');
+    assert.ok(
+      built.features.every((f) => f.scope === 'item'),
+      'a signature cannot tell context: every feature is an item',
+    );
     assert.deepEqual(compareWithSignature(tiny, meta.signatures.get('serving_default')!, 'scenario "tiny"'), []);
   });
 
@@ -54,22 +75,50 @@ describe('--target: the schema from GetModelMetadata', () => {
     const meta = await fetchSignatures(server.grpcAddress, 'no-such-model');
     assert.equal(meta.kind, 'rejected');
     if (meta.kind === 'rejected') assert.equal(meta.code, 'NOT_FOUND');
-    await assert.rejects(resolveE2eInput(config(['--target', server.grpcAddress, '--formats', 'tensor-content', '--model-name', 'no-such-model'])), SignatureError);
+    await assert.rejects(
+      resolveE2eInput(
+        config(['--target', server.grpcAddress, '--formats', 'tensor-content', '--model-name', 'no-such-model']),
+      ),
+      SignatureError,
+    );
     await assert.rejects(
       resolveE2eInput(config(['--target', server.grpcAddress, '--formats', 'tensor-content', '--signature', 'nope'])),
       /no signature "nope" \(it has: classification, examples, packed, regression, serving_default\)/,
     );
-    await assert.rejects(resolveE2eInput(config(['--target', server.grpcAddress, '--formats', 'tf-example', '--signature', 'examples'])), /takes serialized tf\.Example strings/);
+    await assert.rejects(
+      resolveE2eInput(config(['--target', server.grpcAddress, '--formats', 'tf-example', '--signature', 'examples'])),
+      /takes serialized tf\.Example strings/,
+    );
   });
 
   it('with only --target, tensor-content and tensor-typed requests built from metadata succeed end to end', async () => {
-    const c = config(['--target', server.grpcAddress, '--formats', 'tensor-content,tensor-typed', '--candidates', '6', '--batch-size', '3', '--compression', 'identity', '--concurrency', '1', '--requests', '4', '--warmup', '0']);
+    const c = config([
+      '--target',
+      server.grpcAddress,
+      '--formats',
+      'tensor-content,tensor-typed',
+      '--candidates',
+      '6',
+      '--batch-size',
+      '3',
+      '--compression',
+      'identity',
+      '--concurrency',
+      '1',
+      '--requests',
+      '4',
+      '--warmup',
+      '0',
+    ]);
     assert.equal(c.scenario, null);
     const input = await resolveE2eInput(c);
     assert.equal(input.source, 'signature');
     assert.deepEqual(input.signature, { key: 'serving_default', use: 'built' });
     const { runs } = await runE2e(c, { input });
-    assert.deepEqual(runs.map((r) => r.format), ['tensor-content', 'tensor-typed']);
+    assert.deepEqual(
+      runs.map((r) => r.format),
+      ['tensor-content', 'tensor-typed'],
+    );
     for (const r of runs) {
       assert.equal(r.endReason, 'requests', r.warnings.join('; '));
       assert.equal(r.searches.completed, 4, JSON.stringify(r.requests));
@@ -79,7 +128,10 @@ describe('--target: the schema from GetModelMetadata', () => {
   });
 
   it('a scenario that does not match is explained feature by feature before any load', async () => {
-    const tiny = JSON.parse(readFileSync(join(ROOT, 'bench/scenarios/tiny.json'), 'utf8')) as { name: string; features: Record<string, unknown>[] };
+    const tiny = JSON.parse(readFileSync(join(ROOT, 'bench/scenarios/tiny.json'), 'utf8')) as {
+      name: string;
+      features: Record<string, unknown>[];
+    };
     tiny.name = 'tiny-drifted';
     tiny.features = tiny.features
       .filter((f) => f.name !== 'item_bytes')
@@ -96,10 +148,21 @@ describe('--target: the schema from GetModelMetadata', () => {
     await assert.rejects(resolveE2eInput(c), (err: Error) => {
       assert.ok(err instanceof SignatureError);
       const lines = err.message.split('\n');
-      assert.match(lines[0]!, /scenario "tiny-drifted" does not match signature "serving_default" of model "ranker" at .* \(nothing was sent\)/);
-      const has = (re: RegExp) => assert.ok(lines.some((l) => re.test(l)), `${re} in\n${err.message}`);
-      has(/feature "item_f32": dtype: scenario "tiny-drifted" has int64 \(DT_INT64\), the signature's input takes DT_FLOAT/);
-      has(/feature "item_f32_vec": shape: .* a vector of 5 per candidate, sent as \[N,5\], the signature's input takes \[-1,4\]/);
+      assert.match(
+        lines[0]!,
+        /scenario "tiny-drifted" does not match signature "serving_default" of model "ranker" at .* \(nothing was sent\)/,
+      );
+      const has = (re: RegExp) =>
+        assert.ok(
+          lines.some((l) => re.test(l)),
+          `${re} in\n${err.message}`,
+        );
+      has(
+        /feature "item_f32": dtype: scenario "tiny-drifted" has int64 \(DT_INT64\), the signature's input takes DT_FLOAT/,
+      );
+      has(
+        /feature "item_f32_vec": shape: .* a vector of 5 per candidate, sent as \[N,5\], the signature's input takes \[-1,4\]/,
+      );
       has(/feature "ctx_i64_list": shape: .* a scalar per candidate, .* the signature takes a variable-length list/);
       has(/feature "brand_new": extra: .* signature "serving_default" has no input "brand_new"/);
       has(/input "item_bytes": missing: signature "serving_default" takes it \(DT_STRING \[-1\]\)/);
@@ -131,12 +194,32 @@ describe('--target with --data', () => {
   });
 
   it('data matching the signature is sent in its shapes (a constant-length list stays a list)', async () => {
-    const c = config(['--target', server.grpcAddress, '--data', file, '--formats', 'tensor-content', '--batch-size', '4', '--compression', 'identity', '--concurrency', '1', '--requests', '3', '--warmup', '0']);
+    const c = config([
+      '--target',
+      server.grpcAddress,
+      '--data',
+      file,
+      '--formats',
+      'tensor-content',
+      '--batch-size',
+      '4',
+      '--compression',
+      'identity',
+      '--concurrency',
+      '1',
+      '--requests',
+      '3',
+      '--warmup',
+      '0',
+    ]);
     const input = await resolveE2eInput(c);
     assert.equal(input.source, 'data');
     assert.deepEqual(input.signature, { key: 'serving_default', use: 'checked' });
     assert.equal(input.scenario.features.find((f) => f.name === 'tokens')!.shape.kind, 'list');
-    assert.ok(input.warnings.some((w) => /sent as lists: tokens/.test(w)), input.warnings.join('; '));
+    assert.ok(
+      input.warnings.some((w) => /sent as lists: tokens/.test(w)),
+      input.warnings.join('; '),
+    );
     const [run] = (await runE2e(c, { input })).runs;
     assert.equal(run!.requests.ok, 3, run!.warnings.join('; '));
   });
@@ -159,7 +242,11 @@ describe('--target with --data', () => {
 });
 
 describe('signatures that cannot describe requests', () => {
-  const sig = (inputs: ModelSignature['inputs'], methodName = 'tensorflow/serving/predict'): ModelSignature => ({ key: 's', methodName, inputs });
+  const sig = (inputs: ModelSignature['inputs'], methodName = 'tensorflow/serving/predict'): ModelSignature => ({
+    key: 's',
+    methodName,
+    inputs,
+  });
   it('every unusable input is named with the reason', () => {
     assert.throws(
       () =>
@@ -175,7 +262,10 @@ describe('signatures that cannot describe requests', () => {
         ),
       (err: Error) => {
         assert.ok(err instanceof SignatureError);
-        assert.match(err.message, /input "a_double" \(DT_DOUBLE \[-1\]\): dtype DT_DOUBLE; payload-bench sends DT_FLOAT, DT_INT64 and DT_STRING/);
+        assert.match(
+          err.message,
+          /input "a_double" \(DT_DOUBLE \[-1\]\): dtype DT_DOUBLE; payload-bench sends DT_FLOAT, DT_INT64 and DT_STRING/,
+        );
         assert.match(err.message, /input "b_unknown" .*unknown rank/);
         assert.match(err.message, /input "c_ragged" .*variable inner dimension and no "c_ragged_row_splits" input/);
         assert.match(err.message, /input "d_rank3" .*rank 3/);
@@ -183,6 +273,9 @@ describe('signatures that cannot describe requests', () => {
         return true;
       },
     );
-    assert.throws(() => scenarioFromSignature(sig([{ name: 'inputs', dtype: 7, shape: [-1] }], 'tensorflow/serving/regress'), OPTS), /serialized tf\.Example/);
+    assert.throws(
+      () => scenarioFromSignature(sig([{ name: 'inputs', dtype: 7, shape: [-1] }], 'tensorflow/serving/regress'), OPTS),
+      /serialized tf\.Example/,
+    );
   });
 });

@@ -7,10 +7,15 @@ import { CodecError, parseCodecList } from '../codecs/index.js';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { defaultFormats, FormatError, parseFormatList, type FormatId } from '../formats/index.js';
 import { MAX_CANDIDATES } from '../scenario/index.js';
-import { CHECK_PLAN, DEFAULT_CODECS, DEFAULT_OUT_DIR, DEFAULT_PLAN, DEFAULT_SCENARIO, QUICK_PLAN, type MeasurePlan } from '../bench/measure-plan.js';
-
-
-
+import {
+  CHECK_PLAN,
+  DEFAULT_CODECS,
+  DEFAULT_OUT_DIR,
+  DEFAULT_PLAN,
+  DEFAULT_SCENARIO,
+  QUICK_PLAN,
+  type MeasurePlan,
+} from '../bench/measure-plan.js';
 
 export type { BenchConfig, SweepDimension, SweepSpec } from '../bench/config.js';
 import type { BenchConfig, SweepDimension, SweepSpec } from '../bench/config.js';
@@ -19,7 +24,6 @@ export type ParsedArgs =
   | { kind: 'run'; config: BenchConfig }
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string; exitCode: 2 };
-
 
 export { UsageError };
 
@@ -51,7 +55,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-
 /** Parse `npm run bench` arguments (without node and script). Never throws. */
 export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
   try {
@@ -73,7 +76,8 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     throw new UsageError(nodeErrorText(err));
   }
   if (values.help) return { kind: 'help', text: BENCH_USAGE };
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
 
   const checking = values.check === true;
   const quick = values.quick === true || checking;
@@ -86,7 +90,8 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
   let threshold = 0.25;
   if (values.threshold !== undefined) {
     const t = Number(values.threshold);
-    if (!Number.isFinite(t) || t <= 0 || t > 1000) throw new UsageError(`--threshold: expected a percentage > 0, got "${values.threshold}"`);
+    if (!Number.isFinite(t) || t <= 0 || t > 1000)
+      throw new UsageError(`--threshold: expected a percentage > 0, got "${values.threshold}"`);
     threshold = t / 100;
   }
   const base = checking ? CHECK_PLAN : quick ? QUICK_PLAN : DEFAULT_PLAN;
@@ -97,10 +102,16 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     minSamples: intOption('--min-samples', values['min-samples'], 1, 10_000) ?? base.minSamples,
   };
   const data = parseData(values);
-  if (data && (values.scenario?.length ?? 0) > 1) throw new UsageError('--data: give at most one --scenario to check the data against (the data is one scenario)');
-  if (data && values.sweep !== undefined) throw new UsageError('--data: --sweep rescales synthetic scenarios; infer one from the data (npm run scenario -- infer) and sweep that');
-  if (data && checking) throw new UsageError('--data: --check compares with the synthetic baseline; run --data without --check');
-  if (data && values.seed !== undefined) throw new UsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
+  if (data && (values.scenario?.length ?? 0) > 1)
+    throw new UsageError('--data: give at most one --scenario to check the data against (the data is one scenario)');
+  if (data && values.sweep !== undefined)
+    throw new UsageError(
+      '--data: --sweep rescales synthetic scenarios; infer one from the data (npm run scenario -- infer) and sweep that',
+    );
+  if (data && checking)
+    throw new UsageError('--data: --check compares with the synthetic baseline; run --data without --check');
+  if (data && values.seed !== undefined)
+    throw new UsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
   const scenarios = (values.scenario ?? (data ? [] : [DEFAULT_SCENARIO])).map((s) => {
     if (s.trim() === '') throw new UsageError('--scenario: expected a preset name or a file path, got an empty string');
     return s;
@@ -124,8 +135,17 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
     plan,
     e2e: !quick && values['no-e2e'] !== true,
     peers: values.peers === true,
-    check: checking ? { baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`, threshold, strict: values.strict === true, ...(values.instructions ? { instructions: true } : {}) } : null,
-    data: data ? { ...data, candidates: intOption('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null } : null,
+    check: checking
+      ? {
+          baseline: stringOption('--baseline', values.baseline) ?? `${DEFAULT_OUT_DIR}/baseline.json`,
+          threshold,
+          strict: values.strict === true,
+          ...(values.instructions ? { instructions: true } : {}),
+        }
+      : null,
+    data: data
+      ? { ...data, candidates: intOption('--candidates', values.candidates, 1, MAX_CANDIDATES) ?? null }
+      : null,
   };
   return { kind: 'run', config };
 }
@@ -133,7 +153,6 @@ function parseOrThrow(argv: readonly string[]): ParsedArgs {
 function nodeParse(argv: readonly string[]) {
   return parseOptions(argv, OPTIONS, { positionals: Number.MAX_SAFE_INTEGER });
 }
-
 
 /** --data, --data-format, --skip-corrupt (shared); the regrouping count is filled in from --candidates. */
 function parseData(values: ReturnType<typeof nodeParse>['values']): Omit<DataSpec, 'candidates'> | null {
@@ -159,7 +178,10 @@ export function parseSweeps(items: readonly string[]): SweepSpec[] {
   const out: SweepSpec[] = [];
   for (const item of items) {
     const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(item);
-    if (!m) throw new UsageError(`--sweep: expected <dimension>=<v1,v2,...> such as candidates=10,100,1000, got ${JSON.stringify(item)}`);
+    if (!m)
+      throw new UsageError(
+        `--sweep: expected <dimension>=<v1,v2,...> such as candidates=10,100,1000, got ${JSON.stringify(item)}`,
+      );
     const dim = m[1]!;
     if (dim !== 'candidates' && dim !== 'features') {
       throw new UsageError(`--sweep: unknown dimension "${dim}" (expected candidates or features)`);

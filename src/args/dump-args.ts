@@ -50,7 +50,8 @@ export function parseDumpArgs(argv: readonly string[]): ParsedDumpArgs {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help', text: DUMP_USAGE };
   if (positionals.length) return fail(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
-  const required = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' || v.startsWith('--') ? undefined : v);
+  const required = (v: string | undefined): string | undefined =>
+    v === undefined || v.trim() === '' || v.startsWith('--') ? undefined : v;
   const formatId = required(values.format);
   if (!formatId) return fail('--format is required: one format id (see npm run formats)');
   const out = required(values.out);

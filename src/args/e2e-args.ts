@@ -1,7 +1,18 @@
 // Command-line parsing for `npm run e2e`: argv in, a typed E2eConfig or a usage error out (the
 // entry point prints it and exits 2). Pure: loads no scenario, touches no file or socket.
 import { E2E_USAGE } from './e2e-usage.js';
-import { badValue, nodeErrorText, parseBandwidth, parseCount, parseDecimal, parseDuration, parseHostPort, parseList, parseOptions, UsageError } from './validators.js';
+import {
+  badValue,
+  nodeErrorText,
+  parseBandwidth,
+  parseCount,
+  parseDecimal,
+  parseDuration,
+  parseHostPort,
+  parseList,
+  parseOptions,
+  UsageError,
+} from './validators.js';
 import { readFileSync } from 'node:fs';
 import { parseDataFormat, type DataSpec } from '../data/load-data.js';
 import { FormatError, getFormat, parseFormatList, type FormatId } from '../formats/index.js';
@@ -35,7 +46,6 @@ export type ParsedE2eArgs =
   | { kind: 'run'; config: E2eConfig }
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string; exitCode: 2 };
-
 
 /** The error every e2e flag problem is (the shared UsageError). */
 const E2eUsageError = UsageError;
@@ -86,7 +96,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-
 /** Parse `npm run e2e` arguments (without node and script). Never throws. */
 export function parseE2eArgs(argv: readonly string[]): ParsedE2eArgs {
   try {
@@ -110,16 +119,27 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     throw new E2eUsageError(nodeErrorText(err));
   }
   if (values.help) return { kind: 'help', text: E2E_USAGE };
-  if (positionals.length > 0) throw new E2eUsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
+  if (positionals.length > 0)
+    throw new E2eUsageError(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
 
   const scenario = str('--scenario', values.scenario) ?? null;
   const data = parseData(values);
-  if (data && values.seed !== undefined) throw new E2eUsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
+  if (data && values.seed !== undefined)
+    throw new E2eUsageError('--data: --seed applies to synthetic requests; recorded requests are replayed as they are');
   const protocol = str('--protocol', values.protocol) ?? 'tfs';
-  if (protocol !== 'tfs' && protocol !== 'oip') throw new E2eUsageError(`--protocol: expected tfs (TF Serving) or oip (Open Inference Protocol: Triton, KServe, MLServer), got ${JSON.stringify(protocol)}`);
-  const formats = values.formats === undefined ? defaultE2eFormats(protocol, values['rest-target'] !== undefined || values.target === undefined) : parseFormatList(str('--formats', values.formats)!).map((f) => f.id);
+  if (protocol !== 'tfs' && protocol !== 'oip')
+    throw new E2eUsageError(
+      `--protocol: expected tfs (TF Serving) or oip (Open Inference Protocol: Triton, KServe, MLServer), got ${JSON.stringify(protocol)}`,
+    );
+  const formats =
+    values.formats === undefined
+      ? defaultE2eFormats(protocol, values['rest-target'] !== undefined || values.target === undefined)
+      : parseFormatList(str('--formats', values.formats)!).map((f) => f.id);
   const alien = formats.filter((id) => (getFormat(id).protocol ?? 'tfs') !== protocol);
-  if (protocol === 'oip' && alien.length) throw new E2eUsageError(`--protocol oip: formats ${alien.join(', ')} speak TF Serving's API; an Open Inference Protocol server takes oip-typed, oip-raw, oip-json, oip-binary`);
+  if (protocol === 'oip' && alien.length)
+    throw new E2eUsageError(
+      `--protocol oip: formats ${alien.join(', ')} speak TF Serving's API; an Open Inference Protocol server takes oip-typed, oip-raw, oip-json, oip-binary`,
+    );
   const compressions = parseCompressions(values.compression);
   const batchSizes = parseBatchSizes(values['batch-size']);
   const load = parseLoad(values);
@@ -129,21 +149,36 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   // Neither: count-bound with the default cap. --requests alone: a long cap. --duration alone: time-bound.
   const searches = requestsGiven ?? (durationText === undefined ? DEFAULT_SEARCHES : null);
   const durationMs =
-    durationText === undefined ? (requestsGiven === null ? DEFAULT_DURATION_MS : MAX_COMBINATION_MS) : parseDuration('--duration', durationText, { min: 0, max: 24 * 3_600_000 });
+    durationText === undefined
+      ? requestsGiven === null
+        ? DEFAULT_DURATION_MS
+        : MAX_COMBINATION_MS
+      : parseDuration('--duration', durationText, { min: 0, max: 24 * 3_600_000 });
   if (durationMs < 10 || durationMs > 3_600_000) {
     throw new E2eUsageError(`--duration: expected from 10ms to 1h, got ${JSON.stringify(durationText)}`);
   }
-  const minSearches = int('--min-searches', values['min-searches'], 1, 10_000_000) ?? Math.min(DEFAULT_MIN_SEARCHES, searches ?? DEFAULT_MIN_SEARCHES);
-  if (searches !== null && minSearches > searches) throw new E2eUsageError(`--min-searches: ${minSearches} is more than --requests ${searches}`);
+  const minSearches =
+    int('--min-searches', values['min-searches'], 1, 10_000_000) ??
+    Math.min(DEFAULT_MIN_SEARCHES, searches ?? DEFAULT_MIN_SEARCHES);
+  if (searches !== null && minSearches > searches)
+    throw new E2eUsageError(`--min-searches: ${minSearches} is more than --requests ${searches}`);
   const warmupText = str('--warmup', values.warmup);
-  const warmupMs = warmupText === undefined ? DEFAULT_WARMUP_MS : parseDuration('--warmup', warmupText, { min: 0, max: 24 * 3_600_000 });
+  const warmupMs =
+    warmupText === undefined
+      ? DEFAULT_WARMUP_MS
+      : parseDuration('--warmup', warmupText, { min: 0, max: 24 * 3_600_000 });
   if (warmupMs > 600_000) throw new E2eUsageError(`--warmup: expected at most 10m, got ${JSON.stringify(warmupText)}`);
   if (load.mode === 'open' && load.rate === 'auto' && warmupMs === 0) {
-    throw new E2eUsageError('--warmup 0 leaves nothing to measure the automatic rate from: give --warmup > 0 or an explicit --rate R');
+    throw new E2eUsageError(
+      '--warmup 0 leaves nothing to measure the automatic rate from: give --warmup > 0 or an explicit --rate R',
+    );
   }
   const deadlineMs = num('--deadline-ms', values['deadline-ms'], 1, 600_000) ?? DEFAULT_DEADLINE_MS;
   const hardCapMs = num('--hard-cap-ms', values['hard-cap-ms'], 1, 3_600_000) ?? deadlineMs * HARD_CAP_FACTOR;
-  if (hardCapMs < deadlineMs) throw new E2eUsageError(`--hard-cap-ms: ${hardCapMs} is below the ${deadlineMs} ms budget (--deadline-ms); the cap must be at least the budget`);
+  if (hardCapMs < deadlineMs)
+    throw new E2eUsageError(
+      `--hard-cap-ms: ${hardCapMs} is below the ${deadlineMs} ms budget (--deadline-ms); the cap must be at least the budget`,
+    );
 
   const target = hostPort('--target', values.target);
   const restTarget = hostPort('--rest-target', values['rest-target']);
@@ -152,24 +187,32 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
     const needsRest = formats.filter((f) => isRestFormat(f));
     const needsGrpc = formats.filter((f) => !isRestFormat(f));
     if (needsRest.length > 0 && restTarget === null) {
-      throw new E2eUsageError(`--target: formats ${needsRest.join(', ')} travel over REST; give --rest-target <host:port> too, or leave them out of --formats`);
+      throw new E2eUsageError(
+        `--target: formats ${needsRest.join(', ')} travel over REST; give --rest-target <host:port> too, or leave them out of --formats`,
+      );
     }
     if (needsGrpc.length > 0 && target === null) {
-      throw new E2eUsageError(`--rest-target: formats ${needsGrpc.join(', ')} travel over gRPC; give --target <host:port> too, or leave them out of --formats`);
+      throw new E2eUsageError(
+        `--rest-target: formats ${needsGrpc.join(', ')} travel over gRPC; give --target <host:port> too, or leave them out of --formats`,
+      );
     }
   }
 
   const stub = parseStub(values);
   if (external && Object.keys(stub).length > 0) {
-    throw new E2eUsageError(`--${Object.keys(stub).map(kebab)[0]}: fault injection applies to the spawned stub server only, not to --target / --rest-target`);
+    throw new E2eUsageError(
+      `--${Object.keys(stub).map(kebab)[0]}: fault injection applies to the spawned stub server only, not to --target / --rest-target`,
+    );
   }
 
   const bandwidthText = str('--bandwidth', values.bandwidth);
   const sweepItems = values.sweep ?? [];
   const isStubSweep = (item: string): boolean => /^\s*(workers|batching)\s*=/.test(item);
   const stubSweep = parseStubSweeps(sweepItems.filter(isStubSweep));
-  if (stubSweep.length > 0 && external) throw new E2eUsageError('--sweep workers=... / batching=...: the stub is swept, not a --target server');
-  if (stubSweep.some((v) => v.workers !== undefined) && stub.workers !== undefined) throw new E2eUsageError('--workers and --sweep workers=... both set the workers; give one of them');
+  if (stubSweep.length > 0 && external)
+    throw new E2eUsageError('--sweep workers=... / batching=...: the stub is swept, not a --target server');
+  if (stubSweep.some((v) => v.workers !== undefined) && stub.workers !== undefined)
+    throw new E2eUsageError('--workers and --sweep workers=... both set the workers; give one of them');
   if (stubSweep.some((v) => v.batching !== undefined) && stub.batchingFile !== undefined) {
     throw new E2eUsageError('--batching-parameters-file and --sweep batching=... both set batching; give one of them');
   }
@@ -177,7 +220,9 @@ function parseOrThrow(argv: readonly string[]): ParsedE2eArgs {
   if (bandwidthText !== undefined && sweepBandwidths !== undefined) {
     throw new E2eUsageError('--bandwidth and --sweep bandwidth=... both set the link bandwidth; give one of them');
   }
-  const bandwidths = sweepBandwidths ?? [bandwidthText === undefined ? null : parseBandwidth('--bandwidth', bandwidthText)];
+  const bandwidths = sweepBandwidths ?? [
+    bandwidthText === undefined ? null : parseBandwidth('--bandwidth', bandwidthText),
+  ];
   const rttText = str('--rtt', values.rtt);
   const rttMs = rttText === undefined ? 0 : parseDuration('--rtt', rttText, { min: 0, max: 10_000 });
 
@@ -221,11 +266,15 @@ function parseData(values: Values): Omit<DataSpec, 'candidates'> | null {
   const path = str('--data', values.data);
   const formatText = str('--data-format', values['data-format']);
   if (path === undefined) {
-    if (formatText !== undefined || values['skip-corrupt'] !== undefined) throw new E2eUsageError('--data-format and --skip-corrupt go with --data <file>');
+    if (formatText !== undefined || values['skip-corrupt'] !== undefined)
+      throw new E2eUsageError('--data-format and --skip-corrupt go with --data <file>');
     return null;
   }
   const format = formatText === undefined ? null : parseDataFormat(formatText);
-  if (format === undefined) throw new E2eUsageError(`--data-format: expected tfrecord-example, tfrecord-elwc or jsonl, got ${JSON.stringify(formatText)}`);
+  if (format === undefined)
+    throw new E2eUsageError(
+      `--data-format: expected tfrecord-example, tfrecord-elwc or jsonl, got ${JSON.stringify(formatText)}`,
+    );
   return { path, format, skipCorrupt: values['skip-corrupt'] === true };
 }
 
@@ -236,7 +285,6 @@ function isRestFormat(id: string): boolean {
 function nodeParse(argv: readonly string[]) {
   return parseOptions(argv, OPTIONS, { positionals: Number.MAX_SAFE_INTEGER });
 }
-
 
 function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -267,7 +315,9 @@ function parseCompressions(v: string | undefined): Compression[] {
   return list('--compression', str('--compression', v)!).map((c) => {
     const id = c.toLowerCase();
     if (!(COMPRESSIONS as readonly string[]).includes(id)) {
-      throw new E2eUsageError(`--compression: unknown compression "${c}" (expected ${COMPRESSIONS.join(', ')}: what gRPC and HTTP clients send)`);
+      throw new E2eUsageError(
+        `--compression: unknown compression "${c}" (expected ${COMPRESSIONS.join(', ')}: what gRPC and HTTP clients send)`,
+      );
     }
     return id as Compression;
   });
@@ -286,7 +336,10 @@ function parseLoad(values: Values): LoadSpec {
     throw new E2eUsageError('--concurrency (closed loop) and --rate (open loop) exclude each other; give one');
   }
   if (concurrency !== undefined) {
-    if (arrivalText !== undefined) throw new E2eUsageError('--arrival applies to the open loop (--rate); a closed loop (--concurrency) starts each search when one ends');
+    if (arrivalText !== undefined)
+      throw new E2eUsageError(
+        '--arrival applies to the open loop (--rate); a closed loop (--concurrency) starts each search when one ends',
+      );
     return { mode: 'closed', concurrency };
   }
   if (arrivalText !== undefined && arrivalText !== 'constant' && arrivalText !== 'poisson') {
@@ -296,7 +349,9 @@ function parseLoad(values: Values): LoadSpec {
   if (rateText === undefined || rateText === 'auto') return { mode: 'open', rate: 'auto', arrival };
   const rate = Number(rateText);
   if (!/^\d+(\.\d+)?$/.test(rateText) || !(rate > 0) || rate > 100_000) {
-    throw new E2eUsageError(`--rate: expected searches per second above 0 and up to 100000, or auto, got ${JSON.stringify(rateText)}`);
+    throw new E2eUsageError(
+      `--rate: expected searches per second above 0 and up to 100000, or auto, got ${JSON.stringify(rateText)}`,
+    );
   }
   return { mode: 'open', rate, arrival };
 }
@@ -336,8 +391,12 @@ function parseSweeps(items: readonly string[]): number[] | undefined {
   let out: number[] | undefined;
   for (const item of items) {
     const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(item);
-    if (!m) throw new E2eUsageError(`--sweep: expected bandwidth=<v1,v2,...> such as bandwidth=100mbit,1gbit,10gbit, got ${JSON.stringify(item)}`);
-    if (m[1] !== 'bandwidth') throw new E2eUsageError(`--sweep: unknown dimension "${m[1]}" (expected bandwidth, workers or batching)`);
+    if (!m)
+      throw new E2eUsageError(
+        `--sweep: expected bandwidth=<v1,v2,...> such as bandwidth=100mbit,1gbit,10gbit, got ${JSON.stringify(item)}`,
+      );
+    if (m[1] !== 'bandwidth')
+      throw new E2eUsageError(`--sweep: unknown dimension "${m[1]}" (expected bandwidth, workers or batching)`);
     if (out) throw new E2eUsageError('--sweep: dimension "bandwidth" is given twice');
     const values = list('--sweep bandwidth', m[2]!).map((b) => parseBandwidth('--sweep bandwidth', b));
     const dup = values.find((b, i) => values.indexOf(b) !== i);
@@ -354,9 +413,11 @@ function parseStubSweeps(items: readonly string[]): StubVariant[] {
   for (const item of items) {
     const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(item)!;
     const dim = m[1]!;
-    if ((dim === 'workers' && workers) || (dim === 'batching' && batching)) throw new E2eUsageError(`--sweep: dimension "${dim}" is given twice`);
+    if ((dim === 'workers' && workers) || (dim === 'batching' && batching))
+      throw new E2eUsageError(`--sweep: dimension "${dim}" is given twice`);
     const vals = list(`--sweep ${dim}`, m[2]!);
-    if (new Set(vals).size !== vals.length) throw new E2eUsageError(`--sweep ${dim}: a value is given twice in ${JSON.stringify(m[2])}`);
+    if (new Set(vals).size !== vals.length)
+      throw new E2eUsageError(`--sweep ${dim}: a value is given twice in ${JSON.stringify(m[2])}`);
     if (dim === 'workers') workers = vals.map((v) => int('--sweep workers', v, 0, 256)!);
     else {
       batching = vals.map((v) => {

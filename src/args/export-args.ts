@@ -4,8 +4,6 @@
 import { DEFAULT_OUT, type E2eConfig } from '../load/index.js';
 import { parseE2eArgs } from './e2e-args.js';
 
-
-
 import { DEFAULT_EXPORT_OUT, DEFAULT_GRPC_TARGET, DEFAULT_REST_TARGET, type ExportConfig } from '../export/config.js';
 export { DEFAULT_EXPORT_OUT, DEFAULT_GRPC_TARGET, DEFAULT_REST_TARGET, type ExportConfig };
 
@@ -41,7 +39,11 @@ export function parseExportArgs(argv: readonly string[]): ParsedExportArgs {
   const [target, ...rest] = argv;
   if (target === undefined || target === '-h' || target === '--help') return { kind: 'help', text: EXPORT_USAGE };
   if (target !== 'artillery') {
-    return { kind: 'error', message: `unknown export target ${JSON.stringify(target)} (expected: artillery)`, exitCode: 2 };
+    return {
+      kind: 'error',
+      message: `unknown export target ${JSON.stringify(target)} (expected: artillery)`,
+      exitCode: 2,
+    };
   }
   if (rest.includes('-h') || rest.includes('--help')) return { kind: 'help', text: EXPORT_USAGE };
   const refused = refusedFlag(rest);
@@ -53,10 +55,16 @@ export function parseExportArgs(argv: readonly string[]): ParsedExportArgs {
   const e2e = parsed.config;
   const error = (message: string): ParsedExportArgs => ({ kind: 'error', message, exitCode: 2 });
 
-  if (e2e.load.mode !== 'open') return error('--concurrency: Artillery starts virtual users on a schedule (open loop); give --rate R instead');
-  if (e2e.load.rate === 'auto') return error('--rate: give a whole number of searches per second (Artillery\'s arrivalRate); auto needs a server to measure, and export contacts none');
+  if (e2e.load.mode !== 'open')
+    return error('--concurrency: Artillery starts virtual users on a schedule (open loop); give --rate R instead');
+  if (e2e.load.rate === 'auto')
+    return error(
+      "--rate: give a whole number of searches per second (Artillery's arrivalRate); auto needs a server to measure, and export contacts none",
+    );
   if (!Number.isInteger(e2e.load.rate) || e2e.load.rate < 1) {
-    return error(`--rate: Artillery's arrivalRate takes whole arrivals per second; got ${e2e.load.rate} (use ${Math.max(1, Math.round(e2e.load.rate))})`);
+    return error(
+      `--rate: Artillery's arrivalRate takes whole arrivals per second; got ${e2e.load.rate} (use ${Math.max(1, Math.round(e2e.load.rate))})`,
+    );
   }
   // Artillery phases are bounded by time: a search count becomes the time it takes at the rate.
   const bySearches = e2e.searches !== null ? Math.ceil(e2e.searches / e2e.load.rate) * 1000 : null;
@@ -73,7 +81,10 @@ export function parseExportArgs(argv: readonly string[]): ParsedExportArgs {
       hardCapMs: hardCap ?? e2e.deadlineMs,
       grpcTarget: e2e.target ?? DEFAULT_GRPC_TARGET,
       restTarget: e2e.restTarget ?? DEFAULT_REST_TARGET,
-      out: e2e.out === DEFAULT_OUT && !rest.some((a) => a === '--out' || a.startsWith('--out=')) ? DEFAULT_EXPORT_OUT : e2e.out,
+      out:
+        e2e.out === DEFAULT_OUT && !rest.some((a) => a === '--out' || a.startsWith('--out='))
+          ? DEFAULT_EXPORT_OUT
+          : e2e.out,
     },
   };
 }

@@ -4,11 +4,27 @@
 // against --scenario): the command loads the data, this module only validates the flags.
 import { readFileSync } from 'node:fs';
 import type { DataSpec } from '../data/load-data.js';
-import { BatchingParamsError, checkBatchingParameters, defaultBatchingParameters, parseBatchingParameters, type BatchingParameters } from '../server/batching-params.js';
+import {
+  BatchingParamsError,
+  checkBatchingParameters,
+  defaultBatchingParameters,
+  parseBatchingParameters,
+  type BatchingParameters,
+} from '../server/batching-params.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SERVER_OPTIONS, type ServerOptions } from '../server/create-server.js';
 import { NO_FAULTS } from '../server/faults.js';
 import { MAX_WINDOW_BYTES } from '../server/grpc-http2.js';
-import { badValue, parseCount, parseDecimal, parseList, parseOptions, parsePort, parseProbability, parseSize, UsageError } from './validators.js';
+import {
+  badValue,
+  parseCount,
+  parseDecimal,
+  parseList,
+  parseOptions,
+  parsePort,
+  parseProbability,
+  parseSize,
+  UsageError,
+} from './validators.js';
 import { readData, SHARED_OPTIONS } from './shared-options.js';
 import { SERVE_USAGE } from './serve-usage.js';
 
@@ -20,7 +36,9 @@ export interface ServeData {
   scenario: string | null;
 }
 
-export type ServeArgs = { ok: true; help: boolean; options: ServerOptions; data: ServeData | null } | { ok: false; error: string };
+export type ServeArgs =
+  | { ok: true; help: boolean; options: ServerOptions; data: ServeData | null }
+  | { ok: false; error: string };
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -83,7 +101,12 @@ function parseOrThrow(argv: readonly string[]): ServeArgs {
   if (v.host !== undefined) o.host = v.host.trim();
   if (v.scenario !== undefined) o.scenario = v.scenario;
   if (v['model-name'] !== undefined) {
-    if (/[/:?#\s]/.test(v['model-name'])) throw badValue('--model-name', 'a name without "/", ":", "?", "#" or spaces (it is part of REST URLs)', v['model-name']);
+    if (/[/:?#\s]/.test(v['model-name']))
+      throw badValue(
+        '--model-name',
+        'a name without "/", ":", "?", "#" or spaces (it is part of REST URLs)',
+        v['model-name'],
+      );
     o.modelName = v['model-name'];
   }
   o.modelCost = count('model-cost', 0, 10_000_000) ?? o.modelCost;
@@ -91,12 +114,16 @@ function parseOrThrow(argv: readonly string[]): ServeArgs {
   o.faults.stallEvery = count('stall-every', 0, Number.MAX_SAFE_INTEGER) ?? o.faults.stallEvery;
   o.faults.stallMs = decimal('stall-ms', 0, 3_600_000) ?? o.faults.stallMs;
   if (v['error-rate'] !== undefined) o.faults.errorRate = parseProbability('--error-rate', v['error-rate']);
-  if ((o.faults.stallEvery > 0) !== (o.faults.stallMs > 0)) {
-    throw new UsageError(`--stall-every and --stall-ms go together (got --stall-every ${o.faults.stallEvery}, --stall-ms ${o.faults.stallMs})`);
+  if (o.faults.stallEvery > 0 !== o.faults.stallMs > 0) {
+    throw new UsageError(
+      `--stall-every and --stall-ms go together (got --stall-every ${o.faults.stallEvery}, --stall-ms ${o.faults.stallMs})`,
+    );
   }
   const bytes = { min: 1, max: DEFAULT_MAX_MESSAGE_BYTES };
-  if (v['max-message-bytes'] !== undefined) o.maxMessageBytes = parseSize('--max-message-bytes', v['max-message-bytes'], bytes);
-  if (v['max-decompressed-bytes'] !== undefined) o.maxDecompressedBytes = parseSize('--max-decompressed-bytes', v['max-decompressed-bytes'], bytes);
+  if (v['max-message-bytes'] !== undefined)
+    o.maxMessageBytes = parseSize('--max-message-bytes', v['max-message-bytes'], bytes);
+  if (v['max-decompressed-bytes'] !== undefined)
+    o.maxDecompressedBytes = parseSize('--max-decompressed-bytes', v['max-decompressed-bytes'], bytes);
   if (v['window-bytes'] !== undefined) {
     const w = v['window-bytes'];
     o.windowBytes = w.trim() === '0' ? 0 : parseSize('--window-bytes', w, { min: 65535, max: MAX_WINDOW_BYTES });
@@ -114,7 +141,12 @@ function parseOrThrow(argv: readonly string[]): ServeArgs {
   set('batchTimeoutMicros', count('batch-timeout-micros', 0, 3_600_000_000));
   set('maxEnqueuedBatches', count('max-enqueued-batches', 1, 1_000_000_000));
   if (v['allowed-batch-sizes'] !== undefined) {
-    set('allowedBatchSizes', parseList('--allowed-batch-sizes', v['allowed-batch-sizes']).map((s) => parseCount('--allowed-batch-sizes', s, { min: 1, max: 1_000_000 })));
+    set(
+      'allowedBatchSizes',
+      parseList('--allowed-batch-sizes', v['allowed-batch-sizes']).map((s) =>
+        parseCount('--allowed-batch-sizes', s, { min: 1, max: 1_000_000 }),
+      ),
+    );
   }
   if (v['enable-large-batch-splitting']) batchFlags.enableLargeBatchSplitting = true;
   if (v['pad-variable-length-inputs']) batchFlags.padVariableLengthInputs = true;
@@ -122,18 +154,24 @@ function parseOrThrow(argv: readonly string[]): ServeArgs {
 
   const data = readData(v);
   if (data === null) {
-    if (v.candidates !== undefined) throw new UsageError('--candidates goes with --data <file> (it regroups recorded examples)');
+    if (v.candidates !== undefined)
+      throw new UsageError('--candidates goes with --data <file> (it regroups recorded examples)');
     return { ok: true, help: false, options: o, data: null };
   }
   return { ok: true, help: false, options: o, data: { spec: data, scenario: v.scenario ?? null } };
 }
 
 /** The batching parameters of --enable-batching, its file and flags. */
-function resolveBatching(enable: boolean, file: string | null, flags: Partial<BatchingParameters>): BatchingParameters | null {
+function resolveBatching(
+  enable: boolean,
+  file: string | null,
+  flags: Partial<BatchingParameters>,
+): BatchingParameters | null {
   const given = Object.keys(flags);
   if (!enable) {
     // TF Serving: "server_options.batching_parameters_file is set without setting server_options.enable_batching to true."
-    if (file !== null) throw new UsageError('--batching-parameters-file is set without --enable-batching (TF Serving refuses this too)');
+    if (file !== null)
+      throw new UsageError('--batching-parameters-file is set without --enable-batching (TF Serving refuses this too)');
     if (given.length) throw new UsageError('batching parameter flags (--max-batch-size, ...) need --enable-batching');
     return null;
   }

@@ -88,7 +88,8 @@ export function readData(values: Values): DataSpec | null {
   const path = text(values, 'data');
   const formatText = text(values, 'data-format');
   if (path === undefined) {
-    if (formatText !== undefined || values['skip-corrupt'] !== undefined) throw new UsageError('--data-format and --skip-corrupt go with --data <file>');
+    if (formatText !== undefined || values['skip-corrupt'] !== undefined)
+      throw new UsageError('--data-format and --skip-corrupt go with --data <file>');
     return null;
   }
   const format = formatText === undefined ? null : parseChoice('--data-format', formatText, DATA_FORMATS);

@@ -36,22 +36,32 @@ export interface ParsedOptions<T extends OptionTable> {
  * positionals are usage errors). A string value that looks like a flag (`--out --json`)
  * is refused: it is almost always a forgotten value.
  */
-export function parseOptions<T extends OptionTable>(argv: readonly string[], options: T, opts: { positionals?: number } = {}): ParsedOptions<T> {
+export function parseOptions<T extends OptionTable>(
+  argv: readonly string[],
+  options: T,
+  opts: { positionals?: number } = {},
+): ParsedOptions<T> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (err) {
     // `--out --json`: node says "ambiguous" without the value; name it, as for any bad value.
-    const ambiguous = /Option '(?:-\w, )?(--[^' ]+)' argument is ambiguous/.exec(err instanceof Error ? err.message : '');
+    const ambiguous = /Option '(?:-\w, )?(--[^' ]+)' argument is ambiguous/.exec(
+      err instanceof Error ? err.message : '',
+    );
     const next = ambiguous ? argv[argv.indexOf(ambiguous[1]!) + 1] : undefined;
     if (ambiguous && next !== undefined) {
-      throw new UsageError(`${ambiguous[1]}: expected a value, got ${JSON.stringify(next)} (a value starting with "-" is written ${ambiguous[1]}=<value>)`);
+      throw new UsageError(
+        `${ambiguous[1]}: expected a value, got ${JSON.stringify(next)} (a value starting with "-" is written ${ambiguous[1]}=<value>)`,
+      );
     }
     throw new UsageError(nodeErrorText(err));
   }
   const max = opts.positionals ?? 0;
   if (parsed.positionals.length > max) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[max])} (options start with --; see --help)`);
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(parsed.positionals[max])} (options start with --; see --help)`,
+    );
   }
   for (const [name, v] of Object.entries(parsed.values)) {
     for (const s of Array.isArray(v) ? v : [v]) {
@@ -95,11 +105,19 @@ export function parseCount(flag: string, text: string, { min, max }: Range): num
 }
 
 /** A decimal number (`0.5`, `12`) in [min, max]; `above` makes the lower bound exclusive. */
-export function parseDecimal(flag: string, text: string, { min, max, above = false }: Range & { above?: boolean }): number {
+export function parseDecimal(
+  flag: string,
+  text: string,
+  { min, max, above = false }: Range & { above?: boolean },
+): number {
   const t = text.trim();
   const n = /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
   if (!Number.isFinite(n) || (above ? n <= min : n < min) || n > max) {
-    throw badValue(flag, `a decimal number ${above ? 'above' : 'from'} ${min} ${above ? 'and up to' : 'to'} ${max}`, text);
+    throw badValue(
+      flag,
+      `a decimal number ${above ? 'above' : 'from'} ${min} ${above ? 'and up to' : 'to'} ${max}`,
+      text,
+    );
   }
   return n;
 }
@@ -122,14 +140,22 @@ export function parseSize(flag: string, text: string, { min, max }: Range): numb
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw badValue(flag, `a size from ${formatSize(min)} to ${formatSize(max)} in bytes, KiB, MiB or GiB (e.g. 64MiB)`, text);
+    throw badValue(
+      flag,
+      `a size from ${formatSize(min)} to ${formatSize(max)} in bytes, KiB, MiB or GiB (e.g. 64MiB)`,
+      text,
+    );
   }
   return n;
 }
 
 /** 65535 -> `65535 B`, 16777216 -> `16MiB`: exact, the largest unit that divides it. */
 export function formatSize(bytes: number): string {
-  for (const [unit, f] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, f] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= f && bytes % f === 0) return `${bytes / f}${unit}`;
   }
   return `${bytes} B`;
@@ -146,7 +172,11 @@ export function parseDuration(flag: string, text: string, { min, max }: Range): 
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
   const ms = m ? Number(m[1]) * (m[2] ? DURATION_UNITS[m[2].toLowerCase()]! : Number(m[1]) === 0 ? 1 : NaN) : NaN;
   if (!Number.isFinite(ms) || ms < min || ms > max) {
-    throw badValue(flag, `a duration from ${formatDuration(min)} to ${formatDuration(max)} with a unit ms, s, m or h (e.g. 500ms, 10s)`, text);
+    throw badValue(
+      flag,
+      `a duration from ${formatDuration(min)} to ${formatDuration(max)} with a unit ms, s, m or h (e.g. 500ms, 10s)`,
+      text,
+    );
   }
   return ms;
 }
@@ -173,7 +203,8 @@ const BANDWIDTH_UNITS: Record<string, number> = { kbit: 1e3, mbit: 1e6, gbit: 1e
 export function parseBandwidth(flag: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(kbit|mbit|gbit)\s*$/i.exec(text);
   const bps = m ? Number(m[1]) * BANDWIDTH_UNITS[m[2]!.toLowerCase()]! : NaN;
-  if (!(bps >= 1000) || bps > 1e12) throw badValue(flag, 'a bandwidth from 1kbit to 1000gbit with a unit kbit, mbit or gbit (e.g. 100mbit)', text);
+  if (!(bps >= 1000) || bps > 1e12)
+    throw badValue(flag, 'a bandwidth from 1kbit to 1000gbit with a unit kbit, mbit or gbit (e.g. 100mbit)', text);
   return bps;
 }
 

@@ -24,7 +24,12 @@ export interface Aggregated {
  * @param formats, codecs the configured order, which the records follow
  * @throws VerificationError when two rounds of the same format disagree on a size
  */
-export function aggregate(jobs: readonly JobResult[], scenarios: readonly string[], formats: readonly string[], codecs: readonly string[]): Aggregated {
+export function aggregate(
+  jobs: readonly JobResult[],
+  scenarios: readonly string[],
+  formats: readonly string[],
+  codecs: readonly string[],
+): Aggregated {
   const sizes: SizeRecord[] = [];
   const micro: MicroRecord[] = [];
   for (const scenario of scenarios) {
@@ -38,13 +43,20 @@ export function aggregate(jobs: readonly JobResult[], scenarios: readonly string
   return { sizes, micro };
 }
 
-function sizeRecords(scenario: string, format: string, jobs: readonly JobResult[], codecs: readonly string[]): SizeRecord[] {
+function sizeRecords(
+  scenario: string,
+  format: string,
+  jobs: readonly JobResult[],
+  codecs: readonly string[],
+): SizeRecord[] {
   const reported = jobs.map((j) => j.outcome.sizes).filter((s) => s !== undefined);
   const first = reported[0];
   if (!first) return [];
   for (const other of reported.slice(1)) {
     if (JSON.stringify(other) !== JSON.stringify(first)) {
-      throw new VerificationError(`${scenario} / ${format}: encoded sizes differ between rounds (${JSON.stringify(first)} vs ${JSON.stringify(other)}); encoding is not deterministic`);
+      throw new VerificationError(
+        `${scenario} / ${format}: encoded sizes differ between rounds (${JSON.stringify(first)} vs ${JSON.stringify(other)}); encoding is not deterministic`,
+      );
     }
   }
   return codecs.flatMap((codec) => {
@@ -116,7 +128,12 @@ function microRecords(
     push('compress', codec, compress);
     push('decompress', codec, decompress);
     if (encode && compress && decompress && decode) {
-      push('total', codec, { stats: sumOfMedians([encode.stats, compress.stats, decompress.stats, decode.stats]), bytes: encode.bytes }, 'sum-of-medians');
+      push(
+        'total',
+        codec,
+        { stats: sumOfMedians([encode.stats, compress.stats, decompress.stats, decode.stats]), bytes: encode.bytes },
+        'sum-of-medians',
+      );
     }
   }
   return out;

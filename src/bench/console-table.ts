@@ -11,14 +11,20 @@ export function renderConsole(results: Results): string {
     out.push(`${t.info.name}: ${scenarioLine(t)}`, '');
     out.push(renderText(formatGrid(t)), '');
     out.push('bytes on the wire, by codec', renderText(codecGrid(t.wire, 'bytes')), '');
-    out.push('CPU ms per request, by codec (encode + compress + decompress + decode)', renderText(codecGrid(t.cpu, 'ms')), '');
+    out.push(
+      'CPU ms per request, by codec (encode + compress + decompress + decode)',
+      renderText(codecGrid(t.cpu, 'ms')),
+      '',
+    );
   }
   for (const s of sweepTables(results)) {
-    out.push(`sweep ${s.scenario} by ${s.dimension}: total CPU µs per ${s.dimension === 'candidates' ? 'candidate' : 'feature'} (${s.codec})`);
+    out.push(
+      `sweep ${s.scenario} by ${s.dimension}: total CPU µs per ${s.dimension === 'candidates' ? 'candidate' : 'feature'} (${s.codec})`,
+    );
     out.push(renderText(sweepGrid(s)), '');
   }
   out.push(
-    'medians; enc+dec = sum of the two medians; x floor = time / the scenario\'s floor (a warm copy of the request\'s ' +
+    "medians; enc+dec = sum of the two medians; x floor = time / the scenario's floor (a warm copy of the request's " +
       'logical tensor bytes into a fresh allocation, the same for every format); spread = range of round medians / median; 1 kB = 1000 B',
   );
   if (results.state !== 'complete') out.push(`state: ${results.state}`);

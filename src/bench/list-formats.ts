@@ -14,7 +14,13 @@ export function renderFormatList(): string {
   const codecs = renderText({
     header: ['codec', 'levels', 'default', 'implementation', 'description'],
     align: ['left', 'left', 'right', 'left', 'left'],
-    rows: describeCodecs().map((c) => [c.id, formatLevels(c.levels), String(c.defaultLevel), c.implementation, c.description]),
+    rows: describeCodecs().map((c) => [
+      c.id,
+      formatLevels(c.levels),
+      String(c.defaultLevel),
+      c.implementation,
+      c.description,
+    ]),
   });
   return [
     `Formats (${FORMATS.length}; pass ids to --formats, or all):`,

@@ -28,21 +28,39 @@ export async function measureFormat(
   const schema = req.schema;
   const { encoded, compressed } = recordedCheck(job, () => verifyRoundTrips(format, codecs, req));
   const raw = encoded.length;
-  send({ type: 'sizes', rawBytes: raw, compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })) });
+  send({
+    type: 'sizes',
+    rawBytes: raw,
+    compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })),
+  });
 
   const slow = parseSlowdown(process.env.PAYLOAD_BENCH_INJECT_SLOWDOWN);
   const ENC = 'identity';
   const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown; bytes?: number }[] = [
-    { op: { type: 'op-start', op: 'encode', codec: ENC }, fn: withSlowdown(slow, job.format, 'encode', () => format.encode(req)) },
+    {
+      op: { type: 'op-start', op: 'encode', codec: ENC },
+      fn: withSlowdown(slow, job.format, 'encode', () => format.encode(req)),
+    },
   ];
   if (job.floor) {
     // The scenario's floor: the same logical bytes whichever format this child measures.
     const logical = logicalTensorBytes(req);
-    steps.push({ op: { type: 'op-start', op: 'floor', codec: ENC }, fn: warmCopyFloor(logical), bytes: logical.length });
-    steps.push({ op: { type: 'op-start', op: 'floor-cold', codec: ENC }, fn: coldCopyFloor(logical), bytes: logical.length });
+    steps.push({
+      op: { type: 'op-start', op: 'floor', codec: ENC },
+      fn: warmCopyFloor(logical),
+      bytes: logical.length,
+    });
+    steps.push({
+      op: { type: 'op-start', op: 'floor-cold', codec: ENC },
+      fn: coldCopyFloor(logical),
+      bytes: logical.length,
+    });
     steps.push({ op: { type: 'op-start', op: 'calibration', codec: ENC }, fn: calibrationWorkload() });
   }
-  steps.push({ op: { type: 'op-start', op: 'decode', codec: ENC }, fn: withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema)) });
+  steps.push({
+    op: { type: 'op-start', op: 'decode', codec: ENC },
+    fn: withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema)),
+  });
   for (const codec of job.plan.timeCodecs === false ? [] : codecs) {
     const packed = compressed.get(codec.label)!;
     steps.push({ op: { type: 'op-start', op: 'compress', codec: codec.label }, fn: () => codec.compress(encoded) });
@@ -70,7 +88,8 @@ function recordedCheck<T>(job: WorkerJob, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof VerificationError) throw new VerificationError(err.message.replace(/: value (\d+): .*$/s, ': value $1 differs'));
+    if (err instanceof VerificationError)
+      throw new VerificationError(err.message.replace(/: value (\d+): .*$/s, ': value $1 differs'));
     throw err;
   }
 }

@@ -32,8 +32,20 @@ export interface MeasurePlan {
   timeCodecs?: boolean;
 }
 
-export const DEFAULT_PLAN: Readonly<MeasurePlan> = { rounds: 3, timeMs: 50, minSamples: 4, warmupMs: 20, warmupSamples: 1 };
-export const QUICK_PLAN: Readonly<MeasurePlan> = { rounds: 1, timeMs: 30, minSamples: 3, warmupMs: 10, warmupSamples: 1 };
+export const DEFAULT_PLAN: Readonly<MeasurePlan> = {
+  rounds: 3,
+  timeMs: 50,
+  minSamples: 4,
+  warmupMs: 20,
+  warmupSamples: 1,
+};
+export const QUICK_PLAN: Readonly<MeasurePlan> = {
+  rounds: 1,
+  timeMs: 30,
+  minSamples: 3,
+  warmupMs: 10,
+  warmupSamples: 1,
+};
 /**
  * --check: the regression gate compares encode and decode (over the calibration workload) and
  * exact sizes, so it skips timing codecs and spends the time on three interleaved rounds with a
@@ -41,7 +53,14 @@ export const QUICK_PLAN: Readonly<MeasurePlan> = { rounds: 1, timeMs: 30, minSam
  * formats are bimodal here (e.g. tensor-broadcast encode 0.2 or 1.1 ms depending on the
  * process), so more processes beat more samples. ~65 s on 2 cores.
  */
-export const CHECK_PLAN: Readonly<MeasurePlan> = { rounds: 3, timeMs: 50, minSamples: 5, warmupMs: 100, warmupSamples: 3, timeCodecs: false };
+export const CHECK_PLAN: Readonly<MeasurePlan> = {
+  rounds: 3,
+  timeMs: 50,
+  minSamples: 5,
+  warmupMs: 100,
+  warmupSamples: 3,
+  timeCodecs: false,
+};
 
 /** Default codec set: no compression, gzip and deflate at zlib's default level 6 (what gRPC
  * and HTTP stacks use when asked for gzip), zstd at a fast and its default level, brotli at

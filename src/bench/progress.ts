@@ -12,7 +12,10 @@ export interface ProgressSink {
 export type ProgressListener = (e: ProgressEvent) => void;
 
 /** A listener that renders events to `out`; live when `out` is a TTY. `quiet` renders nothing. */
-export function createProgress(out: ProgressSink, opts: { quiet?: boolean; now?: () => number } = {}): ProgressListener {
+export function createProgress(
+  out: ProgressSink,
+  opts: { quiet?: boolean; now?: () => number } = {},
+): ProgressListener {
   if (opts.quiet) return () => {};
   const now = opts.now ?? (() => performance.now());
   const started = now();
@@ -46,7 +49,10 @@ export function createProgress(out: ProgressSink, opts: { quiet?: boolean; now?:
       case 'job-start':
       case 'op-start': {
         if (!live) return;
-        const step = e.type === 'op-start' ? ` ${e.op}${e.op === 'compress' || e.op === 'decompress' ? ` ${e.codec}` : ''} (${e.opIndex + 1}/${e.opsPerJob})` : ' starting';
+        const step =
+          e.type === 'op-start'
+            ? ` ${e.op}${e.op === 'compress' || e.op === 'decompress' ? ` ${e.codec}` : ''} (${e.opIndex + 1}/${e.opsPerJob})`
+            : ' starting';
         const bar = progressBar(e.index / e.jobs, 16);
         const line = `${bar} ${e.index + 1}/${e.jobs} round ${e.round + 1}/${e.rounds} ${e.scenario} ${e.format}${step}  ${duration(now() - started)}${eta(e.index, e.jobs)}`;
         clear();
@@ -57,7 +63,9 @@ export function createProgress(out: ProgressSink, opts: { quiet?: boolean; now?:
       case 'job-end':
         lastJobEnd = now();
         if (live && e.end === 'done') return;
-        say(`bench: [${e.index + 1}/${e.jobs}] round ${e.round + 1}/${e.rounds} ${e.scenario} ${e.format}: ${e.end} in ${duration(e.wallMs)} (elapsed ${duration(now() - started)}${eta(e.index + 1, e.jobs)})`);
+        say(
+          `bench: [${e.index + 1}/${e.jobs}] round ${e.round + 1}/${e.rounds} ${e.scenario} ${e.format}: ${e.end} in ${duration(e.wallMs)} (elapsed ${duration(now() - started)}${eta(e.index + 1, e.jobs)})`,
+        );
         return;
       case 'interrupted':
         say('bench: interrupted; keeping what was measured (press Ctrl-C again to quit without writing)');

@@ -7,7 +7,18 @@ import type { Align, Grid } from '../common/text-table.js';
 /** Format rows: bytes, ratio vs smallest, encode, decode, CPU, x floor, spread. */
 export function formatGrid(t: ScenarioTables): Grid {
   const showSpread = t.rows.some((r) => r.spreadPct !== undefined);
-  const header = ['format', 'raw', 'x min', 'best wire', 'codec', 'x min', 'encode ms', 'decode ms', 'enc+dec ms', 'x floor'];
+  const header = [
+    'format',
+    'raw',
+    'x min',
+    'best wire',
+    'codec',
+    'x min',
+    'encode ms',
+    'decode ms',
+    'enc+dec ms',
+    'x floor',
+  ];
   if (showSpread) header.push('spread');
   const rows = t.rows.map((r) => {
     const cells = [
@@ -34,7 +45,10 @@ export function codecGrid(m: CodecMatrix, kind: 'bytes' | 'ms'): Grid {
   return {
     header: ['format', ...m.codecs],
     align: ['left', ...m.codecs.map(() => 'right' as const)],
-    rows: m.rows.map((r) => [r.format, ...r.cells.map((c) => (c === undefined ? '—' : kind === 'bytes' ? formatBytes(c) : formatMs(c)))]),
+    rows: m.rows.map((r) => [
+      r.format,
+      ...r.cells.map((c) => (c === undefined ? '—' : kind === 'bytes' ? formatBytes(c) : formatMs(c))),
+    ]),
   };
 }
 

@@ -49,7 +49,10 @@ export const MEASURED_REQUEST = 0;
  * @throws ScenarioError naming the bad reference or field
  */
 export function resolveScenarios(config: BenchConfig): ResolvedScenarios {
-  const opts = { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) };
+  const opts = {
+    ...(config.candidates !== null ? { candidates: config.candidates } : {}),
+    ...(config.seed !== null ? { seed: config.seed } : {}),
+  };
   if (config.data) {
     const given = config.scenarios[0] !== undefined ? loadScenario(config.scenarios[0]) : undefined;
     const loaded = loadData(config.data, given ? { scenario: given } : {});
@@ -73,7 +76,13 @@ export function resolveScenarios(config: BenchConfig): ResolvedScenarios {
   const sweeps: ResolvedScenarios['sweeps'] = [];
   for (const s of main) {
     for (const spec of config.sweeps) {
-      for (const value of spec.values) sweeps.push({ base: s.name, dimension: spec.dimension, value, scenario: scaleScenario(s, spec.dimension, value) });
+      for (const value of spec.values)
+        sweeps.push({
+          base: s.name,
+          dimension: spec.dimension,
+          value,
+          scenario: scaleScenario(s, spec.dimension, value),
+        });
     }
   }
   return { main, sweeps };
@@ -99,13 +108,38 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
   const warnings: string[] = [];
 
   const data = resolved.data;
-  const targets: MatrixTarget[] = resolved.main.map((s) => ({ name: s.name, scenario: s, ...(data ? { recorded: data.recorded } : {}) }));
+  const targets: MatrixTarget[] = resolved.main.map((s) => ({
+    name: s.name,
+    scenario: s,
+    ...(data ? { recorded: data.recorded } : {}),
+  }));
   const matrix = await runMatrix(
-    { phase: 'matrix', targets, formats: config.formats, codecs: config.codecs, plan: config.plan, floor: true, peers: config.peers === true },
+    {
+      phase: 'matrix',
+      targets,
+      formats: config.formats,
+      codecs: config.codecs,
+      plan: config.plan,
+      floor: true,
+      peers: config.peers === true,
+    },
     { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: emit },
   );
-  const { sizes, micro } = aggregate(matrix.jobs, targets.map((t) => t.name), config.formats, config.codecs);
-  const peers = config.peers ? aggregatePeers(matrix.jobs, micro, targets.map((t) => t.name), config.formats, peerVersions()) : undefined;
+  const { sizes, micro } = aggregate(
+    matrix.jobs,
+    targets.map((t) => t.name),
+    config.formats,
+    config.codecs,
+  );
+  const peers = config.peers
+    ? aggregatePeers(
+        matrix.jobs,
+        micro,
+        targets.map((t) => t.name),
+        config.formats,
+        peerVersions(),
+      )
+    : undefined;
   let state = matrix.state;
 
   const sweeps: SweepRecord[] = [];
@@ -114,7 +148,14 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
     for (const point of resolved.sweeps) {
       const name = `${point.base} ${point.dimension}=${point.value}`;
       const out = await runMatrix(
-        { phase: `sweep ${name}`, targets: [{ name, scenario: point.scenario }], formats: config.formats, codecs: config.codecs, plan, floor: false },
+        {
+          phase: `sweep ${name}`,
+          targets: [{ name, scenario: point.scenario }],
+          formats: config.formats,
+          codecs: config.codecs,
+          plan,
+          floor: false,
+        },
         { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: emit },
       );
       const agg = aggregate(out.jobs, [name], config.formats, config.codecs);
@@ -129,10 +170,13 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
   if (state === 'interrupted') {
     emit({ type: 'interrupted' });
     const done = matrix.jobs.filter((j) => j.outcome.end === 'done').length;
-    warnings.push(`interrupted: ${done} of ${config.plan.rounds * config.formats.length * targets.length} child processes of the matrix finished; missing cells are absent, not zero`);
+    warnings.push(
+      `interrupted: ${done} of ${config.plan.rounds * config.formats.length * targets.length} child processes of the matrix finished; missing cells are absent, not zero`,
+    );
   }
   if (data) warnings.push(...data.warnings);
-  if (config.plan.rounds < 2) warnings.push(`${config.plan.rounds} round: no spread across processes is recorded (use the default run for that)`);
+  if (config.plan.rounds < 2)
+    warnings.push(`${config.plan.rounds} round: no spread across processes is recorded (use the default run for that)`);
   warnings.push(...spreadWarnings(micro));
   emit({ type: 'done', wallMs: performance.now() - started });
 
@@ -141,8 +185,13 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
     tool: { name: 'payload-bench', version: toolVersion() },
     createdAt: new Date().toISOString(),
     env,
-    config: { ...configRecord(config), ...(data ? { data: { ...config.data, ...data.summary, measuredRequest: data.measured } } : {}) },
-    scenarios: data ? resolved.main.map((s) => dataScenarioInfo(s, data.summary, data.measured)) : resolved.main.map(scenarioInfo),
+    config: {
+      ...configRecord(config),
+      ...(data ? { data: { ...config.data, ...data.summary, measuredRequest: data.measured } } : {}),
+    },
+    scenarios: data
+      ? resolved.main.map((s) => dataScenarioInfo(s, data.summary, data.measured))
+      : resolved.main.map(scenarioInfo),
     sizes,
     micro,
     state,
@@ -162,13 +211,20 @@ export function spreadWarnings(micro: readonly MicroRecord[]): string[] {
   const cells = micro.filter((m) => (m.op === 'encode' || m.op === 'decode') && m.stats.roundMediansMs.length > 1);
   for (const scenario of [...new Set(cells.map((m) => m.scenario))]) {
     const mine = cells.filter((m) => m.scenario === scenario);
-    const noisy = mine.filter((m) => roundSpreadPct(m.stats) > NOISY_SPREAD_PCT).sort((a, b) => roundSpreadPct(b.stats) - roundSpreadPct(a.stats));
+    const noisy = mine
+      .filter((m) => roundSpreadPct(m.stats) > NOISY_SPREAD_PCT)
+      .sort((a, b) => roundSpreadPct(b.stats) - roundSpreadPct(a.stats));
     if (!noisy.length) continue;
     const worst = noisy
       .slice(0, 3)
-      .map((m) => `${m.format} ${m.op} ${roundSpreadPct(m.stats).toFixed(0)}% (${m.stats.roundMediansMs.map((x) => x.toPrecision(3)).join(' / ')} ms)`)
+      .map(
+        (m) =>
+          `${m.format} ${m.op} ${roundSpreadPct(m.stats).toFixed(0)}% (${m.stats.roundMediansMs.map((x) => x.toPrecision(3)).join(' / ')} ms)`,
+      )
       .join(', ');
-    out.push(`${scenario}: ${noisy.length} of ${mine.length} encode/decode medians differ by more than ${NOISY_SPREAD_PCT}% between rounds (worst: ${worst}); the machine was likely busy, compare those with care`);
+    out.push(
+      `${scenario}: ${noisy.length} of ${mine.length} encode/decode medians differ by more than ${NOISY_SPREAD_PCT}% between rounds (worst: ${worst}); the machine was likely busy, compare those with care`,
+    );
   }
   return out;
 }
@@ -193,8 +249,10 @@ export function configRecord(config: BenchConfig): Record<string, unknown> {
     timer: 'tinybench runSync, process.hrtime.bigint',
     isolation: 'one child process per scenario x format x round, run one at a time, formats rotated across rounds',
     floor: floorDescription(),
-    interval: "95 % confidence interval: Student's t over per-round medians (rounds - 1 degrees of freedom); none with 1 round",
+    interval:
+      "95 % confidence interval: Student's t over per-round medians (rounds - 1 degrees of freedom); none with 1 round",
     p99: `shown only with >= ${P99_MIN_SAMPLES} samples`,
-    total: 'sum of medians of encode + compress + decompress + decode, each timed separately (not timed as one op; no p99)',
+    total:
+      'sum of medians of encode + compress + decompress + decode, each timed separately (not timed as one op; no p99)',
   };
 }

@@ -78,7 +78,15 @@ export async function runMatrix(
   try {
     for (const [index, p] of planned.entries()) {
       if (opts.signal?.aborted) return { state: 'interrupted', jobs };
-      const where = { phase: input.phase, index, jobs: planned.length, round: p.round, rounds: input.plan.rounds, scenario: p.target.name, format: p.format };
+      const where = {
+        phase: input.phase,
+        index,
+        jobs: planned.length,
+        round: p.round,
+        rounds: input.plan.rounds,
+        scenario: p.target.name,
+        format: p.format,
+      };
       emit({ type: 'job-start', ...where });
       let opIndex = 0;
       current = spawnWorker(
@@ -92,16 +100,21 @@ export async function runMatrix(
           ...(p.target.recorded !== undefined ? { recorded: p.target.recorded } : {}),
         },
         (msg) => {
-          if (msg.type === 'op-start') emit({ type: 'op-start', ...where, op: msg.op, codec: msg.codec, opIndex: opIndex++, opsPerJob });
+          if (msg.type === 'op-start')
+            emit({ type: 'op-start', ...where, op: msg.op, codec: msg.codec, opIndex: opIndex++, opsPerJob });
         },
       );
       const outcome = await current.outcome;
       current = undefined;
       jobs.push({ scenario: p.target.name, format: p.format, round: p.round, outcome });
       emit({ type: 'job-end', ...where, end: outcome.end, wallMs: outcome.wallMs });
-      if (outcome.end === 'verification') throw new VerificationError(outcome.message ?? `${p.format}: round-trip check failed`);
+      if (outcome.end === 'verification')
+        throw new VerificationError(outcome.message ?? `${p.format}: round-trip check failed`);
       if (outcome.end === 'killed' || opts.signal?.aborted) return { state: 'interrupted', jobs };
-      if (outcome.end === 'crash') throw new Error(`measuring ${p.format} on ${p.target.name} (round ${p.round + 1}) failed: ${outcome.message ?? 'unknown error'}`);
+      if (outcome.end === 'crash')
+        throw new Error(
+          `measuring ${p.format} on ${p.target.name} (round ${p.round + 1}) failed: ${outcome.message ?? 'unknown error'}`,
+        );
     }
     return { state: 'complete', jobs };
   } finally {

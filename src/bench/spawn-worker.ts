@@ -63,11 +63,22 @@ export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => v
       spawnError = err;
     });
     child.on('close', (code, signal) => {
-      const base = { sizes, ops, wallMs: performance.now() - started, ...(peers.length ? { peers } : {}), ...(alignment ? { alignment } : {}) };
+      const base = {
+        sizes,
+        ops,
+        wallMs: performance.now() - started,
+        ...(peers.length ? { peers } : {}),
+        ...(alignment ? { alignment } : {}),
+      };
       if (error) resolve({ ...base, end: error.kind, message: error.message });
       else if (signal) resolve({ ...base, end: 'killed', message: `child stopped by ${signal}` });
       else if (done && code === 0) resolve({ ...base, end: 'done' });
-      else resolve({ ...base, end: 'crash', message: spawnError?.message ?? `child exited with code ${code} before finishing` });
+      else
+        resolve({
+          ...base,
+          end: 'crash',
+          message: spawnError?.message ?? `child exited with code ${code} before finishing`,
+        });
     });
   });
   const msg: ParentMessage = { type: 'job', job };

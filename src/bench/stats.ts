@@ -64,7 +64,10 @@ export function quantile(sorted: readonly number[], q: number): number {
  */
 export function pooledQuantile(rounds: readonly RoundSample[], q: number): number {
   if (rounds.every((r) => r.points.length === r.count)) {
-    return quantile(rounds.flatMap((r) => r.points).sort((a, b) => a - b), q);
+    return quantile(
+      rounds.flatMap((r) => r.points).sort((a, b) => a - b),
+      q,
+    );
   }
   const weighted = rounds
     .flatMap((r) => r.points.map((v) => [v, r.count / r.points.length] as const))

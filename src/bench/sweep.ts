@@ -11,7 +11,8 @@ import type { SweepDimension } from './config.js';
  * repeat the list, copies renamed `<name>.r<k>`. The result is validated like a file.
  */
 export function scaleScenario(base: Scenario, dimension: SweepDimension, value: number): Scenario {
-  if (dimension === 'candidates') return parseScenario({ ...base, candidates: value }, `${base.name} at ${value} candidates`);
+  if (dimension === 'candidates')
+    return parseScenario({ ...base, candidates: value }, `${base.name} at ${value} candidates`);
   const n = base.features.length;
   const features = [];
   if (value <= n) {

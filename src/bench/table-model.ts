@@ -60,13 +60,19 @@ export function scenarioTables(results: Results): ScenarioTables[] {
     const sizes = results.sizes.filter((s) => s.scenario === info.name);
     const micro = results.micro.filter((m) => m.scenario === info.name);
     const formats = unique([...sizes.map((s) => s.format), ...micro.map((m) => m.format)]);
-    const codecs = unique([...sizes.map((s) => s.codec), ...micro.filter((m) => m.op === 'compress' || m.op === 'total').map((m) => m.codec)]);
+    const codecs = unique([
+      ...sizes.map((s) => s.codec),
+      ...micro.filter((m) => m.op === 'compress' || m.op === 'total').map((m) => m.codec),
+    ]);
     const stat = (format: string, op: MicroOp, codec = 'identity'): Stats | undefined =>
       micro.find((m: MicroRecord) => m.format === format && m.op === op && m.codec === codec)?.stats;
 
     const rows: FormatRow[] = formats.map((format) => {
       const own = sizes.filter((s) => s.format === format);
-      const best = own.reduce<(typeof own)[number] | undefined>((b, s) => (!b || s.compressedBytes < b.compressedBytes ? s : b), undefined);
+      const best = own.reduce<(typeof own)[number] | undefined>(
+        (b, s) => (!b || s.compressedBytes < b.compressedBytes ? s : b),
+        undefined,
+      );
       const encode = stat(format, 'encode');
       const decode = stat(format, 'decode');
       const floor = stat(format, 'floor');
@@ -123,7 +129,9 @@ export function sweepTables(results: Results): SweepTable[] {
       values,
       rows: formats.map((format) => ({
         format,
-        cells: values.map((v) => mine.find((s) => s.format === format && s.codec === codec && s.value === v)?.perUnitUs),
+        cells: values.map(
+          (v) => mine.find((s) => s.format === format && s.codec === codec && s.value === v)?.perUnitUs,
+        ),
       })),
     };
   });
@@ -132,7 +140,13 @@ export function sweepTables(results: Results): SweepTable[] {
 /** `3 rounds, >= 5 samples and 100 ms per op and round`, from the recorded config. */
 export function describePlan(config: Record<string, unknown>): string | undefined {
   const plan = config.plan as { rounds?: unknown; minSamples?: unknown; timeMs?: unknown } | undefined;
-  if (!plan || typeof plan.rounds !== 'number' || typeof plan.minSamples !== 'number' || typeof plan.timeMs !== 'number') return undefined;
+  if (
+    !plan ||
+    typeof plan.rounds !== 'number' ||
+    typeof plan.minSamples !== 'number' ||
+    typeof plan.timeMs !== 'number'
+  )
+    return undefined;
   const rounds = `${plan.rounds} round${plan.rounds === 1 ? '' : 's'} (one child process per format each)`;
   return `${rounds}, at least ${plan.minSamples} samples and ${plan.timeMs} ms per op and round`;
 }

@@ -24,7 +24,8 @@ export function verifyRoundTrips(format: Format, codecs: readonly Codec[], req: 
   const expected = toFeatureBatch(req);
   const encoded = format.encode(req);
   const again = format.encode(req);
-  if (!sameBytes(encoded, again)) throw new VerificationError(`${format.id}: encode is not deterministic (two encodes of the same request differ)`);
+  if (!sameBytes(encoded, again))
+    throw new VerificationError(`${format.id}: encode is not deterministic (two encodes of the same request differ)`);
   const compressed = new Map<string, Uint8Array>();
   for (const codec of codecs) {
     const where = `${format.id} with ${codec.label}`;
@@ -37,7 +38,10 @@ export function verifyRoundTrips(format: Format, codecs: readonly Codec[], req: 
       throw new VerificationError(`${where}: round trip threw: ${err instanceof Error ? err.message : String(err)}`);
     }
     const diff = diffBatches(req.schema, decoded.batch, expected, { nanPayloads: format.nanPayloads !== false });
-    if (diff !== undefined) throw new VerificationError(`${where}: decode(decompress(compress(encode(request)))) differs from the request: ${diff}`);
+    if (diff !== undefined)
+      throw new VerificationError(
+        `${where}: decode(decompress(compress(encode(request)))) differs from the request: ${diff}`,
+      );
     const spec = decoded.modelSpec;
     if (format.transport === 'grpc' && (spec?.name !== DEFAULT_MODEL || spec.signatureName !== format.signature)) {
       throw new VerificationError(

@@ -51,7 +51,10 @@ function variance(xs: readonly number[]): number {
 
 /** Two-sided 95 % quantile of Student's t (0.975), df >= 1 (fractional df rounds down: wider). */
 export function t975(df: number): number {
-  const T = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  const T = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+    2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  ];
   const d = Math.max(1, Math.floor(df + 1e-9));
   return d <= 30 ? T[d - 1]! : 1.96 + 2.4 / d;
 }
@@ -62,24 +65,41 @@ export function t975(df: number): number {
  * process; Welch-Satterthwaite degrees of freedom), mapped back with exp. Undefined when a side
  * has fewer than two rounds (no between-process variation recorded).
  */
-export function ratioChangeInterval(base: readonly number[], cur: readonly number[]): { change: number; lower: number; upper: number; halfWidth: number; df: number } | undefined {
+export function ratioChangeInterval(
+  base: readonly number[],
+  cur: readonly number[],
+): { change: number; lower: number; upper: number; halfWidth: number; df: number } | undefined {
   if (base.length < 2 || cur.length < 2) return undefined;
   const d = mean(cur) - mean(base);
   const vb = variance(base) / base.length;
   const vc = variance(cur) / cur.length;
   const se = Math.sqrt(vb + vc);
-  const df = se === 0 ? base.length + cur.length - 2 : (vb + vc) ** 2 / (vb ** 2 / (base.length - 1) + vc ** 2 / (cur.length - 1));
+  const df =
+    se === 0
+      ? base.length + cur.length - 2
+      : (vb + vc) ** 2 / (vb ** 2 / (base.length - 1) + vc ** 2 / (cur.length - 1));
   const h = t975(df) * se;
-  return { change: Math.exp(d) - 1, lower: Math.exp(d - h) - 1, upper: Math.exp(d + h) - 1, halfWidth: Math.exp(h) - 1, df };
+  return {
+    change: Math.exp(d) - 1,
+    lower: Math.exp(d - h) - 1,
+    upper: Math.exp(d + h) - 1,
+    halfWidth: Math.exp(h) - 1,
+    df,
+  };
 }
 
-export function compareTimings(baseline: Results, current: Results, opts: CheckOptions): { rows: CheckRow[]; warnings: string[] } {
+export function compareTimings(
+  baseline: Results,
+  current: Results,
+  opts: CheckOptions,
+): { rows: CheckRow[]; warnings: string[] } {
   const rows: CheckRow[] = [];
   const warnings: string[] = [];
   const key = (m: MicroRecord) => `${m.scenario}\u0000${m.format}\u0000${m.codec}\u0000${m.op}`;
   const base = new Map(baseline.micro.map((m) => [key(m), m]));
   let noisy = 0;
-  const calib = (r: Results, m: MicroRecord) => r.micro.find((x) => x.op === 'calibration' && x.scenario === m.scenario && x.format === m.format);
+  const calib = (r: Results, m: MicroRecord) =>
+    r.micro.find((x) => x.op === 'calibration' && x.scenario === m.scenario && x.format === m.format);
   for (const cur of current.micro) {
     if (!opts.ops.includes(cur.op)) continue;
     const b = base.get(key(cur));
@@ -88,8 +108,15 @@ export function compareTimings(baseline: Results, current: Results, opts: CheckO
     const useCal = cc !== undefined && bc !== undefined;
     const ratio = (m: MicroRecord, c: MicroRecord | undefined) => (useCal ? calibratedRatio(m, c!).ratio : m.xFloor);
     const row: CheckRow = {
-      kind: 'time-ratio', scenario: cur.scenario, format: cur.format, codec: cur.codec, metric: `${cur.op} ${useCal ? 'x calibration' : 'x floor'}`,
-      baseline: b ? ratio(b, bc) : null, current: ratio(cur, cc), change: null, verdict: 'missing',
+      kind: 'time-ratio',
+      scenario: cur.scenario,
+      format: cur.format,
+      codec: cur.codec,
+      metric: `${cur.op} ${useCal ? 'x calibration' : 'x floor'}`,
+      baseline: b ? ratio(b, bc) : null,
+      current: ratio(cur, cc),
+      change: null,
+      verdict: 'missing',
     };
     if (!b) {
       row.note = 'not in the baseline';
@@ -138,7 +165,10 @@ export function compareTimings(baseline: Results, current: Results, opts: CheckO
     }
     rows.push(row);
   }
-  if (noisy) warnings.push(`${noisy} timing figure(s) too noisy to judge (spread across rounds or margin of error above the threshold)`);
+  if (noisy)
+    warnings.push(
+      `${noisy} timing figure(s) too noisy to judge (spread across rounds or margin of error above the threshold)`,
+    );
   return { rows, warnings };
 }
 

@@ -23,8 +23,18 @@ export function freshSizes(baseline: Results): Results {
     for (const f of formats) {
       const raw = f.encode(req);
       for (const c of codecs) {
-        if (known.has(f.id) && !baseline.sizes.some((s) => s.scenario === info.name && s.format === f.id && s.codec === c.label)) continue;
-        sizes.push({ scenario: info.name, format: f.id, codec: c.label, rawBytes: raw.length, compressedBytes: c.compress(raw).length });
+        if (
+          known.has(f.id) &&
+          !baseline.sizes.some((s) => s.scenario === info.name && s.format === f.id && s.codec === c.label)
+        )
+          continue;
+        sizes.push({
+          scenario: info.name,
+          format: f.id,
+          codec: c.label,
+          rawBytes: raw.length,
+          compressedBytes: c.compress(raw).length,
+        });
       }
     }
     return scenarioInfo(scenario);

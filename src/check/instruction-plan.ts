@@ -19,16 +19,36 @@ export const INSTRUCTION_BASELINE = 'results/baseline-instructions.json';
  */
 export function instructionConfigOf(baseline: Results, path: string, formats?: readonly string[]): InstructionConfig {
   const c = baseline.config as Partial<InstructionConfig> & { mode?: unknown };
-  if (!baseline.instructions?.length || c.mode !== 'instructions' || !Array.isArray(c.scenarios) || !Array.isArray(c.formats) || !Array.isArray(c.codecs)) {
-    throw new CheckError(`${path} holds no instruction counts: create it with "npm run check -- --instructions --update-baseline" (and commit it)`, 3);
+  if (
+    !baseline.instructions?.length ||
+    c.mode !== 'instructions' ||
+    !Array.isArray(c.scenarios) ||
+    !Array.isArray(c.formats) ||
+    !Array.isArray(c.codecs)
+  ) {
+    throw new CheckError(
+      `${path} holds no instruction counts: create it with "npm run check -- --instructions --update-baseline" (and commit it)`,
+      3,
+    );
   }
   let chosen = c.formats;
   if (formats?.length) {
     const unknown = formats.filter((f) => !c.formats!.includes(f));
-    if (unknown.length) throw new CheckError(`--formats: ${unknown.join(', ')} not in the instruction baseline ${path} (it has ${c.formats.join(', ')})`, 2);
+    if (unknown.length)
+      throw new CheckError(
+        `--formats: ${unknown.join(', ')} not in the instruction baseline ${path} (it has ${c.formats.join(', ')})`,
+        2,
+      );
     chosen = [...formats];
   }
-  return { scenarios: c.scenarios, candidates: c.candidates ?? null, seed: c.seed ?? null, formats: chosen, codecs: c.codecs, runs: 1 };
+  return {
+    scenarios: c.scenarios,
+    candidates: c.candidates ?? null,
+    seed: c.seed ?? null,
+    formats: chosen,
+    codecs: c.codecs,
+    runs: 1,
+  };
 }
 
 export interface InstructionCheckOptions {
@@ -42,10 +62,19 @@ export interface InstructionCheckOptions {
 }
 
 /** Count what `baseline` holds again with `count`, and compare: sizes exactly, instructions against the threshold. */
-export async function checkInstructions(baseline: Results, baselinePath: string, count: CountInstructions, opts: InstructionCheckOptions = {}): Promise<{ report: CheckReport; current: Results }> {
+export async function checkInstructions(
+  baseline: Results,
+  baselinePath: string,
+  count: CountInstructions,
+  opts: InstructionCheckOptions = {},
+): Promise<{ report: CheckReport; current: Results }> {
   const config = { ...instructionConfigOf(baseline, baselinePath, opts.formats), runs: opts.runs ?? 1 };
   const current = await count(config);
   assertComparable(baseline, current);
-  const report = check(baseline, current, { timings: false, instructionThreshold: opts.threshold ?? DEFAULT_CHECK_OPTIONS.instructionThreshold, strict: opts.strict === true });
+  const report = check(baseline, current, {
+    timings: false,
+    instructionThreshold: opts.threshold ?? DEFAULT_CHECK_OPTIONS.instructionThreshold,
+    strict: opts.strict === true,
+  });
   return { report, current };
 }

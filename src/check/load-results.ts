@@ -23,9 +23,16 @@ export function loadResults(path: string, role: 'baseline' | 'current'): Results
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== SCHEMA_VERSION) {
-    throw new CheckError(`${role} ${path} has results schema version ${String(version)}, this payload-bench reads version ${SCHEMA_VERSION}${role === 'baseline' ? ': regenerate it with --update-baseline' : ''}`, 3);
+    throw new CheckError(
+      `${role} ${path} has results schema version ${String(version)}, this payload-bench reads version ${SCHEMA_VERSION}${role === 'baseline' ? ': regenerate it with --update-baseline' : ''}`,
+      3,
+    );
   }
   const problems = validateResults(json);
-  if (problems.length) throw new CheckError(`${role} ${path} is not a valid results file: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, code);
+  if (problems.length)
+    throw new CheckError(
+      `${role} ${path} is not a valid results file: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`,
+      code,
+    );
   return json as Results;
 }

@@ -15,15 +15,21 @@ export function mergeResults(runs: readonly Results[]): Results {
   if (!first) throw new CheckError('no results to merge', 2);
   if (runs.length === 1) return first;
   const key = (m: MicroRecord) => `${m.scenario}\u0000${m.format}\u0000${m.codec}\u0000${m.op}`;
-  const sizeKey = (s: Results['sizes'][number]) => `${s.scenario}\u0000${s.format}\u0000${s.codec}\u0000${s.rawBytes}\u0000${s.compressedBytes}`;
+  const sizeKey = (s: Results['sizes'][number]) =>
+    `${s.scenario}\u0000${s.format}\u0000${s.codec}\u0000${s.rawBytes}\u0000${s.compressedBytes}`;
   const firstSizes = new Set(first.sizes.map(sizeKey));
   for (const r of runs.slice(1)) {
     if (r.sizes.length !== first.sizes.length || r.sizes.some((s) => !firstSizes.has(sizeKey(s)))) {
-      throw new CheckError('the results to merge disagree on payload sizes: they are not runs of the same suite and code', 2);
+      throw new CheckError(
+        'the results to merge disagree on payload sizes: they are not runs of the same suite and code',
+        2,
+      );
     }
   }
   const micro = first.micro.map((m) => {
-    const all = runs.map((r) => r.micro.find((x) => key(x) === key(m))).filter((x): x is MicroRecord => x !== undefined);
+    const all = runs
+      .map((r) => r.micro.find((x) => key(x) === key(m)))
+      .filter((x): x is MicroRecord => x !== undefined);
     const rounds = all.flatMap((x) => x.stats.roundMediansMs);
     return {
       ...m,
@@ -41,6 +47,9 @@ export function mergeResults(runs: readonly Results[]): Results {
     ...first,
     micro,
     config: { ...first.config, mergedRuns: runs.map((r) => r.createdAt) },
-    warnings: [...first.warnings, `baseline merged from ${runs.length} runs: ratios are medians over the runs, round medians pooled`],
+    warnings: [
+      ...first.warnings,
+      `baseline merged from ${runs.length} runs: ratios are medians over the runs, round medians pooled`,
+    ],
   };
 }

@@ -30,7 +30,13 @@ export interface CheckOptions {
   instructionThreshold: number;
 }
 
-export const DEFAULT_CHECK_OPTIONS: CheckOptions = { threshold: 0.25, strict: false, ops: ['encode', 'decode'], timings: true, instructionThreshold: 0.02 };
+export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
+  threshold: 0.25,
+  strict: false,
+  ops: ['encode', 'decode'],
+  timings: true,
+  instructionThreshold: 0.02,
+};
 
 /**
  * 0 pass, 1 regression, 2 usage error, 3 missing/incompatible baseline, 4 the run failed,
@@ -52,7 +58,10 @@ export interface CheckReport {
 }
 
 export class CheckError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
     super(message);
     this.name = 'CheckError';
   }

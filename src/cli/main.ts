@@ -46,11 +46,13 @@ export function takeFormatModules(argv: readonly string[]): { modules: string[];
     if (a.startsWith('--format-module=')) modules.push(a.slice('--format-module='.length));
     else if (a === '--format-module') {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('-') || v.trim() === '') throw new UsageError(`--format-module: expected a path to a module, got ${JSON.stringify(v ?? '')}`);
+      if (v === undefined || v.startsWith('-') || v.trim() === '')
+        throw new UsageError(`--format-module: expected a path to a module, got ${JSON.stringify(v ?? '')}`);
       modules.push(v);
     } else rest.push(a);
   }
-  for (const m of modules) if (m.trim() === '') throw new UsageError('--format-module: expected a path to a module, got ""');
+  for (const m of modules)
+    if (m.trim() === '') throw new UsageError('--format-module: expected a path to a module, got ""');
   return { modules, rest };
 }
 
@@ -69,7 +71,9 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     return 0;
   }
   if (!Object.hasOwn(COMMANDS, first)) {
-    process.stderr.write(`payload-bench: unknown command ${JSON.stringify(first)} (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)\n`);
+    process.stderr.write(
+      `payload-bench: unknown command ${JSON.stringify(first)} (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)\n`,
+    );
     return EXIT_USAGE;
   }
   const name = first as CommandName;

@@ -40,7 +40,8 @@ export function createLz4Codec(level?: number): Codec {
     compress: (bytes) => compressSync(asBuffer(bytes)),
     decompress(bytes, maxOutputBytes) {
       const max = resolveMaxOutputBytes('lz4', maxOutputBytes);
-      if (bytes.length < PREFIX_BYTES) throw corruptInput('lz4', `${bytes.length} bytes, shorter than the length prefix`);
+      if (bytes.length < PREFIX_BYTES)
+        throw corruptInput('lz4', `${bytes.length} bytes, shorter than the length prefix`);
       const declared = asBuffer(bytes).readUInt32LE(0);
       if (declared > max) throw outputTooLarge('lz4', max, `length prefix declares ${declared} bytes`);
       let out: Uint8Array;
@@ -49,7 +50,8 @@ export function createLz4Codec(level?: number): Codec {
       } catch (err) {
         throw corruptInput('lz4', errorText(err));
       }
-      if (out.length !== declared) throw corruptInput('lz4', `length prefix declares ${declared} bytes, block holds ${out.length}`);
+      if (out.length !== declared)
+        throw corruptInput('lz4', `length prefix declares ${declared} bytes, block holds ${out.length}`);
       return out;
     },
   };

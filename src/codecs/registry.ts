@@ -48,7 +48,9 @@ export function parseCodec(spec: string): Codec {
   if (colon < 0) return createCodec(id);
   const levelText = text.slice(colon + 1);
   if (!/^-?\d+$/.test(levelText)) {
-    throw new CodecError(`codec ${id}: level "${levelText}" is not an integer (levels: ${formatLevels(DESCRIPTORS[id].levels)})`);
+    throw new CodecError(
+      `codec ${id}: level "${levelText}" is not an integer (levels: ${formatLevels(DESCRIPTORS[id].levels)})`,
+    );
   }
   return createCodec(id, Number(levelText));
 }

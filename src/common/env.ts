@@ -76,7 +76,23 @@ export function collectEnv(codecIds?: readonly string[], root = REPO_ROOT): Env 
   // Only this package's own checkout: an installed copy must not report its host project's commit.
   const commit = existsSync(join(root, '.git')) ? git(['rev-parse', 'HEAD'], root) : null;
   // Dirty: uncommitted or untracked changes to what is measured (not to results/ or docs).
-  const status = commit === null ? null : git(['status', '--porcelain', '--untracked-files=normal', '--', 'src', 'bench', 'package.json', 'package-lock.json', 'tsconfig.json'], root);
+  const status =
+    commit === null
+      ? null
+      : git(
+          [
+            'status',
+            '--porcelain',
+            '--untracked-files=normal',
+            '--',
+            'src',
+            'bench',
+            'package.json',
+            'package-lock.json',
+            'tsconfig.json',
+          ],
+          root,
+        );
   const cpus = os.cpus();
   return {
     node: process.versions.node,

@@ -37,7 +37,11 @@ export function dataScenarioInfo(s: Scenario, data: DataSummary, measured: numbe
       ? `${data.requests} recorded request(s) from ${data.path}, replayed round-robin (${data.format}, ${data.candidatesPerRequest.min}-${data.candidatesPerRequest.max} candidates)`
       : `Recorded request ${measured} of ${data.requests} from ${data.path} (${data.format}, ${s.candidates} candidates)`;
   const features = s.features.map((f) => [f.name, f.dtype, f.scope, f.shape]);
-  const canonical = JSON.stringify({ candidates: s.candidates, features, data: [data.path, data.format, data.records, data.requests, data.regroupedTo, measured] });
+  const canonical = JSON.stringify({
+    candidates: s.candidates,
+    features,
+    data: [data.path, data.format, data.records, data.requests, data.regroupedTo, measured],
+  });
   return {
     ...scenarioInfo(s),
     description: `${what}; ${schema}.`,

@@ -72,12 +72,19 @@ export interface ServerBatchInfo {
 
 /** [name, value] pairs of a call's batch facts. */
 export function batchEntries(b: ServerBatchInfo | undefined): [string, string][] {
-  return b ? [[BATCH_HEADERS.size, String(b.size)], [BATCH_HEADERS.requests, String(b.requests)]] : [];
+  return b
+    ? [
+        [BATCH_HEADERS.size, String(b.size)],
+        [BATCH_HEADERS.requests, String(b.requests)],
+      ]
+    : [];
 }
 
 /** Parse batch facts back from headers / trailers; undefined when the server did not batch. */
 export function parseBatchInfo(get: (name: string) => string | undefined): ServerBatchInfo | undefined {
   const size = Number(get(BATCH_HEADERS.size));
   const requests = Number(get(BATCH_HEADERS.requests));
-  return Number.isInteger(size) && Number.isInteger(requests) && size > 0 && requests > 0 ? { size, requests } : undefined;
+  return Number.isInteger(size) && Number.isInteger(requests) && size > 0 && requests > 0
+    ? { size, requests }
+    : undefined;
 }

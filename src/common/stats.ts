@@ -16,7 +16,10 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
 
 /** Quantile `q` of values in any order (sorts a copy). */
 export function quantile(values: readonly number[], q: number): number {
-  return quantileSorted([...values].sort((a, b) => a - b), q);
+  return quantileSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 }
 
 /** Median of values in any order: the middle one, or the mean of the middle two. NaN for none. */

@@ -13,7 +13,9 @@ export function renderText(grid: Grid): string {
   const widths = grid.header.map((h, i) => Math.max(width(h), ...grid.rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]): string =>
     cells
-      .map((c, i) => (grid.align[i] === 'right' ? ' '.repeat(widths[i]! - width(c)) + c : c + ' '.repeat(widths[i]! - width(c))))
+      .map((c, i) =>
+        grid.align[i] === 'right' ? ' '.repeat(widths[i]! - width(c)) + c : c + ' '.repeat(widths[i]! - width(c)),
+      )
       .join('  ')
       .trimEnd();
   return [line(grid.header), widths.map((w) => '-'.repeat(w)).join('  '), ...grid.rows.map(line)].join('\n');

@@ -54,7 +54,11 @@ export function formatChange(x: number): string {
 
 /** Canonical label of a bandwidth in bits per second: 100mbit, 1gbit, 2.5gbit, 512kbit. */
 export function formatBandwidth(bps: number): string {
-  for (const [unit, f] of [['gbit', 1e9], ['mbit', 1e6], ['kbit', 1e3]] as const) {
+  for (const [unit, f] of [
+    ['gbit', 1e9],
+    ['mbit', 1e6],
+    ['kbit', 1e3],
+  ] as const) {
     if (bps >= f) return `${Number((bps / f).toPrecision(6))}${unit}`;
   }
   return `${bps}bit`;

@@ -17,9 +17,17 @@ export interface InferredComparison {
 }
 
 /** Compares over all `real` requests (summed) against synthetic requests of the same sizes. */
-export function compareInferred(scenario: Scenario, real: readonly RankingRequest[], formats: readonly Format[], codec: Codec): InferredComparison[] {
+export function compareInferred(
+  scenario: Scenario,
+  real: readonly RankingRequest[],
+  formats: readonly Format[],
+  codec: Codec,
+): InferredComparison[] {
   return formats.map((f) => {
-    let rb = 0, sb = 0, rc = 0, sc = 0;
+    let rb = 0,
+      sb = 0,
+      rc = 0,
+      sc = 0;
     real.forEach((r, i) => {
       const synth = generate({ ...scenario, candidates: r.candidates, seed: scenario.seed + i });
       const a = f.encode(r);
@@ -31,6 +39,14 @@ export function compareInferred(scenario: Scenario, real: readonly RankingReques
     });
     const realRatio = rb / rc;
     const syntheticRatio = sb / sc;
-    return { format: f.id, realBytes: rb, syntheticBytes: sb, bytesDiff: sb / rb - 1, realRatio, syntheticRatio, ratioDiff: syntheticRatio / realRatio - 1 };
+    return {
+      format: f.id,
+      realBytes: rb,
+      syntheticBytes: sb,
+      bytesDiff: sb / rb - 1,
+      realRatio,
+      syntheticRatio,
+      ratioDiff: syntheticRatio / realRatio - 1,
+    };
   });
 }

@@ -9,7 +9,8 @@ const TABLE = (() => {
   }
   // Slicing-by-4 tables.
   for (let i = 0; i < 256; i++) {
-    for (let s = 1; s < 4; s++) t[s * 256 + i] = ((t[(s - 1) * 256 + i]! >>> 8) ^ t[t[(s - 1) * 256 + i]! & 0xff]!) >>> 0;
+    for (let s = 1; s < 4; s++)
+      t[s * 256 + i] = ((t[(s - 1) * 256 + i]! >>> 8) ^ t[t[(s - 1) * 256 + i]! & 0xff]!) >>> 0;
   }
   return t;
 })();
@@ -19,7 +20,11 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   let i = start;
   for (; i + 4 <= end; i += 4) {
     c ^= buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
-    c = TABLE[768 + (c & 0xff)]! ^ TABLE[512 + ((c >>> 8) & 0xff)]! ^ TABLE[256 + ((c >>> 16) & 0xff)]! ^ TABLE[c >>> 24]!;
+    c =
+      TABLE[768 + (c & 0xff)]! ^
+      TABLE[512 + ((c >>> 8) & 0xff)]! ^
+      TABLE[256 + ((c >>> 16) & 0xff)]! ^
+      TABLE[c >>> 24]!;
   }
   for (; i < end; i++) c = TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

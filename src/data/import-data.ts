@@ -53,7 +53,10 @@ export function importData(path: string, opts: ImportOptions = {}): ImportedData
       } catch (err) {
         if (!(err instanceof DecodeError)) throw err;
         const reason = `not a ${format === 'tfrecord-elwc' ? 'ExampleListWithContext' : 'tf.Example'}: ${err.message}`;
-        if (!opts.skipCorrupt) throw new DataError(`${path}: record ${rec.index} at byte offset ${rec.offset}: ${reason} (use --skip-corrupt to skip corrupt records)`);
+        if (!opts.skipCorrupt)
+          throw new DataError(
+            `${path}: record ${rec.index} at byte offset ${rec.offset}: ${reason} (use --skip-corrupt to skip corrupt records)`,
+          );
         corrupt.push({ index: rec.index, offset: rec.offset, reason });
       }
     }
@@ -71,7 +74,8 @@ export function detectFormat(buf: Uint8Array, path: string): DataFormat {
   if (buf[i] === 0x7b) return 'jsonl';
   const { records } = readTfRecords(buf, path, true);
   const first = records[0];
-  if (!first) throw new DataError(`${path}: neither JSON Lines nor a readable TFRecord file (pass --data-format to say which)`);
+  if (!first)
+    throw new DataError(`${path}: neither JSON Lines nor a readable TFRecord file (pass --data-format to say which)`);
   try {
     const ex = parseRawExample(first.data);
     if (ex.size > 0) return 'tfrecord-example';
@@ -100,11 +104,18 @@ function regroup(requests: RawRequest[], n: number, path: string): { requests: R
 
 const utf8 = new TextEncoder();
 
-function readJsonLines(buf: Uint8Array, path: string, skipCorrupt: boolean): { requests: RawRequest[]; corrupt: CorruptRecord[]; records: number } {
+function readJsonLines(
+  buf: Uint8Array,
+  path: string,
+  skipCorrupt: boolean,
+): { requests: RawRequest[]; corrupt: CorruptRecord[]; records: number } {
   const text = new TextDecoder().decode(buf);
   const corrupt: CorruptRecord[] = [];
   const fail = (index: number, offset: number, reason: string): void => {
-    if (!skipCorrupt) throw new DataError(`${path}: line ${index + 1} (record ${index}) at byte offset ${offset}: ${reason} (use --skip-corrupt to skip corrupt records)`);
+    if (!skipCorrupt)
+      throw new DataError(
+        `${path}: line ${index + 1} (record ${index}) at byte offset ${offset}: ${reason} (use --skip-corrupt to skip corrupt records)`,
+      );
     corrupt.push({ index, offset, reason });
   };
   // Pass 1: parse every line (NaN / Infinity / -Infinity as TF Serving reads them).
@@ -168,19 +179,32 @@ function jsonValue(x: unknown, name: string, floats: ReadonlySet<string>): RawFe
     const nums = flat as number[];
     return floats.has(name) ? { kind: 'float', values: nums } : { kind: 'int64', values: nums.map((v) => BigInt(v)) };
   }
-  if (flat.every((v) => typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { b64?: unknown }).b64 === 'string'))) {
-    return { kind: 'bytes', values: flat.map((v) => (typeof v === 'string' ? utf8.encode(v) : new Uint8Array(Buffer.from((v as { b64: string }).b64, 'base64')))) };
+  if (
+    flat.every(
+      (v) =>
+        typeof v === 'string' ||
+        (typeof v === 'object' && v !== null && typeof (v as { b64?: unknown }).b64 === 'string'),
+    )
+  ) {
+    return {
+      kind: 'bytes',
+      values: flat.map((v) =>
+        typeof v === 'string' ? utf8.encode(v) : new Uint8Array(Buffer.from((v as { b64: string }).b64, 'base64')),
+      ),
+    };
   }
   throw new Error(`feature "${name}": values must be all numbers or all strings`);
 }
 
 function jsonBodyToRaw(body: unknown, floats: ReadonlySet<string>): RawRequest {
-  if (typeof body !== 'object' || body === null) throw new Error('a line must be a JSON object with "instances" or "inputs"');
+  if (typeof body !== 'object' || body === null)
+    throw new Error('a line must be a JSON object with "instances" or "inputs"');
   const b = body as { instances?: unknown; inputs?: unknown };
   if (Array.isArray(b.instances)) {
     return {
       examples: b.instances.map((inst, i) => {
-        if (typeof inst !== 'object' || inst === null || Array.isArray(inst)) throw new Error(`instances[${i}] is not an object of named inputs`);
+        if (typeof inst !== 'object' || inst === null || Array.isArray(inst))
+          throw new Error(`instances[${i}] is not an object of named inputs`);
         return new Map(Object.entries(inst).map(([k, v]) => [k, jsonValue(v, k, floats)]));
       }),
     };
@@ -202,7 +226,10 @@ function jsonBodyToRaw(body: unknown, floats: ReadonlySet<string>): RawRequest {
         const flat = jsonValue(v, k, floats);
         const rows = splits.length - 1;
         for (let r = 0; r < rows; r++) {
-          const part = { kind: flat.kind, values: (flat.values as unknown[]).slice(splits[r] as number, splits[r + 1] as number) } as RawFeature;
+          const part = {
+            kind: flat.kind,
+            values: (flat.values as unknown[]).slice(splits[r] as number, splits[r + 1] as number),
+          } as RawFeature;
           if (rows === 1 && n > 1) context.set(k, part);
           else examples[r]!.set(k, part);
         }

@@ -35,8 +35,25 @@ interface Acc {
 
 function newAcc(name: string, kind: RawFeature['kind']): Acc {
   return {
-    name, kind, minLen: Infinity, maxLen: 0, constant: true, inContext: false, count: 0, zeros: 0, sum: 0, sumSq: 0, logSum: 0, logSumSq: 0,
-    positive: true, min: Infinity, max: -Infinity, nzSum: 0, nzSumSq: 0, distinct: new Map(), distinctOverflow: false,
+    name,
+    kind,
+    minLen: Infinity,
+    maxLen: 0,
+    constant: true,
+    inContext: false,
+    count: 0,
+    zeros: 0,
+    sum: 0,
+    sumSq: 0,
+    logSum: 0,
+    logSumSq: 0,
+    positive: true,
+    min: Infinity,
+    max: -Infinity,
+    nzSum: 0,
+    nzSumSq: 0,
+    distinct: new Map(),
+    distinctOverflow: false,
     words: { min: Infinity, max: 0, vocab: new Set(), multi: false },
   };
 }
@@ -46,7 +63,8 @@ const text = new TextDecoder();
 function observe(a: Acc, f: RawFeature): void {
   // An empty list (e.g. `[]` in JSON) carries no type: it only counts as a length.
   if (f.values.length > 0 && a.count === 0) a.kind = f.kind;
-  if (f.kind !== a.kind && f.values.length > 0) throw new DataError(`feature "${a.name}" is ${a.kind} in one example and ${f.kind} in another`);
+  if (f.kind !== a.kind && f.values.length > 0)
+    throw new DataError(`feature "${a.name}" is ${a.kind} in one example and ${f.kind} in another`);
   const n = f.values.length;
   a.minLen = Math.min(a.minLen, n);
   a.maxLen = Math.max(a.maxLen, n);
@@ -142,14 +160,27 @@ export function inferScenario(requests: readonly RawRequest[], opts: InferOption
   const features: FeatureSpec[] = order.map((name) => {
     const a = accs.get(name)!;
     const scope = a.inContext || (multiCandidate && a.constant) ? 'context' : 'item';
-    const shape: Shape = a.minLen === a.maxLen ? (a.minLen === 1 ? { kind: 'scalar' } : { kind: 'vector', length: a.minLen }) : { kind: 'list', min: a.minLen, max: a.maxLen };
+    const shape: Shape =
+      a.minLen === a.maxLen
+        ? a.minLen === 1
+          ? { kind: 'scalar' }
+          : { kind: 'vector', length: a.minLen }
+        : { kind: 'list', min: a.minLen, max: a.maxLen };
     return { name, dtype: DTYPE[a.kind], scope, shape, dist: fitDistribution(a) };
   });
   if (features.some((f) => f.shape.kind === 'vector' && f.shape.length === 0)) {
-    throw new DataError(`feature "${features.find((f) => f.shape.kind === 'vector' && f.shape.length === 0)!.name}" is always empty: nothing to infer`);
+    throw new DataError(
+      `feature "${features.find((f) => f.shape.kind === 'vector' && f.shape.length === 0)!.name}" is always empty: nothing to infer`,
+    );
   }
   const candidates = Math.max(1, Math.round(requests.reduce((s, r) => s + r.examples.length, 0) / requests.length));
-  return { name: opts.name, description: opts.description ?? `Inferred from ${requests.length} recorded requests.`, candidates, seed: opts.seed ?? 1, features };
+  return {
+    name: opts.name,
+    description: opts.description ?? `Inferred from ${requests.length} recorded requests.`,
+    candidates,
+    seed: opts.seed ?? 1,
+    features,
+  };
 }
 
 function meanStd(sum: number, sumSq: number, n: number): [number, number] {
@@ -163,13 +194,19 @@ const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 /** Zipf exponent from the slope of log(frequency) over log(rank) among the top ranks. */
 function fitSkew(a: Acc): number {
   const freqs = [...a.distinct.values()].sort((x, y) => y - x);
-  if (freqs.length < 3 || a.distinctOverflow && freqs[0]! <= 2) return 0;
+  if (freqs.length < 3 || (a.distinctOverflow && freqs[0]! <= 2)) return 0;
   const k = Math.min(freqs.length, 50);
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < k; i++) {
     const x = Math.log(i + 1);
     const y = Math.log(freqs[i]!);
-    sx += x; sy += y; sxx += x * x; sxy += x * y;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
   }
   const slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
   return round(Math.min(3, Math.max(0, -slope)), 3);
@@ -178,9 +215,19 @@ function fitSkew(a: Acc): number {
 function fitDistribution(a: Acc): Distribution {
   if (a.kind === 'bytes') {
     if (!a.words.multi) {
-      return { kind: 'categorical', cardinality: Math.max(1, a.distinctOverflow ? a.count : a.distinct.size), skew: fitSkew(a), offset: 0 };
+      return {
+        kind: 'categorical',
+        cardinality: Math.max(1, a.distinctOverflow ? a.count : a.distinct.size),
+        skew: fitSkew(a),
+        offset: 0,
+      };
     }
-    return { kind: 'text', minWords: Number.isFinite(a.words.min) ? a.words.min : 0, maxWords: Math.max(1, a.words.max), vocabulary: Math.max(1, a.words.vocab.size) };
+    return {
+      kind: 'text',
+      minWords: Number.isFinite(a.words.min) ? a.words.min : 0,
+      maxWords: Math.max(1, a.words.max),
+      vocabulary: Math.max(1, a.words.vocab.size),
+    };
   }
   const zeroShare = a.count ? a.zeros / a.count : 0;
   if (a.kind === 'int64') {
@@ -189,10 +236,21 @@ function fitDistribution(a: Acc): Distribution {
       return { kind: 'sparse', zeroShare: round(zeroShare, 4), mean: round(mean), std: round(std) };
     }
     const lo = Number.isFinite(a.min) ? Math.max(0, a.min) : 0;
-    return { kind: 'categorical', cardinality: Math.min(2 ** 52, Math.max(1, (Number.isFinite(a.max) ? a.max : 0) - lo + 1)), skew: fitSkew(a), offset: lo };
+    return {
+      kind: 'categorical',
+      cardinality: Math.min(2 ** 52, Math.max(1, (Number.isFinite(a.max) ? a.max : 0) - lo + 1)),
+      skew: fitSkew(a),
+      offset: lo,
+    };
   }
   // Few distinct values seen many times each: a bucketized feature (not just a small sample).
-  if (!a.distinctOverflow && a.distinct.size <= 64 && a.distinct.size >= 2 && a.count >= 8 * a.distinct.size && zeroShare < 0.3) {
+  if (
+    !a.distinctOverflow &&
+    a.distinct.size <= 64 &&
+    a.distinct.size >= 2 &&
+    a.count >= 8 * a.distinct.size &&
+    zeroShare < 0.3
+  ) {
     return { kind: 'quantized', levels: a.distinct.size, min: round(a.min), max: round(a.max) };
   }
   if (zeroShare >= 0.2) {

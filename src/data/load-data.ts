@@ -79,9 +79,14 @@ export function loadData(spec: DataSpec, opts: LoadDataOptions = {}): LoadedData
   if (opts.scenario) {
     const check = checkAgainstScenario(data.requests, opts.scenario);
     if (check.problems.length) {
-      throw new DataError(`${spec.path}: the data does not match scenario "${opts.scenario.name}":\n  ${check.problems.join('\n  ')}`);
+      throw new DataError(
+        `${spec.path}: the data does not match scenario "${opts.scenario.name}":\n  ${check.problems.join('\n  ')}`,
+      );
     }
-    if (check.extra.length) warnings.push(`data: ${check.extra.length} feature(s) in the data are not in scenario "${opts.scenario.name}" and are not sent: ${preview(check.extra)}`);
+    if (check.extra.length)
+      warnings.push(
+        `data: ${check.extra.length} feature(s) in the data are not in scenario "${opts.scenario.name}" and are not sent: ${preview(check.extra)}`,
+      );
     scenario = opts.scenario;
   } else {
     const name = opts.name ?? (basename(spec.path, extname(spec.path)) || 'data');
@@ -94,10 +99,18 @@ export function loadData(spec: DataSpec, opts: LoadDataOptions = {}): LoadedData
   }
   const requests = data.requests.map((raw, i) => toRankingRequest(raw, scenario, i));
   if (data.corrupt.length) {
-    const where = data.corrupt.slice(0, 5).map((c) => `record ${c.index} at byte offset ${c.offset}`).join(', ');
-    warnings.push(`data: skipped ${data.corrupt.length} corrupt record(s) of ${data.records} (--skip-corrupt): ${where}${data.corrupt.length > 5 ? ', ...' : ''}`);
+    const where = data.corrupt
+      .slice(0, 5)
+      .map((c) => `record ${c.index} at byte offset ${c.offset}`)
+      .join(', ');
+    warnings.push(
+      `data: skipped ${data.corrupt.length} corrupt record(s) of ${data.records} (--skip-corrupt): ${where}${data.corrupt.length > 5 ? ', ...' : ''}`,
+    );
   }
-  if (data.droppedExamples) warnings.push(`data: ${data.droppedExamples} example(s) left over after regrouping into requests of ${spec.candidates} were not used`);
+  if (data.droppedExamples)
+    warnings.push(
+      `data: ${data.droppedExamples} example(s) left over after regrouping into requests of ${spec.candidates} were not used`,
+    );
   const counts = requests.map((r) => r.candidates);
   const summary: DataSummary = {
     path: spec.path,
@@ -136,12 +149,16 @@ function shapeText(spec: FeatureSpec): string {
  * the data, another dtype, a value count the scenario's fixed shape cannot hold. Features
  * of the data the scenario does not name are returned apart (they are simply not sent).
  */
-export function checkAgainstScenario(requests: readonly RawRequest[], scenario: Scenario): { problems: string[]; extra: string[] } {
+export function checkAgainstScenario(
+  requests: readonly RawRequest[],
+  scenario: Scenario,
+): { problems: string[]; extra: string[] } {
   const problems: string[] = [];
   const known = new Set(scenario.features.map((f) => f.name));
   const extra = new Set<string>();
   for (const r of requests) {
-    for (const ex of r.context ? [r.context, ...r.examples] : r.examples) for (const name of ex.keys()) if (!known.has(name)) extra.add(name);
+    for (const ex of r.context ? [r.context, ...r.examples] : r.examples)
+      for (const name of ex.keys()) if (!known.has(name)) extra.add(name);
   }
   for (const spec of scenario.features) {
     let seen = 0;
@@ -165,15 +182,21 @@ export function checkAgainstScenario(requests: readonly RawRequest[], scenario: 
       problems.push(`feature "${spec.name}" (${spec.dtype}, ${spec.scope}): missing from the data`);
       continue;
     }
-    if (missing > 0) problems.push(`feature "${spec.name}" (${spec.dtype}, ${spec.scope}): missing in ${missing} of ${seen} ${where}`);
+    if (missing > 0)
+      problems.push(`feature "${spec.name}" (${spec.dtype}, ${spec.scope}): missing in ${missing} of ${seen} ${where}`);
     const want = KIND[spec.dtype];
     // JSON cannot tell a float feature holding whole numbers from an int64 (as toRankingRequest accepts).
     const wrong = [...kinds].filter((k) => k !== want && !(k === 'int64' && want === 'float'));
-    if (wrong.length) problems.push(`feature "${spec.name}": the data has ${wrong.join(' and ')} values, the scenario says ${spec.dtype}`);
+    if (wrong.length)
+      problems.push(
+        `feature "${spec.name}": the data has ${wrong.join(' and ')} values, the scenario says ${spec.dtype}`,
+      );
     const w = fixedWidth(spec);
     if (w !== undefined && Number.isFinite(minLen) && (minLen !== w || maxLen !== w)) {
       const has = minLen === maxLen ? `${minLen}` : `${minLen} to ${maxLen}`;
-      problems.push(`feature "${spec.name}": the data has ${has} value(s) per ${where.slice(0, -1)}, the scenario's shape (${shapeText(spec)}) needs ${w}`);
+      problems.push(
+        `feature "${spec.name}": the data has ${has} value(s) per ${where.slice(0, -1)}, the scenario's shape (${shapeText(spec)}) needs ${w}`,
+      );
     }
   }
   return { problems, extra: [...extra] };

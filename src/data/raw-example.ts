@@ -51,7 +51,10 @@ export function parseRawExample(buf: Uint8Array, start = 0, end = buf.length): R
         } else if (v === ((2 << 3) | 2)) value = parseFeature(entry.sub());
         else entry.skip(v & 7);
       }
-      if (name === undefined || value === undefined) throw new DecodeError(`feature map entry without ${name === undefined ? 'a name' : `a value (feature "${name}")`}`);
+      if (name === undefined || value === undefined)
+        throw new DecodeError(
+          `feature map entry without ${name === undefined ? 'a name' : `a value (feature "${name}")`}`,
+        );
       out.set(name, value);
     }
   }

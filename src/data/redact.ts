@@ -11,7 +11,9 @@ export function redactDetails(text: string, names: Iterable<string>): string {
   const keep = new Set(names);
   let out = text
     // Quoted text: kept when it is exactly a known name.
-    .replace(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (m, a: string | undefined, b: string | undefined) => (keep.has(a ?? b ?? '') ? m : m[0] === '"' ? '"…"' : "'…'"))
+    .replace(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g, (m, a: string | undefined, b: string | undefined) =>
+      keep.has(a ?? b ?? '') ? m : m[0] === '"' ? '"…"' : "'…'",
+    )
     // Long unbroken tokens (bytes, base64, escaped binary), unless a known name.
     .replace(/\S{33,}/g, (m) => (keep.has(m.replace(/^[^\w.-]+|[^\w.-]+$/g, '')) ? m : '…'))
     // Decimals and numbers of 5 or more digits (ids, prices); small counts and shapes stay.

@@ -40,7 +40,11 @@ export function writeTfRecords(records: readonly Uint8Array[]): Uint8Array {
  * counted; a bad length header or a truncated tail ends the file (nothing after it
  * can be framed) and is counted too. Without it the first problem throws DataError.
  */
-export function readTfRecords(buf: Uint8Array, source: string, skipCorrupt: boolean): { records: TfRecord[]; corrupt: CorruptRecord[] } {
+export function readTfRecords(
+  buf: Uint8Array,
+  source: string,
+  skipCorrupt: boolean,
+): { records: TfRecord[]; corrupt: CorruptRecord[] } {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const records: TfRecord[] = [];
   const corrupt: CorruptRecord[] = [];
@@ -48,7 +52,10 @@ export function readTfRecords(buf: Uint8Array, source: string, skipCorrupt: bool
   let index = 0;
   const fail = (reason: string, fatal: boolean): boolean => {
     const c = { index, offset: p, reason };
-    if (!skipCorrupt) throw new DataError(`${source}: record ${index} at byte offset ${p}: ${reason} (use --skip-corrupt to skip corrupt records)`);
+    if (!skipCorrupt)
+      throw new DataError(
+        `${source}: record ${index} at byte offset ${p}: ${reason} (use --skip-corrupt to skip corrupt records)`,
+      );
     corrupt.push(c);
     return fatal;
   };

@@ -35,8 +35,12 @@ function toColumn(spec: FeatureSpec, rows: RawFeature[], index: number): Column 
   rows.forEach((f, r) => {
     // JSON cannot tell a float feature holding whole numbers from an int64: accept it as float.
     const jsonWhole = f.kind === 'int64' && spec.dtype === 'float32';
-    if (f.kind !== KIND[spec.dtype] && !jsonWhole && f.values.length > 0) throw new DataError(`request ${index}: feature "${spec.name}" is ${f.kind}, the scenario says ${spec.dtype}`);
-    if (w !== undefined && f.values.length !== w) throw new DataError(`request ${index}, row ${r}: feature "${spec.name}" has ${f.values.length} values, the scenario's shape needs ${w}`);
+    if (f.kind !== KIND[spec.dtype] && !jsonWhole && f.values.length > 0)
+      throw new DataError(`request ${index}: feature "${spec.name}" is ${f.kind}, the scenario says ${spec.dtype}`);
+    if (w !== undefined && f.values.length !== w)
+      throw new DataError(
+        `request ${index}, row ${r}: feature "${spec.name}" has ${f.values.length} values, the scenario's shape needs ${w}`,
+      );
     splits[r + 1] = splits[r]! + f.values.length;
   });
   const values = allocValues(spec.dtype, splits[rows.length]!);
@@ -59,7 +63,11 @@ export function fromRankingRequest(req: RankingRequest): RawRequest {
       const from = w === undefined ? col.rowSplits![r]! : r * w;
       const to = w === undefined ? col.rowSplits![r + 1]! : from + w;
       const v = col.values;
-      const values = Array.isArray(v) ? v.slice(from, to) : v instanceof Float32Array ? [...v.subarray(from, to)] : [...v.subarray(from, to)];
+      const values = Array.isArray(v)
+        ? v.slice(from, to)
+        : v instanceof Float32Array
+          ? [...v.subarray(from, to)]
+          : [...v.subarray(from, to)];
       examples[i]!.set(spec.name, { kind: KIND[spec.dtype], values } as RawFeature);
     }
   }

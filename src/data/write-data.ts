@@ -7,8 +7,14 @@ import { ProtoWriter, WIRE_LEN } from '../wire/proto-writer.js';
 
 export function elwcRecord(req: RankingRequest): Uint8Array {
   const w = new ProtoWriter(1 << 16);
-  const items = featureSources(req, req.schema.features.filter((f) => f.scope === 'item'));
-  const context = featureSources(req, req.schema.features.filter((f) => f.scope === 'context'));
+  const items = featureSources(
+    req,
+    req.schema.features.filter((f) => f.scope === 'item'),
+  );
+  const context = featureSources(
+    req,
+    req.schema.features.filter((f) => f.scope === 'context'),
+  );
   for (let i = 0; i < req.candidates; i++) {
     w.tag(1, WIRE_LEN);
     const m = w.begin();

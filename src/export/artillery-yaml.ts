@@ -39,7 +39,12 @@ export function renderArtilleryYaml(m: Manifest, manifestFile: string, payloadFi
   lines.push('  includeFiles:', `    - ${q(manifestFile)}`, ...payloadFiles.map((f) => `    - ${q(f)}`));
   lines.push('scenarios:');
   for (const c of m.combinations) {
-    lines.push(`  - name: ${q(c.scenarioName)}`, `    engine: ${q(ENGINE_NAME)}`, '    flow:', `      - search: ${q(c.key)}`);
+    lines.push(
+      `  - name: ${q(c.scenarioName)}`,
+      `    engine: ${q(ENGINE_NAME)}`,
+      '    flow:',
+      `      - search: ${q(c.key)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

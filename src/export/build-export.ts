@@ -10,7 +10,14 @@ import { e2eConfigRecord, ReplaySet, uniqueBatchSizes, type E2eInput } from '../
 import { generate } from '../scenario/index.js';
 import { renderArtilleryYaml } from './artillery-yaml.js';
 import type { ExportConfig } from './config.js';
-import { MANIFEST_KIND, MANIFEST_VERSION, type BatchEntry, type Combination, type Manifest, type PayloadSet } from './manifest.js';
+import {
+  MANIFEST_KIND,
+  MANIFEST_VERSION,
+  type BatchEntry,
+  type Combination,
+  type Manifest,
+  type PayloadSet,
+} from './manifest.js';
 import { renderExportReadme } from './export-readme.js';
 
 export interface ExportFile {
@@ -32,8 +39,14 @@ export function buildExport(config: ExportConfig, input: E2eInput): BuiltExport 
   const e2e = config.e2e;
   const scenario = input.scenario;
   const requests = input.requests ?? [generate(scenario)];
-  const encodeOptions: EncodeOptions = { modelName: e2e.modelName, ...(e2e.signature !== null ? { signatureName: e2e.signature } : {}) };
-  const batchSizes = uniqueBatchSizes(e2e.batchSizes, requests.reduce((m, r) => Math.max(m, r.candidates), 1));
+  const encodeOptions: EncodeOptions = {
+    modelName: e2e.modelName,
+    ...(e2e.signature !== null ? { signatureName: e2e.signature } : {}),
+  };
+  const batchSizes = uniqueBatchSizes(
+    e2e.batchSizes,
+    requests.reduce((m, r) => Math.max(m, r.candidates), 1),
+  );
   const formats = e2e.formats.map((id) => getFormat(id));
 
   const files: ExportFile[] = [];
@@ -70,7 +83,12 @@ export function buildExport(config: ExportConfig, input: E2eInput): BuiltExport 
     }
   }
   // Scenario order as e2e measures: batch size, then compression, then format.
-  combinations.sort((a, b) => a.batchSize - b.batchSize || e2e.compressions.indexOf(a.compression) - e2e.compressions.indexOf(b.compression) || e2e.formats.indexOf(a.format as never) - e2e.formats.indexOf(b.format as never));
+  combinations.sort(
+    (a, b) =>
+      a.batchSize - b.batchSize ||
+      e2e.compressions.indexOf(a.compression) - e2e.compressions.indexOf(b.compression) ||
+      e2e.formats.indexOf(a.format as never) - e2e.formats.indexOf(b.format as never),
+  );
 
   const warnings = [...input.warnings];
   if (combinations.length > 1) {
@@ -108,7 +126,14 @@ export function buildExport(config: ExportConfig, input: E2eInput): BuiltExport 
     warnings,
   };
   files.push({ path: MANIFEST_FILE, content: `${JSON.stringify(manifest, null, 2)}\n` });
-  files.push({ path: SCRIPT_FILE, content: renderArtilleryYaml(manifest, MANIFEST_FILE, files.map((f) => f.path).filter((p) => p.endsWith('.bin'))) });
+  files.push({
+    path: SCRIPT_FILE,
+    content: renderArtilleryYaml(
+      manifest,
+      MANIFEST_FILE,
+      files.map((f) => f.path).filter((p) => p.endsWith('.bin')),
+    ),
+  });
   files.push({ path: README_FILE, content: renderExportReadme(manifest, { script: SCRIPT_FILE, out: config.out }) });
   return { manifest, files };
 }
@@ -122,7 +147,8 @@ export function scenarioName(format: string, compression: string, batchSize: num
 }
 
 function grpcPath(f: Format): string {
-  const service = 'protocol' in f && f.protocol === 'oip' ? 'inference.GRPCInferenceService' : 'tensorflow.serving.PredictionService';
+  const service =
+    'protocol' in f && f.protocol === 'oip' ? 'inference.GRPCInferenceService' : 'tensorflow.serving.PredictionService';
   return `/${service}/${f.rpc}`;
 }
 

@@ -42,7 +42,10 @@ export function renderExportReadme(m: Manifest, o: { script: string; out: string
     '',
     `\`--rate\` is the total over all workers: Artillery divides each phase's arrivalRate between them.`,
     ...(many
-      ? ['', `Without \`--scenario-name\` one run mixes all ${m.combinations.length} combinations (each search picks one at random); with it, each combination runs alone at the full rate, as \`npm run e2e\` measures.`]
+      ? [
+          '',
+          `Without \`--scenario-name\` one run mixes all ${m.combinations.length} combinations (each search picks one at random); with it, each combination runs alone at the full rate, as \`npm run e2e\` measures.`,
+        ]
       : []),
     ...(m.warnings.length ? ['', 'Notes:', ...m.warnings.map((w) => `- ${w}`)] : []),
     '',

@@ -16,7 +16,9 @@ export function writeExport(built: BuiltExport, out: string): string {
   if (existsSync(dir)) {
     const entries = readdirSync(dir);
     if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
-      throw new ExportFolderError(`--out ${out}: the folder exists, is not empty and holds no earlier export (${MANIFEST_FILE}); give a new or empty folder`);
+      throw new ExportFolderError(
+        `--out ${out}: the folder exists, is not empty and holds no earlier export (${MANIFEST_FILE}); give a new or empty folder`,
+      );
     }
     rmSync(join(dir, 'payloads'), { recursive: true, force: true });
   }

@@ -27,7 +27,6 @@ export { ROW_SPLITS_SUFFIX };
 export const PACKED_ITEM = 'packed_item_dense';
 export const PACKED_CONTEXT = 'packed_context_dense';
 
-
 export interface ColumnarOptions {
   /** Send context features once (leading dimension 1) instead of once per candidate. */
   contextOnce: boolean;
@@ -64,7 +63,12 @@ export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): Name
       const srcs = specs.map((s) => bitsOf(req.columns.get(s.name)!.values as Float32Array));
       transposeBlocked(srcs, Int32Array.from(widths), dst, rows, total, 'pack');
       for (const s of specs) packed.add(s.name);
-      out.push({ name: scope === 'item' ? PACKED_ITEM : PACKED_CONTEXT, dtype: 'float32', shape: [rows, total], values });
+      out.push({
+        name: scope === 'item' ? PACKED_ITEM : PACKED_CONTEXT,
+        dtype: 'float32',
+        shape: [rows, total],
+        values,
+      });
     }
   }
   for (const spec of req.schema.features) {
@@ -77,7 +81,12 @@ export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): Name
     }
     if (col.rowSplits) {
       out.push({ name: spec.name, dtype: spec.dtype, shape: [col.values.length], values: col.values });
-      out.push({ name: spec.name + ROW_SPLITS_SUFFIX, dtype: 'int64', shape: [rows + 1], values: splitsToInt64(col.rowSplits) });
+      out.push({
+        name: spec.name + ROW_SPLITS_SUFFIX,
+        dtype: 'int64',
+        shape: [rows + 1],
+        values: splitsToInt64(col.rowSplits),
+      });
     } else {
       const shape = spec.shape.kind === 'vector' ? [rows, spec.shape.length] : [rows];
       out.push({ name: spec.name, dtype: spec.dtype, shape, values: col.values });
@@ -118,11 +127,16 @@ export function assembleBatch(schema: Schema, inputs: Map<string, NamedTensor>, 
   const extra: string[] = [];
   for (const k of inputs.keys()) if (!expectedSet.has(k)) extra.push(k);
   if (extra.length) {
-    throw new DecodeError(`input tensor alias not found in signature: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ` (+${extra.length - 5} more)` : ''}. Inputs expected to be in the set {${preview(expected)}}.`);
+    throw new DecodeError(
+      `input tensor alias not found in signature: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ` (+${extra.length - 5} more)` : ''}. Inputs expected to be in the set {${preview(expected)}}.`,
+    );
   }
   const missing: string[] = [];
   for (const k of expected) if (!inputs.has(k)) missing.push(k);
-  if (missing.length) throw new DecodeError(`Request inputs do not match required inputs for the signature. Missing: {${preview(missing)}}`);
+  if (missing.length)
+    throw new DecodeError(
+      `Request inputs do not match required inputs for the signature. Missing: {${preview(missing)}}`,
+    );
 
   // Candidates: the leading dimension of any per-candidate input.
   let n = -1;
@@ -149,11 +163,15 @@ export function assembleBatch(schema: Schema, inputs: Map<string, NamedTensor>, 
     if (f.shape.kind === 'list') {
       const s = inputs.get(f.name + ROW_SPLITS_SUFFIX)!;
       checkDtype(s, 'int64');
-      if (t.shape.length !== 1) throw new DecodeError(`input "${f.name}": ragged values must have rank 1, got shape ${shapeText(t.shape)}`);
-      if (s.shape.length !== 1) throw new DecodeError(`input "${s.name}": row_splits must have rank 1, got shape ${shapeText(s.shape)}`);
+      if (t.shape.length !== 1)
+        throw new DecodeError(`input "${f.name}": ragged values must have rank 1, got shape ${shapeText(t.shape)}`);
+      if (s.shape.length !== 1)
+        throw new DecodeError(`input "${s.name}": row_splits must have rank 1, got shape ${shapeText(s.shape)}`);
       const rows = s.shape[0]! - 1;
       if (rows !== n && !(rows === 1 && f.scope === 'context')) {
-        throw new DecodeError(`input "${s.name}": expected ${n + 1} row splits${f.scope === 'context' ? ' (or 2 for a context feature sent once)' : ''}, got ${rows + 1}`);
+        throw new DecodeError(
+          `input "${s.name}": expected ${n + 1} row splits${f.scope === 'context' ? ' (or 2 for a context feature sent once)' : ''}, got ${rows + 1}`,
+        );
       }
       const splits = checkSplits(s, t.values.length);
       const col: Column = { values: t.values, rowSplits: splits };
@@ -163,7 +181,9 @@ export function assembleBatch(schema: Schema, inputs: Map<string, NamedTensor>, 
       const ok1 = sameShape(t.shape, want);
       const okCtx = f.scope === 'context' && n !== 1 && sameShape(t.shape, [1, ...want.slice(1)]);
       if (!ok1 && !okCtx) {
-        throw new DecodeError(`input "${f.name}": expected shape ${shapeText(want)}${f.scope === 'context' ? ` or ${shapeText([1, ...want.slice(1)])}` : ''}, got ${shapeText(t.shape)}`);
+        throw new DecodeError(
+          `input "${f.name}": expected shape ${shapeText(want)}${f.scope === 'context' ? ` or ${shapeText([1, ...want.slice(1)])}` : ''}, got ${shapeText(t.shape)}`,
+        );
       }
       tensors.set(f.name, ok1 ? { values: t.values } : broadcastColumn({ values: t.values }, n));
     }
@@ -182,7 +202,9 @@ function unpack(schema: Schema, inputs: Map<string, NamedTensor>, n: number, ten
     const rows = t.shape[0]!;
     const okRows = rows === n || (scope === 'context' && rows === 1);
     if (t.shape.length !== 2 || t.shape[1] !== total || !okRows) {
-      throw new DecodeError(`input "${name}": expected shape [${scope === 'context' ? `1 or ${n}` : n},${total}], got ${shapeText(t.shape)}`);
+      throw new DecodeError(
+        `input "${name}": expected shape [${scope === 'context' ? `1 or ${n}` : n},${total}], got ${shapeText(t.shape)}`,
+      );
     }
     const src = bitsOf(t.values as Float32Array);
     const k = specs.length;
@@ -204,7 +226,8 @@ function unpack(schema: Schema, inputs: Map<string, NamedTensor>, n: number, ten
         o += w;
       }
     } else transposeBlocked(cols, ws, src, n, total, 'unpack');
-    for (let f = 0; f < k; f++) tensors.set(specs[f]!.name, { values: new Float32Array(cols[f]!.buffer, cols[f]!.byteOffset, cols[f]!.length) });
+    for (let f = 0; f < k; f++)
+      tensors.set(specs[f]!.name, { values: new Float32Array(cols[f]!.buffer, cols[f]!.byteOffset, cols[f]!.length) });
   }
 }
 
@@ -218,7 +241,14 @@ const BLOCK_ROWS = 16;
  * of the matrix per element (strides of ~1 kB), going row by row scattered the writes over
  * every column; a block of rows keeps both the matrix lines and each column's line in cache.
  */
-function transposeBlocked(cols: Int32Array[], ws: Int32Array, matrix: Int32Array, rows: number, total: number, dir: 'pack' | 'unpack'): void {
+function transposeBlocked(
+  cols: Int32Array[],
+  ws: Int32Array,
+  matrix: Int32Array,
+  rows: number,
+  total: number,
+  dir: 'pack' | 'unpack',
+): void {
   const k = ws.length;
   for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
     const r1 = Math.min(rows, r0 + BLOCK_ROWS);
@@ -268,16 +298,17 @@ function checkSplits(s: NamedTensor, valueCount: number): Int32Array {
     const lo = h[2 * i]!;
     const x = h[2 * i + 1] === 0 && lo >= 0 ? lo : Number(v[i]);
     if ((i === 0 && x !== 0) || x < prev || x > valueCount) {
-      throw new DecodeError(`input "${s.name}": row_splits must start at 0, never decrease and end at the value count ${valueCount}; entry ${i} is ${x}`);
+      throw new DecodeError(
+        `input "${s.name}": row_splits must start at 0, never decrease and end at the value count ${valueCount}; entry ${i} is ${x}`,
+      );
     }
     out[i] = prev = x;
   }
-  if (prev !== valueCount) throw new DecodeError(`input "${s.name}": last row split is ${prev}, expected the value count ${valueCount}`);
+  if (prev !== valueCount)
+    throw new DecodeError(`input "${s.name}": last row split is ${prev}, expected the value count ${valueCount}`);
   return out;
 }
 
 function preview(names: readonly string[]): string {
   return names.length > 12 ? `${names.slice(0, 12).join(', ')}, ... (${names.length} in all)` : names.join(', ');
 }
-
-

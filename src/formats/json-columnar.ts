@@ -59,7 +59,10 @@ export const jsonColumnar: Format = {
       const count = shape.reduce((a, b) => a * b, 1);
       // Every element takes at least one byte of the body: a larger count means a ragged
       // list whose first rows claim more than exists; refuse before allocating.
-      if (count > bytes.length) throw new DecodeError(`inputs["${name}"]: ragged nested list (first elements imply shape [${shape.join(',')}])`);
+      if (count > bytes.length)
+        throw new DecodeError(
+          `inputs["${name}"]: ragged nested list (first elements imply shape [${shape.join(',')}])`,
+        );
       const values = allocValues(dtype, count);
       if (dtypes.has(name)) flattenInto(value, shape, 0, dtype, values, 0, `inputs["${name}"]`);
       named.set(name, { name, dtype, shape, values });
@@ -76,6 +79,7 @@ export function parseJsonBody(bytes: Uint8Array): Record<string, unknown> {
   } catch (err) {
     throw new DecodeError((err as Error).message);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DecodeError('JSON body must be an object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new DecodeError('JSON body must be an object');
   return body as Record<string, unknown>;
 }

@@ -109,7 +109,8 @@ class LenientParser {
       this.ws();
       const v = this.value();
       // An own data property even for "__proto__", as JSON.parse makes it.
-      if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
       else out[key] = v;
       this.ws();
       const c = this.s.charCodeAt(this.pos);

@@ -53,13 +53,15 @@ export const jsonRows: Format = {
     const known = new Set(specs.map((f) => f.name));
     for (let i = 0; i < n; i++) {
       const inst = instances[i];
-      if (typeof inst !== 'object' || inst === null || Array.isArray(inst)) throw new DecodeError(`instances[${i}]: expected an object of named inputs`);
+      if (typeof inst !== 'object' || inst === null || Array.isArray(inst))
+        throw new DecodeError(`instances[${i}]: expected an object of named inputs`);
       // Count keys without allocating; only on a mismatch look for the stranger.
       let keys = 0;
       for (const _ in inst) keys++;
       if (keys !== specs.length) {
         const extra = Object.keys(inst).find((k) => !known.has(k));
-        if (extra !== undefined) throw new DecodeError(`instances[${i}]: input tensor alias not found in signature: ${extra}`);
+        if (extra !== undefined)
+          throw new DecodeError(`instances[${i}]: input tensor alias not found in signature: ${extra}`);
       }
     }
     const rows = instances as Record<string, unknown>[];
@@ -76,7 +78,8 @@ export const jsonRows: Format = {
           if (w === 1 && f.shape.kind === 'scalar') {
             storeOne(x, f.dtype, values, halves, i, where(i));
           } else {
-            if (!Array.isArray(x) || x.length !== w) throw new DecodeError(`${where(i)}: expected a list of ${w} values`);
+            if (!Array.isArray(x) || x.length !== w)
+              throw new DecodeError(`${where(i)}: expected a list of ${w} values`);
             storeFlat(x, f.dtype, values, i * w, where(i), halves);
           }
         }
@@ -90,7 +93,8 @@ export const jsonRows: Format = {
         }
         const values = allocValues(f.dtype, splits[n]!);
         const halves = values instanceof BigInt64Array ? halvesOf(values) : undefined;
-        for (let i = 0; i < n; i++) storeFlat(rows[i]![name] as unknown[], f.dtype, values, splits[i]!, where(i), halves);
+        for (let i = 0; i < n; i++)
+          storeFlat(rows[i]![name] as unknown[], f.dtype, values, splits[i]!, where(i), halves);
         tensors.set(name, { values, rowSplits: splits });
       }
     }

@@ -75,7 +75,7 @@ export function valuesText(v: Values, from: number, to: number): string {
 
 /** A JSON value as TF Serving's errors quote it (NaN and ±Infinity as their tokens, not JSON.stringify's null), cut at 40 characters. */
 function jsonText(x: unknown): string {
-  return (typeof x === 'number' ? floatText(x) : JSON.stringify(x) ?? String(x)).slice(0, 40);
+  return (typeof x === 'number' ? floatText(x) : (JSON.stringify(x) ?? String(x))).slice(0, 40);
 }
 
 /** Parse one JSON scalar as `dtype`, naming `what` in errors. */
@@ -90,7 +90,8 @@ export function scalarFrom(x: unknown, dtype: DType, what: string): number | big
   if (typeof x !== 'number') throw new DecodeError(`${what}: expected a number, got ${jsonText(x)}`);
   if (dtype === 'float32' && (x > FLT_MAX || x < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x, what);
   if (dtype === 'int64') {
-    if (!Number.isInteger(x)) throw new DecodeError(`${what}: JSON Value: ${floatText(x)} Type: Number is not of expected type: int64`);
+    if (!Number.isInteger(x))
+      throw new DecodeError(`${what}: JSON Value: ${floatText(x)} Type: Number is not of expected type: int64`);
     if (!Number.isSafeInteger(x)) {
       throw new DecodeError(
         `${what}: an integer beyond 2^53 (read as ${x}) cannot be parsed exactly: JSON numbers are exact only up to 2^53, so this server refuses it rather than round it (send such int64 values in a binary format)`,
@@ -109,22 +110,39 @@ export function storeInt64(halves: Int32Array, at: number, x: unknown, what: str
 }
 
 /** Store one JSON value as `dtype` at out[at]. */
-export function storeOne(x: unknown, dtype: DType, out: Values, halves: Int32Array | undefined, at: number, what: string): void {
+export function storeOne(
+  x: unknown,
+  dtype: DType,
+  out: Values,
+  halves: Int32Array | undefined,
+  at: number,
+  what: string,
+): void {
   if (out instanceof Float32Array) {
     if (typeof x !== 'number') scalarFrom(x, dtype, what);
     if (((x as number) > FLT_MAX || (x as number) < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x as number, what);
     out[at] = x as number;
   } else if (halves) storeInt64(halves, at, x, what);
-  else (out as Uint8Array[])[at] = typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, what) as Uint8Array);
+  else
+    (out as Uint8Array[])[at] =
+      typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, what) as Uint8Array);
 }
 
 /** Append JSON values (a flat array) to typed storage at `at`; returns the new position. */
-export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number, what: string, halves?: Int32Array): number {
+export function storeFlat(
+  arr: unknown[],
+  dtype: DType,
+  out: Values,
+  at: number,
+  what: string,
+  halves?: Int32Array,
+): number {
   if (out instanceof Float32Array) {
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];
       if (typeof x !== 'number') scalarFrom(x, dtype, `${what}[${i}]`);
-      if (((x as number) > FLT_MAX || (x as number) < -FLT_MAX) && Number.isFinite(x)) lossyFloat(x as number, `${what}[${i}]`);
+      if (((x as number) > FLT_MAX || (x as number) < -FLT_MAX) && Number.isFinite(x))
+        lossyFloat(x as number, `${what}[${i}]`);
       out[at++] = x as number;
     }
   } else if (out instanceof BigInt64Array) {
@@ -133,7 +151,8 @@ export function storeFlat(arr: unknown[], dtype: DType, out: Values, at: number,
   } else {
     for (let i = 0; i < arr.length; i++) {
       const x = arr[i];
-      out[at++] = typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, `${what}[${i}]`) as Uint8Array);
+      out[at++] =
+        typeof x === 'string' ? Buffer.from(x, 'utf8') : (scalarFrom(x, dtype, `${what}[${i}]`) as Uint8Array);
     }
   }
   return at;
@@ -153,16 +172,33 @@ export function nestedShape(x: unknown, maxRank = 8): number[] {
 }
 
 /** Flatten a nested array of the given shape into `out`, checking every level's length. */
-export function flattenInto(x: unknown, shape: readonly number[], depth: number, dtype: DType, out: Values, at: number, what: string): number {
+export function flattenInto(
+  x: unknown,
+  shape: readonly number[],
+  depth: number,
+  dtype: DType,
+  out: Values,
+  at: number,
+  what: string,
+): number {
   if (depth === shape.length - 1 || shape.length === 0) {
     if (shape.length === 0) {
-      storeOne(x, dtype, out, out instanceof BigInt64Array ? new Int32Array(out.buffer, 0, 2 * out.length) : undefined, at, what);
+      storeOne(
+        x,
+        dtype,
+        out,
+        out instanceof BigInt64Array ? new Int32Array(out.buffer, 0, 2 * out.length) : undefined,
+        at,
+        what,
+      );
       return at + 1;
     }
-    if (!Array.isArray(x) || x.length !== shape[depth]) throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
+    if (!Array.isArray(x) || x.length !== shape[depth])
+      throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
     return storeFlat(x, dtype, out, at, what);
   }
-  if (!Array.isArray(x) || x.length !== shape[depth]) throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
+  if (!Array.isArray(x) || x.length !== shape[depth])
+    throw new DecodeError(`${what}: ragged nested list, expected length ${shape[depth]} at depth ${depth}`);
   for (let i = 0; i < x.length; i++) at = flattenInto(x[i], shape, depth + 1, dtype, out, at, what);
   return at;
 }

@@ -46,7 +46,8 @@ export const msgpackColumnar: Format = {
       throw new DecodeError(`msgpack parse error: ${(err as Error).message}`);
     }
     const inputs = (body as { inputs?: unknown } | null)?.inputs;
-    if (typeof inputs !== 'object' || inputs === null) throw new DecodeError('msgpack body must be a map with an "inputs" map');
+    if (typeof inputs !== 'object' || inputs === null)
+      throw new DecodeError('msgpack body must be a map with an "inputs" map');
     const named = new Map<string, NamedTensor>();
     for (const [name, raw] of Object.entries(inputs as Record<string, unknown>)) {
       const t = raw as Partial<WireTensor> | null;

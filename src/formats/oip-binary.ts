@@ -10,7 +10,8 @@ import { DEFAULT_MODEL, type DecodedRequest, type Format } from './types.js';
 
 export const oipBinary: Format = {
   id: 'oip-binary',
-  description: 'Open Inference Protocol REST with the binary tensor data extension (as tritonclient.http), context once',
+  description:
+    'Open Inference Protocol REST with the binary tensor data extension (as tritonclient.http), context once',
   protocol: 'oip',
   transport: 'rest',
   rpc: 'ModelInfer',

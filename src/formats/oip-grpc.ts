@@ -2,7 +2,12 @@
 // one ModelInferRequest on GRPCInferenceService/ModelInfer, inputs as tensor-broadcast's,
 // values in typed InferTensorContents or in raw_input_contents.
 import type { RankingRequest, Schema } from '../tensors/feature-batch.js';
-import { decodeModelInferRequest, encodeModelInferRequest, readContents, type OipEncoding } from '../wire/oip-infer-request.js';
+import {
+  decodeModelInferRequest,
+  encodeModelInferRequest,
+  readContents,
+  type OipEncoding,
+} from '../wire/oip-infer-request.js';
 import { readRaw } from '../wire/oip-raw.js';
 import { DecodeError } from '../wire/proto-reader.js';
 import { assembleOip, oipTensors, type OipInput } from './oip-tensors.js';
@@ -27,10 +32,15 @@ export function decodeModelInfer(
   const raw = req.rawInputContents;
   if (raw.length) {
     for (const i of req.inputs) {
-      if (i.contents) throw new DecodeError(`contents field must not be specified when using raw_input_contents for '${i.name}' for model '${model}'`);
+      if (i.contents)
+        throw new DecodeError(
+          `contents field must not be specified when using raw_input_contents for '${i.name}' for model '${model}'`,
+        );
     }
     if (raw.length !== req.inputs.length) {
-      throw new DecodeError(`raw_input_contents holds ${raw.length} entries for ${req.inputs.length} inputs of model '${model}': expected one per input, in input order`);
+      throw new DecodeError(
+        `raw_input_contents holds ${raw.length} entries for ${req.inputs.length} inputs of model '${model}': expected one per input, in input order`,
+      );
     }
   }
   const inputs: OipInput[] = req.inputs.map((w, k) => ({
@@ -63,8 +73,14 @@ export function oipGrpcFormat(o: OipGrpcFormatOptions): Format {
     encode(req: RankingRequest, opts: EncodeOptions = {}): Uint8Array {
       const tensors = oipTensors(req);
       let size = 1024;
-      for (const t of tensors) size += 64 + t.name.length + (Array.isArray(t.values) ? t.values.length * 24 : t.values.byteLength * 1.3);
-      return encodeModelInferRequest({ modelName: opts.modelName ?? DEFAULT_MODEL }, tensors, o.encoding, Math.ceil(size));
+      for (const t of tensors)
+        size += 64 + t.name.length + (Array.isArray(t.values) ? t.values.length * 24 : t.values.byteLength * 1.3);
+      return encodeModelInferRequest(
+        { modelName: opts.modelName ?? DEFAULT_MODEL },
+        tensors,
+        o.encoding,
+        Math.ceil(size),
+      );
     },
     decode(bytes: Uint8Array, schema: Schema): DecodedRequest {
       const { batch, modelSpec } = decodeModelInfer(bytes, schema);

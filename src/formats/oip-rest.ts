@@ -38,14 +38,18 @@ function dataText(t: NamedTensor, formatId: string): string {
   } else if (v instanceof Float32Array) {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
-      if (!Number.isFinite(x)) throw new Error(`${formatId}: input "${t.name}" element ${i} is ${x}; JSON has no NaN or Infinity (use oip-binary or a gRPC format)`);
+      if (!Number.isFinite(x))
+        throw new Error(
+          `${formatId}: input "${t.name}" element ${i} is ${x}; JSON has no NaN or Infinity (use oip-binary or a gRPC format)`,
+        );
       parts[i] = floatText(x);
     }
   } else for (let i = 0; i < v.length; i++) parts[i] = v[i]!.toString();
   return parts.join(',');
 }
 
-const head = (t: NamedTensor): string => `"name":${JSON.stringify(t.name)},"shape":[${t.shape.join(',')}],"datatype":"${OIP_DATATYPE[t.dtype]}"`;
+const head = (t: NamedTensor): string =>
+  `"name":${JSON.stringify(t.name)},"shape":[${t.shape.join(',')}],"datatype":"${OIP_DATATYPE[t.dtype]}"`;
 
 /** The all-JSON body: every input's values in "data" (flat, row-major). */
 export function encodeOipJson(req: RankingRequest, formatId: string): Uint8Array {
@@ -58,7 +62,9 @@ export function encodeOipBinary(req: RankingRequest): Uint8Array {
   const tensors = oipTensors(req);
   const sizes = tensors.map((t) => rawByteLength(t.values));
   const parts = tensors.map((t, i) => `{${head(t)},"parameters":{"binary_data_size":${sizes[i]}}}`);
-  const header = utf8.encode(`{"inputs":[${parts.join(',')}],"outputs":[{"name":"${OIP_SCORES_OUTPUT}","parameters":{"binary_data":true}}]}`);
+  const header = utf8.encode(
+    `{"inputs":[${parts.join(',')}],"outputs":[{"name":"${OIP_SCORES_OUTPUT}","parameters":{"binary_data":true}}]}`,
+  );
   const out = new Uint8Array(header.length + sizes.reduce((a, b) => a + b, 0));
   out.set(header, 0);
   let at = header.length;
@@ -106,10 +112,12 @@ function jsonData(data: unknown, dtype: DType, count: number, shape: readonly nu
   const what = `input "${name}" data`;
   if (dtype === 'bytes') {
     const flat = data.flat(shape.length);
-    if (flat.length !== count) throw new DecodeError(`${what}: shape [${shape.join(',')}] needs ${count} elements, got ${flat.length}`);
+    if (flat.length !== count)
+      throw new DecodeError(`${what}: shape [${shape.join(',')}] needs ${count} elements, got ${flat.length}`);
     for (let i = 0; i < count; i++) {
       const x = flat[i];
-      if (typeof x !== 'string') throw new DecodeError(`${what}[${i}]: expected a string for BYTES, got ${JSON.stringify(x)?.slice(0, 40)}`);
+      if (typeof x !== 'string')
+        throw new DecodeError(`${what}[${i}]: expected a string for BYTES, got ${JSON.stringify(x)?.slice(0, 40)}`);
       (out as Uint8Array[])[i] = utf8.encode(x);
     }
     return out;
@@ -120,7 +128,9 @@ function jsonData(data: unknown, dtype: DType, count: number, shape: readonly nu
   }
   const got = nestedShape(data);
   if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-    throw new DecodeError(`${what}: shape [${shape.join(',')}] needs ${count} elements (flat, or nested as the shape), got a list shaped [${got.join(',')}]`);
+    throw new DecodeError(
+      `${what}: shape [${shape.join(',')}] needs ${count} elements (flat, or nested as the shape), got a list shaped [${got.join(',')}]`,
+    );
   }
   flattenInto(data, shape, 0, dtype, out, 0, what);
   return out;
@@ -128,7 +138,9 @@ function jsonData(data: unknown, dtype: DType, count: number, shape: readonly nu
 
 function shapeOf(x: unknown, name: string): number[] {
   if (!Array.isArray(x) || !x.every((d) => Number.isSafeInteger(d))) {
-    throw new DecodeError(`Unable to parse 'shape' of input '${name}': expected a list of integers, got ${JSON.stringify(x)?.slice(0, 60)}`);
+    throw new DecodeError(
+      `Unable to parse 'shape' of input '${name}': expected a list of integers, got ${JSON.stringify(x)?.slice(0, 60)}`,
+    );
   }
   return x as number[];
 }
@@ -138,7 +150,8 @@ function shapeOf(x: unknown, name: string): number[] {
  * Inference-Header-Content-Length value (undefined: the whole body is JSON).
  */
 export function decodeOipRest(body: Uint8Array, schema: Schema, model: string, headerLength?: number): DecodedOipRest {
-  if (headerLength !== undefined && Number.isNaN(headerLength)) throw new DecodeError(`Unable to parse ${INFERENCE_HEADER}: not an integer`);
+  if (headerLength !== undefined && Number.isNaN(headerLength))
+    throw new DecodeError(`Unable to parse ${INFERENCE_HEADER}: not an integer`);
   const jsonLength = headerLength ?? body.length;
   if (!Number.isSafeInteger(jsonLength) || jsonLength < 0 || jsonLength > body.length) {
     throw new DecodeError(`inference header size should be in range (0, ${body.length}), got: ${headerLength}`);
@@ -150,7 +163,8 @@ export function decodeOipRest(body: Uint8Array, schema: Schema, model: string, h
     let hint = '';
     if (headerLength === undefined) {
       const end = jsonHeaderLength(body);
-      if (end < body.length) hint = `; the body goes on after a JSON object of ${end} bytes: binary tensor data needs the ${INFERENCE_HEADER} header`;
+      if (end < body.length)
+        hint = `; the body goes on after a JSON object of ${end} bytes: binary tensor data needs the ${INFERENCE_HEADER} header`;
     }
     throw new DecodeError(`failed to parse the request JSON buffer: ${(err as Error).message}${hint}`);
   }
@@ -163,23 +177,32 @@ export function decodeOipRest(body: Uint8Array, schema: Schema, model: string, h
     const name = raw['name'];
     if (typeof name !== 'string') throw new DecodeError(`Unable to parse 'name' of inputs[${k}]: expected a string`);
     const datatype = raw['datatype'];
-    if (typeof datatype !== 'string') throw new DecodeError(`Unable to parse 'datatype' of input '${name}': expected a string`);
+    if (typeof datatype !== 'string')
+      throw new DecodeError(`Unable to parse 'datatype' of input '${name}': expected a string`);
     const shape = shapeOf(raw['shape'], name);
     const params = raw['parameters'];
     const hasData = 'data' in raw;
     const hasBinary = isObject(params) && 'binary_data_size' in params;
     const hasShm = isObject(params) && 'shared_memory_region' in params;
     if (Number(hasData) + Number(hasBinary) + Number(hasShm) !== 1) {
-      const set = [hasData && "'data'", hasBinary && "'binary_data_size'", hasShm && "'shared_memory_region'"].filter(Boolean);
+      const set = [hasData && "'data'", hasBinary && "'binary_data_size'", hasShm && "'shared_memory_region'"].filter(
+        Boolean,
+      );
       throw new DecodeError(
         `Input must set only one of the following fields: 'data', 'binary_data_size' in 'parameters', 'shared_memory_region' in 'parameters'. But ${set.length ? `set ${set.join(' ')}` : 'no field is set'} (input '${name}')`,
       );
     }
-    if (hasShm) throw new DecodeError(`input '${name}': shared memory is not supported by this server (no shared-memory extension)`);
-    if (!hasBinary) return { name, datatype, shape, read: (dtype, count) => jsonData(raw['data'], dtype, count, shape, name) };
+    if (hasShm)
+      throw new DecodeError(
+        `input '${name}': shared memory is not supported by this server (no shared-memory extension)`,
+      );
+    if (!hasBinary)
+      return { name, datatype, shape, read: (dtype, count) => jsonData(raw['data'], dtype, count, shape, name) };
     const size = (params as Json)['binary_data_size'];
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-      throw new DecodeError(`Unable to parse 'binary_data_size' of input '${name}': expected a non-negative integer, got ${JSON.stringify(size)}`);
+      throw new DecodeError(
+        `Unable to parse 'binary_data_size' of input '${name}': expected a non-negative integer, got ${JSON.stringify(size)}`,
+      );
     }
     if (size > 0 && headerLength === undefined) {
       throw new DecodeError(
@@ -187,7 +210,9 @@ export function decodeOipRest(body: Uint8Array, schema: Schema, model: string, h
       );
     }
     if (size > body.length - cursor) {
-      throw new DecodeError(`unexpected size for input '${name}', expecting ${size - (body.length - cursor)} additional bytes for model '${model}'`);
+      throw new DecodeError(
+        `unexpected size for input '${name}', expecting ${size - (body.length - cursor)} additional bytes for model '${model}'`,
+      );
     }
     const bytes = body.subarray(cursor, cursor + size);
     cursor += size;
@@ -200,8 +225,10 @@ export function decodeOipRest(body: Uint8Array, schema: Schema, model: string, h
   const outs = req['outputs'];
   if (Array.isArray(outs)) {
     for (const o of outs) {
-      if (!isObject(o) || typeof o['name'] !== 'string') throw new DecodeError(`Unable to parse 'outputs': expected objects with a 'name'`);
-      if (o['name'] !== OIP_SCORES_OUTPUT) throw new DecodeError(`unexpected inference output '${o['name']}' for model '${model}'`);
+      if (!isObject(o) || typeof o['name'] !== 'string')
+        throw new DecodeError(`Unable to parse 'outputs': expected objects with a 'name'`);
+      if (o['name'] !== OIP_SCORES_OUTPUT)
+        throw new DecodeError(`unexpected inference output '${o['name']}' for model '${model}'`);
       const p = o['parameters'];
       if (isObject(p) && typeof p['binary_data'] === 'boolean') binaryOutput = p['binary_data'];
     }

@@ -40,7 +40,10 @@ export interface OipInput {
 }
 
 const list = (names: readonly string[]): string =>
-  `[${names.slice(0, 12).map((n) => `'${n}'`).join(',')}${names.length > 12 ? `,... (${names.length} in all)` : ''}]`;
+  `[${names
+    .slice(0, 12)
+    .map((n) => `'${n}'`)
+    .join(',')}${names.length > 12 ? `,... (${names.length} in all)` : ''}]`;
 
 /**
  * Server side: check the inputs against the model (Triton's wording), read each one's
@@ -55,10 +58,14 @@ export function assembleOip(schema: Schema, inputs: readonly OipInput[], model: 
     const dtype = expected.get(name);
     if (!dtype) throw new DecodeError(`unexpected inference input '${name}' for model '${model}'`);
     if (!isOipDatatype(datatype)) {
-      throw new DecodeError(`invalid datatype '${datatype}' for input '${name}' (datatypes: ${OIP_DATATYPES.join(', ')})`);
+      throw new DecodeError(
+        `invalid datatype '${datatype}' for input '${name}' (datatypes: ${OIP_DATATYPES.join(', ')})`,
+      );
     }
     if (dtypeFromOip(datatype) !== dtype) {
-      throw new DecodeError(`inference input '${name}' data-type is '${datatype}', but model '${model}' expects '${OIP_DATATYPE[dtype]}'`);
+      throw new DecodeError(
+        `inference input '${name}' data-type is '${datatype}', but model '${model}' expects '${OIP_DATATYPE[dtype]}'`,
+      );
     }
     const count = elementCount(name, input.shape);
     named.set(name, { name, dtype, shape: input.shape, values: input.read(dtype, count) });

@@ -38,10 +38,13 @@ export function isPluginFormat(id: string): boolean {
 export function registerFormat(value: unknown, source = 'registerFormat'): Format {
   const f = value as Partial<PluginFormat> | null;
   const problems: string[] = [];
-  if (typeof f !== 'object' || f === null) throw new FormatError(`${source}: the default export is not a Format object (got ${typeof f})`);
-  if (typeof f.id !== 'string' || !ID_RE.test(f.id)) problems.push(`id must be lowercase letters, digits and dashes (got ${JSON.stringify(f.id)})`);
+  if (typeof f !== 'object' || f === null)
+    throw new FormatError(`${source}: the default export is not a Format object (got ${typeof f})`);
+  if (typeof f.id !== 'string' || !ID_RE.test(f.id))
+    problems.push(`id must be lowercase letters, digits and dashes (got ${JSON.stringify(f.id)})`);
   if (typeof f.description !== 'string') problems.push('description must be a string');
-  if (f.transport !== 'grpc' && f.transport !== 'rest') problems.push(`transport must be "grpc" or "rest" (got ${JSON.stringify(f.transport)})`);
+  if (f.transport !== 'grpc' && f.transport !== 'rest')
+    problems.push(`transport must be "grpc" or "rest" (got ${JSON.stringify(f.transport)})`);
   if (typeof f.rpc !== 'string') problems.push('rpc must name the RPC, e.g. "Predict"');
   if (typeof f.signature !== 'string') problems.push('signature must be a string, e.g. "serving_default"');
   if (typeof f.encode !== 'function') problems.push('encode(request) must be a function');
@@ -50,7 +53,9 @@ export function registerFormat(value: unknown, source = 'registerFormat'): Forma
   const existing = FORMATS.find((x) => x.id === f.id);
   if (existing !== undefined && existing === value) return existing;
   if (existing) {
-    throw new FormatError(`${source}: format id "${f.id}" is taken by ${isPluginFormat(f.id!) ? `the plug-in ${plugins.get(f.id!)!.source}` : 'a built-in format'}; choose another id`);
+    throw new FormatError(
+      `${source}: format id "${f.id}" is taken by ${isPluginFormat(f.id!) ? `the plug-in ${plugins.get(f.id!)!.source}` : 'a built-in format'}; choose another id`,
+    );
   }
   // The registry's list is typed with the built-in ids; a plug-in id is any valid string.
   const format = f as Format & { id: FormatId };
@@ -69,9 +74,12 @@ export async function loadFormatModule(path: string): Promise<Format> {
   try {
     mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
   } catch (err) {
-    throw new FormatError(`--format-module ${path}: cannot load it: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new FormatError(
+      `--format-module ${path}: cannot load it: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
   }
-  if (mod.default === undefined) throw new FormatError(`--format-module ${path}: the module has no default export (export default a Format)`);
+  if (mod.default === undefined)
+    throw new FormatError(`--format-module ${path}: the module has no default export (export default a Format)`);
   const format = registerFormat(mod.default, `--format-module ${path}`);
   if (!modulePaths.includes(abs)) modulePaths.push(abs);
   return format;

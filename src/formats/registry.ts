@@ -62,7 +62,10 @@ export function getFormat(id: string): Format {
 
 /** `a,b,c` -> formats; `all` or empty -> every format. */
 export function parseFormatList(list: string): Format[] {
-  const ids = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0 || (ids.length === 1 && ids[0] === 'all')) return [...FORMATS];
   const out: Format[] = [];
   for (const id of ids) {

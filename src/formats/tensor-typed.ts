@@ -5,7 +5,8 @@ import { tensorFormat } from './tensor-formats.js';
 
 export const tensorTyped = tensorFormat({
   id: 'tensor-typed',
-  description: 'PredictRequest, one TensorProto per feature, values in typed repeated fields (float_val/int64_val/string_val)',
+  description:
+    'PredictRequest, one TensorProto per feature, values in typed repeated fields (float_val/int64_val/string_val)',
   encoding: 'typed',
   contextOnce: false,
   pack: false,

@@ -54,11 +54,19 @@ export const tfExample: Format = {
   decode(bytes: Uint8Array, schema: Schema): DecodedRequest {
     const { modelSpec, inputs } = decodePredictRequest(bytes);
     const extra = [...inputs.keys()].filter((k) => k !== EXAMPLES_INPUT);
-    if (extra.length) throw new DecodeError(`input tensor alias not found in signature: ${extra[0]}. Inputs expected to be in the set {${EXAMPLES_INPUT}}.`);
+    if (extra.length)
+      throw new DecodeError(
+        `input tensor alias not found in signature: ${extra[0]}. Inputs expected to be in the set {${EXAMPLES_INPUT}}.`,
+      );
     const t = inputs.get(EXAMPLES_INPUT);
-    if (!t) throw new DecodeError(`Request inputs do not match required inputs for the signature. Missing: {${EXAMPLES_INPUT}}`);
+    if (!t)
+      throw new DecodeError(
+        `Request inputs do not match required inputs for the signature. Missing: {${EXAMPLES_INPUT}}`,
+      );
     if (t.dtype !== 'bytes' || t.shape.length !== 1) {
-      throw new DecodeError(`input "${EXAMPLES_INPUT}": expected a DT_STRING vector of serialized tf.Example, got ${t.dtype} [${t.shape.join(',')}]`);
+      throw new DecodeError(
+        `input "${EXAMPLES_INPUT}": expected a DT_STRING vector of serialized tf.Example, got ${t.dtype} [${t.shape.join(',')}]`,
+      );
     }
     const examples = t.values as Uint8Array[];
     const n = examples.length;

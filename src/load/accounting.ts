@@ -67,7 +67,11 @@ export interface IndependentCounts {
 }
 
 /** Every identity the counts must satisfy, own and against the independent counts; the first one broken, or undefined. */
-export function checkAccounting(requests: RequestCounts, searches: SearchCounts, independent: IndependentCounts): string | undefined {
+export function checkAccounting(
+  requests: RequestCounts,
+  searches: SearchCounts,
+  independent: IndependentCounts,
+): string | undefined {
   const errors = Object.values(requests.errors).reduce((a, b) => a + b, 0);
   const t = independent.transport;
   const encodeErrors = requests.errors[CLIENT_SIDE_ERRORS.encode] ?? 0;
@@ -87,15 +91,18 @@ export function checkAccounting(requests: RequestCounts, searches: SearchCounts,
   if (requests.sent - encodeErrors !== t.calls) {
     return `requests: ${requests.sent - encodeErrors} sent (${requests.sent} minus ${encodeErrors} that failed to encode), but the transport put ${t.calls} calls on the wire`;
   }
-  if (requests.ok + badResponses !== t.ok) return `requests: ${requests.ok} ok + ${badResponses} bad responses, but the transport saw ${t.ok} answered OK`;
-  if (requests.capped !== t.capped) return `requests: ${requests.capped} capped, but the transport cut ${t.capped} at the hard cap`;
+  if (requests.ok + badResponses !== t.ok)
+    return `requests: ${requests.ok} ok + ${badResponses} bad responses, but the transport saw ${t.ok} answered OK`;
+  if (requests.capped !== t.capped)
+    return `requests: ${requests.capped} capped, but the transport cut ${t.capped} at the hard cap`;
   if (errors - encodeErrors - badResponses !== t.errors) {
     return `requests: ${errors - encodeErrors - badResponses} transport errors accounted for, but the transport saw ${t.errors}`;
   }
   if (searches.intended !== searches.completed + searches.capped + searches.failed + searches.dropped) {
     return `searches: intended ${searches.intended} != completed ${searches.completed} + capped ${searches.capped} + failed ${searches.failed} + dropped ${searches.dropped}`;
   }
-  if (searches.withinBudget > searches.completed) return `searches: ${searches.withinBudget} within budget > ${searches.completed} completed`;
+  if (searches.withinBudget > searches.completed)
+    return `searches: ${searches.withinBudget} within budget > ${searches.completed} completed`;
   if (searches.completed > requests.ok) return `searches completed ${searches.completed} > requests ok ${requests.ok}`;
   return undefined;
 }

@@ -107,7 +107,14 @@ export interface E2eConfig {
 }
 
 export const DEFAULT_E2E_SCENARIO = 'etsy-search';
-export const DEFAULT_E2E_FORMATS: readonly FormatId[] = ['json-rows', 'tf-example', 'elwc', 'tensor-content', 'tensor-broadcast', 'tensor-packed'];
+export const DEFAULT_E2E_FORMATS: readonly FormatId[] = [
+  'json-rows',
+  'tf-example',
+  'elwc',
+  'tensor-content',
+  'tensor-broadcast',
+  'tensor-packed',
+];
 export const DEFAULT_BATCH_SIZES: readonly number[] = [25, 1000];
 export const DEFAULT_COMPRESSIONS: readonly Compression[] = ['identity', 'gzip'];
 /** Searches per cell asked for, and the time cap of a cell asked for by count. */
@@ -134,7 +141,12 @@ export const MAX_IN_FLIGHT_SEARCHES = 1000;
  * (json-rows, tf-example, elwc) are sized down to what they can answer within the cap, at least 30. The 250 ms budget is the real one: a
  * format too slow for it is timed anyway (hard cap 2.5 s) and named, not ranked.
  */
-export const BENCH_E2E_PASS = { batchSizes: [1000], compressions: ['identity'] as Compression[], durationMs: 8000, warmupMs: 500 } as const satisfies Partial<E2eConfig>;
+export const BENCH_E2E_PASS = {
+  batchSizes: [1000],
+  compressions: ['identity'] as Compression[],
+  durationMs: 8000,
+  warmupMs: 500,
+} as const satisfies Partial<E2eConfig>;
 
 /** Auto rate: this fraction of the fastest format's one-at-a-time search rate. */
 export const AUTO_RATE_FRACTION = 0.5;

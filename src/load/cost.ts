@@ -30,7 +30,11 @@ export function computeCost(i: CostInput): Cost {
   const client = i.searches > 0 ? i.clientCpuMs / n : 0;
   const server = i.searches > 0 && i.serverCpuMs !== null ? i.serverCpuMs / n : 0;
   const cores = client + server;
-  const cost: Cost = { clientCpuMsPerSearch: round3(client), serverCpuMsPerSearch: round3(server), coresPer1kSearchesPerSec: round3(cores) };
+  const cost: Cost = {
+    clientCpuMsPerSearch: round3(client),
+    serverCpuMsPerSearch: round3(server),
+    coresPer1kSearchesPerSec: round3(cores),
+  };
   if (i.coreHourUsd !== null) cost.monthlyUsd = Math.round(cores * i.coreHourUsd * HOURS_PER_MONTH * 100) / 100;
   return cost;
 }

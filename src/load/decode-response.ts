@@ -19,7 +19,8 @@ export class ResponseError extends Error {
 /** Scores of one response; throws ResponseError when the body holds no usable scores. */
 export function decodeScores(format: Format, body: Uint8Array, outputName = SCORES_OUTPUT): Float32Array | number[] {
   if (format.protocol === 'oip') return oipScores(format, body, outputName);
-  if (format.transport === 'rest') return format.contentType === 'application/msgpack' ? msgpackScores(body, outputName) : jsonScores(body);
+  if (format.transport === 'rest')
+    return format.contentType === 'application/msgpack' ? msgpackScores(body, outputName) : jsonScores(body);
   switch (format.rpc) {
     case 'Predict':
       return predictScores(body, outputName);
@@ -47,7 +48,8 @@ function predictScores(body: Uint8Array, outputName: string): Float32Array {
     seen.push(key);
     if (key !== outputName || !value) continue;
     const tensor = readTensorProto(value, key);
-    if (!(tensor.values instanceof Float32Array)) throw new ResponseError(`output "${key}" is ${tensor.dtype}, expected float32 scores`);
+    if (!(tensor.values instanceof Float32Array))
+      throw new ResponseError(`output "${key}" is ${tensor.dtype}, expected float32 scores`);
     return tensor.values;
   }
   throw new ResponseError(`PredictResponse has no "${outputName}" output (outputs: ${seen.join(', ') || 'none'})`);
@@ -144,7 +146,8 @@ function msgpackScores(body: Uint8Array, outputName: string): Float32Array {
   }
   const t = (o as { outputs?: Record<string, { data?: unknown }> }).outputs?.[outputName];
   const data = t?.data;
-  if (!(data instanceof Uint8Array) || data.length % 4 !== 0) throw new ResponseError(`msgpack response has no float32 "${outputName}" output`);
+  if (!(data instanceof Uint8Array) || data.length % 4 !== 0)
+    throw new ResponseError(`msgpack response has no float32 "${outputName}" output`);
   const copy = new Float32Array(data.length / 4);
   new Uint8Array(copy.buffer).set(data);
   return copy;

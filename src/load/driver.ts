@@ -43,7 +43,12 @@ export interface DriverResult {
 /** Grace on top of the hard cap for in-flight searches to come back after the schedule ends. */
 const DRAIN_GRACE_MS = 10_000;
 
-export async function runClosedLoop(concurrency: number, search: StartSearch, sink: DriverSink, limits: DriverLimits): Promise<DriverResult> {
+export async function runClosedLoop(
+  concurrency: number,
+  search: StartSearch,
+  sink: DriverSink,
+  limits: DriverLimits,
+): Promise<DriverResult> {
   const t0 = performance.now();
   const end = limits.durationMs === null ? Infinity : t0 + limits.durationMs;
   let started = 0;
@@ -72,7 +77,12 @@ export interface OpenLoopOptions {
   seed: number;
 }
 
-export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink: DriverSink, limits: DriverLimits): Promise<DriverResult> {
+export async function runOpenLoop(
+  o: OpenLoopOptions,
+  search: StartSearch,
+  sink: DriverSink,
+  limits: DriverLimits,
+): Promise<DriverResult> {
   const pacer = createPacer(o.rate, o.arrival, o.seed);
   const inFlight = new Set<Promise<void>>();
   const t0 = performance.now() + 1;
@@ -141,15 +151,25 @@ export async function runOpenLoop(o: OpenLoopOptions, search: StartSearch, sink:
 
   await drain(inFlight, limits.hardCapMs);
   // The schedule's span: searches were due over [t0, t0 + span); the window runs to the last answer.
-  const span = reason === 'interrupted' ? stoppedAt - t0 : reason === 'duration' && limits.durationMs !== null ? limits.durationMs : offset;
+  const span =
+    reason === 'interrupted'
+      ? stoppedAt - t0
+      : reason === 'duration' && limits.durationMs !== null
+        ? limits.durationMs
+        : offset;
   return { endReason: reason ?? 'duration', windowMs: Math.max(span, lastEnd - t0, 1), scheduled: count };
 }
 
 async function drain(inFlight: Set<Promise<void>>, hardCapMs: number): Promise<void> {
   if (inFlight.size === 0) return;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), hardCapMs + DRAIN_GRACE_MS)));
+  const timeout = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), hardCapMs + DRAIN_GRACE_MS)),
+  );
   const r = await Promise.race([Promise.all(inFlight), timeout]);
   clearTimeout(timer);
-  if (r === 'timeout') throw new Error(`${inFlight.size} search(es) still in flight ${hardCapMs + DRAIN_GRACE_MS} ms after the schedule ended, although each is cut at ${hardCapMs} ms`);
+  if (r === 'timeout')
+    throw new Error(
+      `${inFlight.size} search(es) still in flight ${hardCapMs + DRAIN_GRACE_MS} ms after the schedule ended, although each is cut at ${hardCapMs} ms`,
+    );
 }

@@ -11,10 +11,20 @@ import { formatBandwidth } from './units.js';
 
 /** The config as recorded: bandwidths as labels, everything else verbatim. */
 export function e2eConfigRecord(config: E2eConfig): Record<string, unknown> {
-  return { command: 'e2e', ...config, bandwidths: config.bandwidths.map((b) => (b === null ? null : formatBandwidth(b))) };
+  return {
+    command: 'e2e',
+    ...config,
+    bandwidths: config.bandwidths.map((b) => (b === null ? null : formatBandwidth(b))),
+  };
 }
 
-export function e2eResults(config: E2eConfig, scenario: Scenario, pass: E2ePass, state: Results['state'], warnings: string[] = []): Results {
+export function e2eResults(
+  config: E2eConfig,
+  scenario: Scenario,
+  pass: E2ePass,
+  state: Results['state'],
+  warnings: string[] = [],
+): Results {
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'payload-bench', version: toolVersion() },

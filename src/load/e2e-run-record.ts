@@ -1,9 +1,8 @@
-
 import { type Format } from '../formats/index.js';
 import type { E2eRun, StubRunInfo } from '../results/index.js';
 import { MAX_IN_FLIGHT_SEARCHES, type E2eConfig } from './config.js';
 import { computeCost } from './cost.js';
-import { type DriverResult, } from './driver.js';
+import { type DriverResult } from './driver.js';
 import { Recorder } from './recorder.js';
 import { type StubStats } from './stub-process.js';
 import { formatBandwidth } from './units.js';
@@ -14,7 +13,21 @@ export const GROWTH_OF_BUDGET = 0.2;
 /** Latency grew through the run when the last quarter's median exceeds the first's this many times, and by this share of the budget. */
 export const GROWTH_FACTOR = 2;
 
-export type BaseRun = Pick<E2eRun, 'scenario' | 'format' | 'compression' | 'batchSize' | 'mode' | 'concurrency' | 'arrival' | 'target' | 'bandwidth' | 'rttMs' | 'budgetMs' | 'hardCapMs'>;
+export type BaseRun = Pick<
+  E2eRun,
+  | 'scenario'
+  | 'format'
+  | 'compression'
+  | 'batchSize'
+  | 'mode'
+  | 'concurrency'
+  | 'arrival'
+  | 'target'
+  | 'bandwidth'
+  | 'rttMs'
+  | 'budgetMs'
+  | 'hardCapMs'
+>;
 
 export function baseRun(g: Group, format: Format): BaseRun {
   const load = g.config.load;
@@ -63,7 +76,14 @@ export interface CellFacts {
   broken: string | undefined;
 }
 
-export function finishRun(g: Group, r: Ready, rec: Recorder, result: DriverResult, facts: CellFacts, cpu: { clientCpuMs: number; serverCpuMs: number | null }): E2eRun {
+export function finishRun(
+  g: Group,
+  r: Ready,
+  rec: Recorder,
+  result: DriverResult,
+  facts: CellFacts,
+  cpu: { clientCpuMs: number; serverCpuMs: number | null },
+): E2eRun {
   const { config } = g;
   const acc = rec.accounting;
   const requests = { ...acc.requests, errors: { ...acc.requests.errors } };
@@ -73,27 +93,57 @@ export function finishRun(g: Group, r: Ready, rec: Recorder, result: DriverResul
   const open = config.load.mode === 'open';
   const shortfall = open && facts.rate !== undefined && achievedRate < (1 - SATURATION_SHORTFALL) * facts.rate;
   const trend = rec.trend();
-  const growing = open && trend !== null && trend.lastMs > GROWTH_FACTOR * trend.firstMs && trend.lastMs - trend.firstMs > GROWTH_OF_BUDGET * config.deadlineMs;
+  const growing =
+    open &&
+    trend !== null &&
+    trend.lastMs > GROWTH_FACTOR * trend.firstMs &&
+    trend.lastMs - trend.firstMs > GROWTH_OF_BUDGET * config.deadlineMs;
   const saturated = shortfall || growing;
   const lagP99 = open ? round(rec.lag.percentileMs(99), 3) : 0;
   const sent = searches.intended - searches.dropped;
-  const cost = computeCost({ clientCpuMs: cpu.clientCpuMs, serverCpuMs: cpu.serverCpuMs, searches: sent, coreHourUsd: config.coreHourUsd });
+  const cost = computeCost({
+    clientCpuMs: cpu.clientCpuMs,
+    serverCpuMs: cpu.serverCpuMs,
+    searches: sent,
+    coreHourUsd: config.coreHourUsd,
+  });
   const warnings: string[] = [];
   if (facts.broken) warnings.push(`BUG: accounting does not add up: ${facts.broken}`);
   if (shortfall) {
-    warnings.push(`saturated: offered ${facts.rate}/s, answered ${achievedRate}/s: searches queued behind each other, so latency grew through the run (it is still measured, not censored)`);
+    warnings.push(
+      `saturated: offered ${facts.rate}/s, answered ${achievedRate}/s: searches queued behind each other, so latency grew through the run (it is still measured, not censored)`,
+    );
   } else if (growing) {
-    warnings.push(`saturated: at ${facts.rate}/s offered the queue kept growing: median search latency ${trend!.firstMs} ms in the first quarter of the run, ${trend!.lastMs} ms in the last (a longer run would report more; measured, not censored)`);
+    warnings.push(
+      `saturated: at ${facts.rate}/s offered the queue kept growing: median search latency ${trend!.firstMs} ms in the first quarter of the run, ${trend!.lastMs} ms in the last (a longer run would report more; measured, not censored)`,
+    );
   }
   if (open && lagP99 > 1) {
-    warnings.push(`load generator lag p99 ${lagP99} ms > 1 ms: ${rec.lateStarts} of ${searches.intended} searches started > 1 ms late (inside the measured latency, which counts from the intended start)`);
+    warnings.push(
+      `load generator lag p99 ${lagP99} ms > 1 ms: ${rec.lateStarts} of ${searches.intended} searches started > 1 ms late (inside the measured latency, which counts from the intended start)`,
+    );
   }
-  if (searches.dropped > 0) warnings.push(`${searches.dropped} of ${searches.intended} searches dropped: due when the load generator was already late by the ${config.hardCapMs} ms hard cap, or with ${MAX_IN_FLIGHT_SEARCHES} in flight`);
-  if (searches.capped > 0) warnings.push(`${searches.capped} of ${searches.intended} searches reached the ${config.hardCapMs} ms hard cap without an answer (counted at the cap)`);
+  if (searches.dropped > 0)
+    warnings.push(
+      `${searches.dropped} of ${searches.intended} searches dropped: due when the load generator was already late by the ${config.hardCapMs} ms hard cap, or with ${MAX_IN_FLIGHT_SEARCHES} in flight`,
+    );
+  if (searches.capped > 0)
+    warnings.push(
+      `${searches.capped} of ${searches.intended} searches reached the ${config.hardCapMs} ms hard cap without an answer (counted at the cap)`,
+    );
   const errorTotal = Object.values(requests.errors).reduce((x, y) => x + y, 0);
-  if (errorTotal > 0) warnings.push(`${errorTotal} requests failed: ${Object.entries(requests.errors).map(([k, v]) => `${k} x${v}`).join(', ')}`);
+  if (errorTotal > 0)
+    warnings.push(
+      `${errorTotal} requests failed: ${Object.entries(requests.errors)
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', ')}`,
+    );
   if (cpu.serverCpuMs === null) {
-    warnings.push(g.stub ? 'server CPU unknown (no /proc on this platform): cost counts client CPU only' : 'server CPU unknown for --target servers: cost counts client CPU only');
+    warnings.push(
+      g.stub
+        ? 'server CPU unknown (no /proc on this platform): cost counts client CPU only'
+        : 'server CPU unknown for --target servers: cost counts client CPU only',
+    );
   }
 
   return orderRun({
@@ -117,11 +167,17 @@ export function finishRun(g: Group, r: Ready, rec: Recorder, result: DriverResul
 }
 
 /** The stub's set-up and its counters over one cell (model calls per search sent, calls dropped as expired). */
-export function stubRunInfo(config: E2eConfig, s0: StubStats | null, s1: StubStats | null, searches: number): StubRunInfo {
+export function stubRunInfo(
+  config: E2eConfig,
+  s0: StubStats | null,
+  s1: StubStats | null,
+  searches: number,
+): StubRunInfo {
   const info: StubRunInfo = { workers: config.stub.workers ?? null, batching: config.stub.batchingFile ?? null };
   if (s0 && s1 && searches > 0) {
     info.modelCallsPerSearch = round((s1.modelCalls - s0.modelCalls) / searches, 3);
-    info.droppedExpired = s1.droppedBeforeDecode - s0.droppedBeforeDecode + (s1.droppedInBatchQueue - s0.droppedInBatchQueue);
+    info.droppedExpired =
+      s1.droppedBeforeDecode - s0.droppedBeforeDecode + (s1.droppedInBatchQueue - s0.droppedInBatchQueue);
   }
   return info;
 }
@@ -129,9 +185,34 @@ export function stubRunInfo(config: E2eConfig, s0: StubStats | null, s1: StubSta
 /** Key order as in the schema. */
 export function orderRun(r: E2eRun): E2eRun {
   const keys: (keyof E2eRun)[] = [
-    'scenario', 'format', 'compression', 'batchSize', 'mode', 'concurrency', 'targetRate', 'arrival', 'commonRate', 'target', 'server', 'bandwidth', 'rttMs',
-    'searchTarget', 'serialSearchMs', 'durationS', 'endReason', 'budgetMs', 'hardCapMs', 'requests', 'searches', 'achievedRate', 'saturated',
-    'latency', 'breakdown', 'cost', 'schedulerLagP99Ms', 'warnings',
+    'scenario',
+    'format',
+    'compression',
+    'batchSize',
+    'mode',
+    'concurrency',
+    'targetRate',
+    'arrival',
+    'commonRate',
+    'target',
+    'server',
+    'bandwidth',
+    'rttMs',
+    'searchTarget',
+    'serialSearchMs',
+    'durationS',
+    'endReason',
+    'budgetMs',
+    'hardCapMs',
+    'requests',
+    'searches',
+    'achievedRate',
+    'saturated',
+    'latency',
+    'breakdown',
+    'cost',
+    'schedulerLagP99Ms',
+    'warnings',
   ];
   const out: Record<string, unknown> = {};
   for (const k of keys) if (r[k] !== undefined) out[k] = r[k];

@@ -57,7 +57,12 @@ export interface SearchResult {
 }
 
 /** Encodes and sends every batch of one search; resolves when the last one is back. */
-export async function runSearch(batchCount: number, send: SendBatch, intendedAt: number, capAt: number): Promise<SearchResult> {
+export async function runSearch(
+  batchCount: number,
+  send: SendBatch,
+  intendedAt: number,
+  capAt: number,
+): Promise<SearchResult> {
   const startAt = performance.now();
   const pending: Promise<BatchResult>[] = new Array(batchCount);
   for (let i = 0; i < batchCount; i++) pending[i] = send(i, capAt);
@@ -94,7 +99,12 @@ export function requestStages(r: Extract<CallResult, { kind: 'ok' }>, clientDeco
 }
 
 /** The real sender: encode with `format`, send on `transport`, decode and check the scores. */
-export function createBatchSender(format: Format, batches: readonly RankingRequest[], encodeOptions: EncodeOptions, transport: Transport): SendBatch {
+export function createBatchSender(
+  format: Format,
+  batches: readonly RankingRequest[],
+  encodeOptions: EncodeOptions,
+  transport: Transport,
+): SendBatch {
   return async (index, capAt) => {
     const batch = batches[index]!;
     const startAt = performance.now();
@@ -103,23 +113,48 @@ export function createBatchSender(format: Format, batches: readonly RankingReque
       bytes = format.encode(batch, encodeOptions);
     } catch (err) {
       const t = performance.now();
-      return { kind: 'error', code: CLIENT_SIDE_ERRORS.encode, details: (err as Error).message, startAt, sentAt: t, endAt: t, encodeMs: t - startAt };
+      return {
+        kind: 'error',
+        code: CLIENT_SIDE_ERRORS.encode,
+        details: (err as Error).message,
+        startAt,
+        sentAt: t,
+        endAt: t,
+        encodeMs: t - startAt,
+      };
     }
     const sentAt = performance.now();
     const encodeMs = sentAt - startAt;
     const r = await transport.call(bytes, capAt);
     if (r.kind === 'capped') return { kind: 'capped', startAt, sentAt, endAt: r.endAt, encodeMs };
-    if (r.kind === 'error') return { kind: 'error', code: r.code, details: r.details, startAt, sentAt, endAt: r.endAt, encodeMs };
+    if (r.kind === 'error')
+      return { kind: 'error', code: r.code, details: r.details, startAt, sentAt, endAt: r.endAt, encodeMs };
     const d0 = performance.now();
     let count: number;
     try {
       count = decodeScores(format, r.body).length;
     } catch (err) {
-      return { kind: 'error', code: CLIENT_SIDE_ERRORS.response, details: (err as Error).message, startAt, sentAt, endAt: performance.now(), encodeMs };
+      return {
+        kind: 'error',
+        code: CLIENT_SIDE_ERRORS.response,
+        details: (err as Error).message,
+        startAt,
+        sentAt,
+        endAt: performance.now(),
+        encodeMs,
+      };
     }
     const endAt = performance.now();
     if (count !== batch.candidates) {
-      return { kind: 'error', code: CLIENT_SIDE_ERRORS.response, details: `${count} scores for ${batch.candidates} candidates`, startAt, sentAt, endAt, encodeMs };
+      return {
+        kind: 'error',
+        code: CLIENT_SIDE_ERRORS.response,
+        details: `${count} scores for ${batch.candidates} candidates`,
+        startAt,
+        sentAt,
+        endAt,
+        encodeMs,
+      };
     }
     return { kind: 'ok', startAt, sentAt, endAt, encodeMs, stages: requestStages(r, endAt - d0) };
   };

@@ -14,10 +14,21 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcMethodPath, type Format } from '../formats/index.js';
 import { parseTiming } from '../common/server-timing.js';
 import type { Compression } from './config.js';
-import { countOutcome, DEADLINE_SLACK_MS, newCounts, type CallResult, type Transport, type TransportOptions } from './transport.js';
+import {
+  countOutcome,
+  DEADLINE_SLACK_MS,
+  newCounts,
+  type CallResult,
+  type Transport,
+  type TransportOptions,
+} from './transport.js';
 
 const COMPRESSION_ALGORITHM: Record<Compression, number> = { identity: 0, deflate: 1, gzip: 2 };
-const STATUS_NAMES = new Map<number, string>(Object.entries(grpc.status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]));
+const STATUS_NAMES = new Map<number, string>(
+  Object.entries(grpc.status)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
+);
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -35,7 +46,10 @@ export function createGrpcCaller(path: string, o: TransportOptions): Transport {
     // Large client receive window, like the stub's server side (responses are small anyway).
     'grpc-node.flow_control_window': 16 * 1024 * 1024,
   };
-  const clients = Array.from({ length: Math.max(1, o.connections ?? 1) }, () => new grpc.Client(o.address, grpc.credentials.createInsecure(), options));
+  const clients = Array.from(
+    { length: Math.max(1, o.connections ?? 1) },
+    () => new grpc.Client(o.address, grpc.credentials.createInsecure(), options),
+  );
   let next = 0;
   const counts = newCounts();
 
@@ -72,7 +86,10 @@ export function createGrpcCaller(path: string, o: TransportOptions): Transport {
           } else if (status.code === grpc.status.DEADLINE_EXCEEDED && endAt >= capAt - DEADLINE_SLACK_MS) {
             resolve({ kind: 'capped', endAt });
           } else {
-            const code = status.code === grpc.status.OK ? 'NO_RESPONSE' : (STATUS_NAMES.get(status.code) ?? `STATUS_${status.code}`);
+            const code =
+              status.code === grpc.status.OK
+                ? 'NO_RESPONSE'
+                : (STATUS_NAMES.get(status.code) ?? `STATUS_${status.code}`);
             resolve({ kind: 'error', code, details: status.details, timing, endAt });
           }
         });
@@ -83,7 +100,9 @@ export function createGrpcCaller(path: string, o: TransportOptions): Transport {
         clients.map(
           (c) =>
             new Promise<void>((resolve, reject) =>
-              c.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(new Error(`gRPC server at ${o.address} not reachable: ${err.message}`)) : resolve())),
+              c.waitForReady(Date.now() + timeoutMs, (err) =>
+                err ? reject(new Error(`gRPC server at ${o.address} not reachable: ${err.message}`)) : resolve(),
+              ),
             ),
         ),
       );

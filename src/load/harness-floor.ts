@@ -52,22 +52,50 @@ const CONNECT_TIMEOUT_MS = 10_000;
 function floorCall(t: FloorTarget, o: FloorOptions): { transport: Transport; bytes: Uint8Array; call: string } {
   const options = { address: t.address, compression: 'identity' as const, connections: 1, modelName: o.modelName };
   if (t.transport === 'grpc') {
-    if (o.stub) return { transport: createGrpcCaller(NOOP_GRPC_PATH, options), bytes: new Uint8Array(0), call: `no-op (gRPC ${NOOP_GRPC_PATH}, empty message)` };
+    if (o.stub)
+      return {
+        transport: createGrpcCaller(NOOP_GRPC_PATH, options),
+        bytes: new Uint8Array(0),
+        call: `no-op (gRPC ${NOOP_GRPC_PATH}, empty message)`,
+      };
     if (t.protocol === 'oip') {
       const live = '/inference.GRPCInferenceService/ServerLive';
-      return { transport: createGrpcCaller(live, options), bytes: new Uint8Array(0), call: 'ServerLive (the server has no no-op)' };
+      return {
+        transport: createGrpcCaller(live, options),
+        bytes: new Uint8Array(0),
+        call: 'ServerLive (the server has no no-op)',
+      };
     }
     const Req = protoType('tensorflow.serving.GetModelMetadataRequest');
-    const bytes = Req.encode(Req.fromObject({ model_spec: { name: o.modelName }, metadata_field: ['signature_def'] })).finish();
-    return { transport: createGrpcCaller('/tensorflow.serving.PredictionService/GetModelMetadata', options), bytes, call: 'GetModelMetadata (the server has no no-op)' };
+    const bytes = Req.encode(
+      Req.fromObject({ model_spec: { name: o.modelName }, metadata_field: ['signature_def'] }),
+    ).finish();
+    return {
+      transport: createGrpcCaller('/tensorflow.serving.PredictionService/GetModelMetadata', options),
+      bytes,
+      call: 'GetModelMetadata (the server has no no-op)',
+    };
   }
   const path = t.protocol === 'oip' ? '/v2/health/live' : `/v1/models/${encodeURIComponent(o.modelName)}`;
   if (o.stub) {
-    const route = { method: 'POST' as const, path: NOOP_REST_PATH, contentType: 'application/octet-stream', readyPath: path };
-    return { transport: createRestCaller(route, options), bytes: new Uint8Array(0), call: `no-op (POST ${NOOP_REST_PATH}, empty body)` };
+    const route = {
+      method: 'POST' as const,
+      path: NOOP_REST_PATH,
+      contentType: 'application/octet-stream',
+      readyPath: path,
+    };
+    return {
+      transport: createRestCaller(route, options),
+      bytes: new Uint8Array(0),
+      call: `no-op (POST ${NOOP_REST_PATH}, empty body)`,
+    };
   }
   const route = { method: 'GET' as const, path, contentType: 'application/json', readyPath: path };
-  return { transport: createRestCaller(route, options), bytes: new Uint8Array(0), call: `GET ${path} (${t.protocol === 'oip' ? 'liveness' : 'model status'}; the server has no no-op)` };
+  return {
+    transport: createRestCaller(route, options),
+    bytes: new Uint8Array(0),
+    call: `GET ${path} (${t.protocol === 'oip' ? 'liveness' : 'model status'}; the server has no no-op)`,
+  };
 }
 
 /** Measures the floor of every target, one after the other; a target that fails is left out with a warning. */
@@ -82,7 +110,11 @@ export async function measureHarnessFloor(o: FloorOptions): Promise<{ floors: Ha
       const once = async (): Promise<number | string> => {
         const t0 = performance.now();
         const r = await transport.call(bytes, t0 + CALL_CAP_MS);
-        return r.kind === 'ok' ? r.endAt - t0 : r.kind === 'error' ? `${r.code}: ${r.details}` : `no answer within ${CALL_CAP_MS} ms`;
+        return r.kind === 'ok'
+          ? r.endAt - t0
+          : r.kind === 'error'
+            ? `${r.code}: ${r.details}`
+            : `no answer within ${CALL_CAP_MS} ms`;
       };
       for (let i = 0; i < WARMUP_CALLS; i++) {
         const r = await once();

@@ -7,7 +7,9 @@ import type { LatencySummary, PercentileEstimate } from '../results/index.js';
 import { minSamplesFor, orderStatistic } from './order-stats.js';
 
 /** Percentiles summarised (the distribution chart's curve); each only when the sample supports it. */
-export const CURVE_PERCENTILES: readonly number[] = [10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99];
+export const CURVE_PERCENTILES: readonly number[] = [
+  10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99,
+];
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -88,7 +90,12 @@ export class LatencySamples {
     for (const p of CURVE_PERCENTILES) {
       if (n < minSamplesFor(p)) break;
       const o = orderStatistic(s, p)!;
-      percentiles.push({ p, ms: round3(o.value), lowMs: o.low === null ? null : round3(o.low), highMs: o.high === null ? null : round3(o.high) });
+      percentiles.push({
+        p,
+        ms: round3(o.value),
+        lowMs: o.low === null ? null : round3(o.low),
+        highMs: o.high === null ? null : round3(o.high),
+      });
     }
     return {
       count: n,
@@ -98,7 +105,12 @@ export class LatencySamples {
       meanMs: round3(sum / n),
       maxMs: round3(s[n - 1]!),
       percentiles,
-      ...(answered ? { answered: answered.length, answeredMedianMs: answered.length ? round3(answered[Math.ceil(answered.length / 2) - 1]!) : null } : {}),
+      ...(answered
+        ? {
+            answered: answered.length,
+            answeredMedianMs: answered.length ? round3(answered[Math.ceil(answered.length / 2) - 1]!) : null,
+          }
+        : {}),
     };
   }
 }

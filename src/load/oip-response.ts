@@ -36,7 +36,10 @@ export function oipScores(format: Format, body: Uint8Array, outputName: string):
       continue;
     }
     if (typeof size === 'number') {
-      if (size % 4 !== 0 || at + size > body.length) throw new OipResponseError(`output "${outputName}": binary_data_size ${size} does not fit the ${body.length - at} bytes left`);
+      if (size % 4 !== 0 || at + size > body.length)
+        throw new OipResponseError(
+          `output "${outputName}": binary_data_size ${size} does not fit the ${body.length - at} bytes left`,
+        );
       const v = new Float32Array(size / 4);
       new Uint8Array(v.buffer).set(body.subarray(at, at + size));
       return v;

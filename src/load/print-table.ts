@@ -26,7 +26,14 @@ function stubTag(r: E2eRun): string {
 }
 
 function runLabel(r: E2eRun): string[] {
-  return [r.format + stubTag(r), r.compression, String(r.batchSize), ...(r.bandwidth !== undefined || r.rttMs !== undefined ? [`${r.bandwidth ?? '∞'}${r.rttMs ? ` +${r.rttMs}ms` : ''}`] : [])];
+  return [
+    r.format + stubTag(r),
+    r.compression,
+    String(r.batchSize),
+    ...(r.bandwidth !== undefined || r.rttMs !== undefined
+      ? [`${r.bandwidth ?? '∞'}${r.rttMs ? ` +${r.rttMs}ms` : ''}`]
+      : []),
+  ];
 }
 
 function loadText(r: E2eRun): string {
@@ -44,7 +51,25 @@ function withinBudget(r: E2eRun): string {
 /** Latency and accounting, one row per run. */
 export function latencyTable(runs: readonly E2eRun[]): string {
   const shaped = runs.some((r) => r.bandwidth !== undefined || r.rttMs !== undefined);
-  const header = ['format', 'comp', 'batch', ...(shaped ? ['link'] : []), 'req/search', 'searches/s', 'searches', 'in budget', 'p50 [95% CI]', 'p90', 'p99', 'p99.9', 'max', 'req p50', 'capped', 'errors', 'dropped'];
+  const header = [
+    'format',
+    'comp',
+    'batch',
+    ...(shaped ? ['link'] : []),
+    'req/search',
+    'searches/s',
+    'searches',
+    'in budget',
+    'p50 [95% CI]',
+    'p90',
+    'p99',
+    'p99.9',
+    'max',
+    'req p50',
+    'capped',
+    'errors',
+    'dropped',
+  ];
   const align: Align[] = header.map((_, i) => (i < 2 || (shaped && i === 3) ? 'left' : 'right'));
   const rows = runs.map((r) => {
     const s = r.latency.search;
@@ -75,9 +100,26 @@ export function costTable(runs: readonly E2eRun[]): string {
   const monthly = runs.some((r) => r.cost.monthlyUsd !== undefined);
   const injected = runs.some((r) => (r.breakdown?.serverInjectedMs ?? 0) > 0);
   const header = [
-    'format', 'comp', 'batch', ...(shaped ? ['link'] : []),
-    'request', 'encode', 'compress', 'receive', 'decompress', 'queue', 'decode', 'compute', ...(injected ? ['injected'] : []), 'resp decode', 'unattributed', 'covered',
-    'client CPU', 'server CPU', 'cores/1k/s', ...(monthly ? ['$/month'] : []),
+    'format',
+    'comp',
+    'batch',
+    ...(shaped ? ['link'] : []),
+    'request',
+    'encode',
+    'compress',
+    'receive',
+    'decompress',
+    'queue',
+    'decode',
+    'compute',
+    ...(injected ? ['injected'] : []),
+    'resp decode',
+    'unattributed',
+    'covered',
+    'client CPU',
+    'server CPU',
+    'cores/1k/s',
+    ...(monthly ? ['$/month'] : []),
   ];
   const align: Align[] = header.map((_, i) => (i < 2 || (shaped && i === 3) ? 'left' : 'right'));
   const rows = runs.map((r) => {
@@ -101,7 +143,9 @@ export function costTable(runs: readonly E2eRun[]): string {
       notRun ? '—' : sig3(r.cost.clientCpuMsPerSearch),
       notRun ? '—' : sig3(r.cost.serverCpuMsPerSearch),
       notRun ? '—' : sig3(r.cost.coresPer1kSearchesPerSec),
-      ...(monthly ? [r.cost.monthlyUsd === undefined ? '—' : Math.round(r.cost.monthlyUsd).toLocaleString('en-US')] : []),
+      ...(monthly
+        ? [r.cost.monthlyUsd === undefined ? '—' : Math.round(r.cost.monthlyUsd).toLocaleString('en-US')]
+        : []),
     ];
   });
   return renderText({ header, align, rows });
@@ -109,7 +153,16 @@ export function costTable(runs: readonly E2eRun[]): string {
 
 /** The harness floor, one row per transport. */
 export function floorTable(floors: readonly HarnessFloor[]): string {
-  const header = ['transport', 'call', 'calls', 'p50 [95% CI]', 'p99 [95% CI]', 'p50 after idle', 'client CPU', 'server CPU'];
+  const header = [
+    'transport',
+    'call',
+    'calls',
+    'p50 [95% CI]',
+    'p99 [95% CI]',
+    'p50 after idle',
+    'client CPU',
+    'server CPU',
+  ];
   const align: Align[] = header.map((_, i) => (i < 2 ? 'left' : 'right'));
   const rows = floors.map((f) => [
     f.transport,
@@ -128,7 +181,10 @@ export function floorTable(floors: readonly HarnessFloor[]): string {
 export function renderE2eTables(runs: readonly E2eRun[], floors: readonly HarnessFloor[] = []): string {
   if (runs.length === 0) return 'e2e: no runs\n';
   const first = runs[0]!;
-  const load = first.mode === 'closed' ? `closed loop, ${first.concurrency} searches in flight` : `open loop, ${first.arrival} arrivals`;
+  const load =
+    first.mode === 'closed'
+      ? `closed loop, ${first.concurrency} searches in flight`
+      : `open loop, ${first.arrival} arrivals`;
   const budget = `budget ${first.budgetMs} ms, hard cap ${first.hardCapMs} ms`;
   const out: string[] = [];
   if (floors.length > 0) {

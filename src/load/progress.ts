@@ -49,7 +49,12 @@ export function createE2eProgress(out: ProgressSink, opts: { quiet?: boolean } =
           say(`e2e: ${e.text}`);
           return;
         case 'combo-start':
-          current = { head: `e2e [${e.index + 1}/${e.total}] ${e.label}:`, phase: 'connecting', phaseStart: performance.now(), durationMs: null };
+          current = {
+            head: `e2e [${e.index + 1}/${e.total}] ${e.label}:`,
+            phase: 'connecting',
+            phaseStart: performance.now(),
+            durationMs: null,
+          };
           if (live) {
             redraw();
             timer ??= setInterval(redraw, 200);
@@ -58,7 +63,12 @@ export function createE2eProgress(out: ProgressSink, opts: { quiet?: boolean } =
           return;
         case 'phase':
           // The group warms every format up first, then measures each: the phase names its run.
-          current = { head: `e2e [${e.index + 1}/${e.total}] ${e.label}:`, phase: e.phase === 'warmup' ? 'warming up' : 'measuring', phaseStart: performance.now(), durationMs: e.durationMs };
+          current = {
+            head: `e2e [${e.index + 1}/${e.total}] ${e.label}:`,
+            phase: e.phase === 'warmup' ? 'warming up' : 'measuring',
+            phaseStart: performance.now(),
+            durationMs: e.durationMs,
+          };
           if (live) redraw();
           return;
         case 'combo-end': {
@@ -67,11 +77,13 @@ export function createE2eProgress(out: ProgressSink, opts: { quiet?: boolean } =
           const s = r.latency.search;
           const what =
             r.endReason === 'error'
-              ? r.warnings[0] ?? 'not measured'
+              ? (r.warnings[0] ?? 'not measured')
               : `search p50 ${percentileCell(s, 50)} ms, p99 ${percentileCell(s, 99)} ms, ${r.searches.withinBudget}/${r.searches.intended} within ${r.budgetMs} ms` +
                 (r.searches.capped ? `, ${r.searches.capped} capped` : '') +
                 (r.saturated ? `, saturated (${sig3(r.achievedRate)}/s of ${sig3(r.targetRate ?? 0)}/s)` : '');
-          say(`e2e [${e.index + 1}/${e.total}] ${e.label}: ${what} (${(e.wallMs / 1000).toFixed(1)}s, elapsed ${elapsed()})`);
+          say(
+            `e2e [${e.index + 1}/${e.total}] ${e.label}: ${what} (${(e.wallMs / 1000).toFixed(1)}s, elapsed ${elapsed()})`,
+          );
           return;
         }
       }

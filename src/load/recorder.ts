@@ -129,6 +129,10 @@ export class Recorder {
   }
 
   latency(): E2eRun['latency'] {
-    return { request: this.request.summary(this.budgetMs), search: this.search.summary(this.budgetMs), service: this.service.summary(this.budgetMs) };
+    return {
+      request: this.request.summary(this.budgetMs),
+      search: this.search.summary(this.budgetMs),
+      service: this.service.summary(this.budgetMs),
+    };
   }
 }

@@ -27,7 +27,11 @@ const SELF = fileURLToPath(import.meta.url);
 /** Starts one child process running a relay per entry of `relays`. */
 export function startRelayProcess(relays: readonly RelayOptions[], timeoutMs = 30_000): Promise<RelayProcess> {
   // Own process group (Ctrl-C reaches only the load generator); exits when the IPC channel closes.
-  const child: ChildProcess = fork(SELF, [JSON.stringify(relays)], { execArgv: SELF.endsWith('.ts') ? ['--import', 'tsx'] : [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
+  const child: ChildProcess = fork(SELF, [JSON.stringify(relays)], {
+    execArgv: SELF.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   return new Promise<RelayProcess>((resolve, reject) => {
@@ -37,7 +41,9 @@ export function startRelayProcess(relays: readonly RelayOptions[], timeoutMs = 3
     }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`shaping relay exited with code ${code} before it was ready${stderr ? `: ${stderr.trim()}` : ''}`));
+      reject(
+        new Error(`shaping relay exited with code ${code} before it was ready${stderr ? `: ${stderr.trim()}` : ''}`),
+      );
     });
     child.once('message', (m: ReadyMessage | FailMessage) => {
       clearTimeout(timer);

@@ -28,7 +28,11 @@ export interface RestRoute {
 }
 
 export function createRestTransport(format: Format, o: TransportOptions): Transport {
-  const route: RestRoute = { method: 'POST', path: restPath(format, o.modelName), contentType: format.contentType ?? 'application/json' };
+  const route: RestRoute = {
+    method: 'POST',
+    path: restPath(format, o.modelName),
+    contentType: format.contentType ?? 'application/json',
+  };
   if (format.headers) route.headers = format.headers;
   if (format.protocol === 'oip') route.readyPath = `/v2/models/${encodeURIComponent(o.modelName)}/ready`;
   return createRestCaller(route, o);
@@ -43,7 +47,12 @@ export function createRestCaller(route: RestRoute, o: TransportOptions): Transpo
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections ?? Infinity, scheduling: 'fifo' });
   const counts = newCounts();
 
-  const send = (body: Uint8Array, capAt: number, compressMs: number | undefined, extra?: Record<string, string>): Promise<CallResult> =>
+  const send = (
+    body: Uint8Array,
+    capAt: number,
+    compressMs: number | undefined,
+    extra?: Record<string, string>,
+  ): Promise<CallResult> =>
     new Promise<CallResult>((resolve) => {
       let settled = false;
       const finish = (r: CallResult): void => {
@@ -52,14 +61,17 @@ export function createRestCaller(route: RestRoute, o: TransportOptions): Transpo
         clearTimeout(timer);
         resolve(countOutcome(counts, r));
       };
-      const headers: http.OutgoingHttpHeaders = route.method === 'GET' ? {} : { 'content-type': route.contentType, 'content-length': body.byteLength };
+      const headers: http.OutgoingHttpHeaders =
+        route.method === 'GET' ? {} : { 'content-type': route.contentType, 'content-length': body.byteLength };
       if (o.compression !== 'identity' && route.method === 'POST') headers['content-encoding'] = o.compression;
       if (extra) Object.assign(headers, extra);
       counts.calls++;
       const req = http.request({ host, port, method: route.method, path: route.path, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => finish({ kind: 'error', code: errorCode(err), details: err.message, timing: {}, endAt: performance.now() }));
+        res.on('error', (err) =>
+          finish({ kind: 'error', code: errorCode(err), details: err.message, timing: {}, endAt: performance.now() }),
+        );
         res.on('end', () => {
           const endAt = performance.now();
           const timing = parseTiming((name) => {
@@ -67,18 +79,29 @@ export function createRestCaller(route: RestRoute, o: TransportOptions): Transpo
             return Array.isArray(v) ? v[0] : v;
           });
           const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          if (res.statusCode === 200) finish({ kind: 'ok', body: buf, timing, endAt, ...(compressMs !== undefined ? { compressMs } : {}) });
-          else finish({ kind: 'error', code: `HTTP ${res.statusCode}`, details: buf.toString('utf8', 0, Math.min(buf.length, 300)), timing, endAt });
+          if (res.statusCode === 200)
+            finish({ kind: 'ok', body: buf, timing, endAt, ...(compressMs !== undefined ? { compressMs } : {}) });
+          else
+            finish({
+              kind: 'error',
+              code: `HTTP ${res.statusCode}`,
+              details: buf.toString('utf8', 0, Math.min(buf.length, 300)),
+              timing,
+              endAt,
+            });
         });
       });
       req.on('error', (err) => {
         if (settled) return;
         finish({ kind: 'error', code: errorCode(err), details: err.message, timing: {}, endAt: performance.now() });
       });
-      const timer = setTimeout(() => {
-        finish({ kind: 'capped', endAt: performance.now() });
-        req.destroy();
-      }, Math.max(0, capAt - performance.now()));
+      const timer = setTimeout(
+        () => {
+          finish({ kind: 'capped', endAt: performance.now() });
+          req.destroy();
+        },
+        Math.max(0, capAt - performance.now()),
+      );
       req.end(route.method === 'GET' ? undefined : body);
     });
 
@@ -101,7 +124,11 @@ export function createRestCaller(route: RestRoute, o: TransportOptions): Transpo
         const statusPath = route.readyPath ?? `/v1/models/${encodeURIComponent(o.modelName)}`;
         const req = http.request({ host, port, method: 'GET', path: statusPath, agent, timeout: timeoutMs }, (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`REST server at ${o.address}: GET ${statusPath} answered HTTP ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve()
+              : reject(new Error(`REST server at ${o.address}: GET ${statusPath} answered HTTP ${res.statusCode}`)),
+          );
         });
         req.on('timeout', () => req.destroy(new Error('timed out')));
         req.on('error', (err) => reject(new Error(`REST server at ${o.address} not reachable: ${err.message}`)));

@@ -9,7 +9,7 @@
 // request, or (--data) the next recorded request, round-robin.
 import { redactDetails } from '../data/index.js';
 import { getFormat, type Format } from '../formats/index.js';
-import type { E2eRun, HarnessFloor, } from '../results/index.js';
+import type { E2eRun, HarnessFloor } from '../results/index.js';
 import { generate, ROW_SPLITS_SUFFIX, type Scenario } from '../scenario/index.js';
 import type { RankingRequest } from '../tensors/index.js';
 import { DEFAULT_E2E_SCENARIO, type E2eConfig } from './config.js';
@@ -19,7 +19,7 @@ import { ReplaySet } from './replay.js';
 import { resolveE2eInput, type E2eInput } from './resolve-input.js';
 import { writeSchemaFile, type SchemaFile } from './schema-file.js';
 import { E2eServerError } from './server-error.js';
-import { spawnStub, type StubProcess, } from './stub-process.js';
+import { spawnStub, type StubProcess } from './stub-process.js';
 import { autoRate, cellSearches, runGroup, type E2eProgressEvent, type Endpoints } from './e2e-cell.js';
 
 export { autoRate, cellSearches, type E2eProgressEvent };
@@ -49,7 +49,12 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
   const input: E2eInput =
     opts.input ??
     (opts.scenario
-      ? { scenario: opts.scenario, ...(opts.requests ? { requests: opts.requests } : {}), source: opts.requests ? 'data' : 'scenario', warnings: [] }
+      ? {
+          scenario: opts.scenario,
+          ...(opts.requests ? { requests: opts.requests } : {}),
+          source: opts.requests ? 'data' : 'scenario',
+          warnings: [],
+        }
       : await resolveE2eInput(config));
   const scenario = input.scenario;
   const requests = input.requests ?? [generate(scenario)];
@@ -73,13 +78,24 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
       throw new E2eServerError((err as Error).message);
     }
     emit({ type: 'server', text: stub.readyLine });
-    endpoints = { grpc: stub.grpcAddress, rest: stub.restAddress, label: { grpc: `stub ${stub.grpcAddress}`, rest: `stub ${stub.restAddress}` } };
+    endpoints = {
+      grpc: stub.grpcAddress,
+      rest: stub.restAddress,
+      label: { grpc: `stub ${stub.grpcAddress}`, rest: `stub ${stub.restAddress}` },
+    };
   } else {
-    endpoints = { grpc: config.target ?? '', rest: config.restTarget ?? '', label: { grpc: config.target ?? '', rest: config.restTarget ?? '' } };
+    endpoints = {
+      grpc: config.target ?? '',
+      rest: config.restTarget ?? '',
+      label: { grpc: config.target ?? '', rest: config.restTarget ?? '' },
+    };
   }
 
   const pass: E2ePass = { runs: [], harnessFloor: [], warnings: [] };
-  const batchSizes = uniqueBatchSizes(config.batchSizes, requests.reduce((m, r) => Math.max(m, r.candidates), 1));
+  const batchSizes = uniqueBatchSizes(
+    config.batchSizes,
+    requests.reduce((m, r) => Math.max(m, r.candidates), 1),
+  );
   const total = config.bandwidths.length * batchSizes.length * config.compressions.length * formats.length;
   const counter = { index: 0, total };
   try {
@@ -101,7 +117,9 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
       let addr = endpoints;
       if (bandwidth !== null || config.rttMs > 0) {
         const targets = [endpoints.grpc, endpoints.rest].filter((t) => t !== '');
-        relay = await startRelayProcess(targets.map((target) => ({ target, bandwidthBps: bandwidth, rttMs: config.rttMs })));
+        relay = await startRelayProcess(
+          targets.map((target) => ({ target, bandwidthBps: bandwidth, rttMs: config.rttMs })),
+        );
         const [a, b] = relay.addresses;
         addr = {
           grpc: endpoints.grpc === '' ? '' : a!,
@@ -114,7 +132,21 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
           const replay = new ReplaySet(requests, batchSize);
           for (const compression of config.compressions) {
             if (opts.signal?.aborted) return pass;
-            const group = { config, scenario, replay, redact, formats, compression, batchSize, bandwidth, addr, stub, signal: opts.signal, emit, counter };
+            const group = {
+              config,
+              scenario,
+              replay,
+              redact,
+              formats,
+              compression,
+              batchSize,
+              bandwidth,
+              addr,
+              stub,
+              signal: opts.signal,
+              emit,
+              counter,
+            };
             const done = await runGroup(group, pass.runs);
             if (!done) return pass;
           }
@@ -133,9 +165,12 @@ export async function runE2e(config: E2eConfig, opts: RunE2eOptions = {}): Promi
 /** The transports the formats use, each once. */
 function floorTargets(formats: readonly Format[], e: Endpoints): FloorTarget[] {
   const out: FloorTarget[] = [];
-  const protocol = (transport: string): 'tfs' | 'oip' => (formats.some((f) => f.transport === transport && f.protocol === 'oip') ? 'oip' : 'tfs');
-  if (formats.some((f) => f.transport === 'grpc') && e.grpc !== '') out.push({ transport: 'grpc', protocol: protocol('grpc'), address: e.grpc, label: e.label.grpc });
-  if (formats.some((f) => f.transport === 'rest') && e.rest !== '') out.push({ transport: 'rest', protocol: protocol('rest'), address: e.rest, label: e.label.rest });
+  const protocol = (transport: string): 'tfs' | 'oip' =>
+    formats.some((f) => f.transport === transport && f.protocol === 'oip') ? 'oip' : 'tfs';
+  if (formats.some((f) => f.transport === 'grpc') && e.grpc !== '')
+    out.push({ transport: 'grpc', protocol: protocol('grpc'), address: e.grpc, label: e.label.grpc });
+  if (formats.some((f) => f.transport === 'rest') && e.rest !== '')
+    out.push({ transport: 'rest', protocol: protocol('rest'), address: e.rest, label: e.label.rest });
   return out;
 }
 
@@ -161,4 +196,3 @@ export function uniqueBatchSizes(sizes: readonly number[], candidates: number): 
   }
   return out;
 }
-

@@ -50,17 +50,33 @@ export type MetadataOutcome =
   /** No answer at all (UNAVAILABLE, DEADLINE_EXCEEDED). */
   | { kind: 'unreachable'; details: string };
 
-const STATUS: Record<number, string> = { 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_EXCEEDED', 5: 'NOT_FOUND', 7: 'PERMISSION_DENIED', 12: 'UNIMPLEMENTED', 13: 'INTERNAL', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED' };
+const STATUS: Record<number, string> = {
+  3: 'INVALID_ARGUMENT',
+  4: 'DEADLINE_EXCEEDED',
+  5: 'NOT_FOUND',
+  7: 'PERMISSION_DENIED',
+  12: 'UNIMPLEMENTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  16: 'UNAUTHENTICATED',
+};
 
 /** Asks `address` (host:port, gRPC) for `modelName`'s signatures. Never throws for server answers. */
-export async function fetchSignatures(address: string, modelName: string, timeoutMs = 10_000): Promise<MetadataOutcome> {
+export async function fetchSignatures(
+  address: string,
+  modelName: string,
+  timeoutMs = 10_000,
+): Promise<MetadataOutcome> {
   const Req = protoType('tensorflow.serving.GetModelMetadataRequest');
-  const bytes = Req.encode(Req.fromObject({ model_spec: { name: modelName }, metadata_field: ['signature_def'] })).finish();
+  const bytes = Req.encode(
+    Req.fromObject({ model_spec: { name: modelName }, metadata_field: ['signature_def'] }),
+  ).finish();
   const client = createRawClient(address);
   try {
     const r = await client.call('GetModelMetadata', bytes, { deadlineMs: timeoutMs });
     if (r.code === 14 || r.code === 4) return { kind: 'unreachable', details: r.details };
-    if (r.code !== 0 || !r.response) return { kind: 'rejected', code: STATUS[r.code] ?? `STATUS_${r.code}`, details: r.details };
+    if (r.code !== 0 || !r.response)
+      return { kind: 'rejected', code: STATUS[r.code] ?? `STATUS_${r.code}`, details: r.details };
     return { kind: 'ok', signatures: parseMetadataResponse(r.response) };
   } finally {
     client.close();
@@ -78,10 +94,15 @@ interface TensorInfoObject {
  */
 export function parseMetadataResponse(bytes: Uint8Array): Map<string, ModelSignature> {
   const Res = protoType('tensorflow.serving.GetModelMetadataResponse');
-  const res = Res.toObject(Res.decode(bytes), { longs: Number }) as { metadata?: Record<string, { type_url?: string; value?: Uint8Array }> };
+  const res = Res.toObject(Res.decode(bytes), { longs: Number }) as {
+    metadata?: Record<string, { type_url?: string; value?: Uint8Array }>;
+  };
   const any = res.metadata?.signature_def;
   if (!any?.value) throw new SignatureError('the GetModelMetadata response has no "signature_def" metadata');
-  if (!any.type_url?.endsWith(`/${SIGNATURE_DEF_MAP_TYPE}`)) throw new SignatureError(`the "signature_def" metadata is a ${any.type_url ?? '(no type URL)'}, expected a ${SIGNATURE_DEF_MAP_TYPE}`);
+  if (!any.type_url?.endsWith(`/${SIGNATURE_DEF_MAP_TYPE}`))
+    throw new SignatureError(
+      `the "signature_def" metadata is a ${any.type_url ?? '(no type URL)'}, expected a ${SIGNATURE_DEF_MAP_TYPE}`,
+    );
   const Map_ = protoType(SIGNATURE_DEF_MAP_TYPE);
   const map = Map_.toObject(Map_.decode(any.value), { longs: Number }) as {
     signature_def?: Record<string, { inputs?: Record<string, TensorInfoObject>; method_name?: string }>;
@@ -90,11 +111,16 @@ export function parseMetadataResponse(bytes: Uint8Array): Map<string, ModelSigna
   for (const key of Object.keys(map.signature_def ?? {}).sort()) {
     const def = map.signature_def![key]!;
     const inputs = Object.entries(def.inputs ?? {})
-      .map(([name, t]): SignatureInput => ({
-        name,
-        dtype: t.dtype ?? 0,
-        shape: !t.tensor_shape || t.tensor_shape.unknown_rank ? null : (t.tensor_shape.dim ?? []).map((d) => Number(d.size ?? 0)),
-      }))
+      .map(
+        ([name, t]): SignatureInput => ({
+          name,
+          dtype: t.dtype ?? 0,
+          shape:
+            !t.tensor_shape || t.tensor_shape.unknown_rank
+              ? null
+              : (t.tensor_shape.dim ?? []).map((d) => Number(d.size ?? 0)),
+        }),
+      )
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     out.set(key, { key, methodName: def.method_name ?? '', inputs });
   }
@@ -104,7 +130,10 @@ export function parseMetadataResponse(bytes: Uint8Array): Map<string, ModelSigna
 /** The signature called `key`, or an error listing the ones there are. */
 export function pickSignature(signatures: Map<string, ModelSignature>, key: string, model: string): ModelSignature {
   const sig = signatures.get(key);
-  if (!sig) throw new SignatureError(`model "${model}" has no signature "${key}" (it has: ${[...signatures.keys()].join(', ') || 'none'}); choose one with --signature`);
+  if (!sig)
+    throw new SignatureError(
+      `model "${model}" has no signature "${key}" (it has: ${[...signatures.keys()].join(', ') || 'none'}); choose one with --signature`,
+    );
   return sig;
 }
 
@@ -144,14 +173,21 @@ export function scenarioFromSignature(sig: ModelSignature, opts: SignatureScenar
     if (base !== undefined && byName.has(base)) continue; // the row_splits half of a list, handled with its values
     const where = `input "${t.name}" (${tfDtypeName(t.dtype)} ${shapeText(t.shape)})`;
     const dtype = dtypeFromTf(t.dtype);
-    if (!dtype) problems.push(`${where}: dtype ${tfDtypeName(t.dtype)}; payload-bench sends DT_FLOAT, DT_INT64 and DT_STRING`);
-    if (RESERVED_NAMES.has(t.name)) problems.push(`${where}: "${t.name}" is one of payload-bench's own inputs (${[...RESERVED_NAMES].join(', ')}); choose the columnar signature with --signature`);
+    if (!dtype)
+      problems.push(`${where}: dtype ${tfDtypeName(t.dtype)}; payload-bench sends DT_FLOAT, DT_INT64 and DT_STRING`);
+    if (RESERVED_NAMES.has(t.name))
+      problems.push(
+        `${where}: "${t.name}" is one of payload-bench's own inputs (${[...RESERVED_NAMES].join(', ')}); choose the columnar signature with --signature`,
+      );
     const splits = byName.get(t.name + ROW_SPLITS_SUFFIX);
     let shape: FeatureSpec['shape'] | undefined;
     if (splits) {
-      if (splits.dtype !== DT_INT64) problems.push(`input "${splits.name}": row_splits must be DT_INT64, got ${tfDtypeName(splits.dtype)}`);
-      if (splits.shape !== null && splits.shape.length !== 1) problems.push(`input "${splits.name}": row_splits must have rank 1, got ${shapeText(splits.shape)}`);
-      if (t.shape !== null && t.shape.length !== 1) problems.push(`${where}: the values of a variable-length list must have rank 1`);
+      if (splits.dtype !== DT_INT64)
+        problems.push(`input "${splits.name}": row_splits must be DT_INT64, got ${tfDtypeName(splits.dtype)}`);
+      if (splits.shape !== null && splits.shape.length !== 1)
+        problems.push(`input "${splits.name}": row_splits must have rank 1, got ${shapeText(splits.shape)}`);
+      if (t.shape !== null && t.shape.length !== 1)
+        problems.push(`${where}: the values of a variable-length list must have rank 1`);
       shape = { kind: 'list', ...SIGNATURE_LIST };
     } else if (t.shape === null) {
       problems.push(`${where}: unknown rank; cannot tell a scalar from a vector`);
@@ -162,14 +198,21 @@ export function scenarioFromSignature(sig: ModelSignature, opts: SignatureScenar
     } else if (t.shape.length === 2 && t.shape[1]! > 0) {
       shape = { kind: 'vector', length: t.shape[1]! };
     } else if (t.shape.length === 2) {
-      problems.push(`${where}: variable inner dimension and no "${t.name}${ROW_SPLITS_SUFFIX}" input; cannot tell how many values each candidate has`);
+      problems.push(
+        `${where}: variable inner dimension and no "${t.name}${ROW_SPLITS_SUFFIX}" input; cannot tell how many values each candidate has`,
+      );
     } else {
-      problems.push(`${where}: rank ${t.shape.length}; payload-bench sends [batch], [batch, L] or a list with row_splits`);
+      problems.push(
+        `${where}: rank ${t.shape.length}; payload-bench sends [batch], [batch, L] or a list with row_splits`,
+      );
     }
     if (dtype && shape) features.push({ name: t.name, dtype, scope: 'item', shape });
   }
   if (sig.inputs.length === 0) problems.push('it has no inputs');
-  if (problems.length) throw new SignatureError(`signature "${sig.key}": cannot build requests from its metadata:\n  ${problems.join('\n  ')}\ngive --scenario or --data for this model instead`);
+  if (problems.length)
+    throw new SignatureError(
+      `signature "${sig.key}": cannot build requests from its metadata:\n  ${problems.join('\n  ')}\ngive --scenario or --data for this model instead`,
+    );
   try {
     return parseScenario({ ...opts, features }, `signature "${sig.key}"`);
   } catch (err) {
@@ -208,27 +251,48 @@ export function compareWithSignature(scenario: Scenario, sig: ModelSignature, wh
     const t = byName.get(f.name);
     const dt: DType = f.dtype;
     if (!t) {
-      problems.push(`feature "${f.name}": extra: ${what} has it (${dt}, ${featureText(f)}), signature "${sig.key}" has no input "${f.name}"`);
+      problems.push(
+        `feature "${f.name}": extra: ${what} has it (${dt}, ${featureText(f)}), signature "${sig.key}" has no input "${f.name}"`,
+      );
       continue;
     }
     used.add(f.name);
-    if (t.dtype !== TF_DTYPE[dt]) problems.push(`feature "${f.name}": dtype: ${what} has ${dt} (${tfDtypeName(TF_DTYPE[dt])}), the signature's input takes ${tfDtypeName(t.dtype)}`);
+    if (t.dtype !== TF_DTYPE[dt])
+      problems.push(
+        `feature "${f.name}": dtype: ${what} has ${dt} (${tfDtypeName(TF_DTYPE[dt])}), the signature's input takes ${tfDtypeName(t.dtype)}`,
+      );
     if (f.shape.kind === 'list') {
       const s = byName.get(f.name + ROW_SPLITS_SUFFIX);
       if (!s) {
-        problems.push(`feature "${f.name}": shape: ${what} has ${featureText(f)}; the signature has no input "${f.name}${ROW_SPLITS_SUFFIX}" (its "${f.name}" takes ${shapeText(t.shape)})`);
+        problems.push(
+          `feature "${f.name}": shape: ${what} has ${featureText(f)}; the signature has no input "${f.name}${ROW_SPLITS_SUFFIX}" (its "${f.name}" takes ${shapeText(t.shape)})`,
+        );
       } else {
         used.add(s.name);
-        if (s.dtype !== DT_INT64) problems.push(`input "${s.name}": dtype: row_splits are sent as DT_INT64, the signature's input takes ${tfDtypeName(s.dtype)}`);
-        if (!fits(s.shape, [-1])) problems.push(`input "${s.name}": shape: row_splits are sent as [N+1], the signature's input takes ${shapeText(s.shape)}`);
-        if (!fits(t.shape, [-1])) problems.push(`feature "${f.name}": shape: ${what} has ${featureText(f)}, the signature's input takes ${shapeText(t.shape)}`);
+        if (s.dtype !== DT_INT64)
+          problems.push(
+            `input "${s.name}": dtype: row_splits are sent as DT_INT64, the signature's input takes ${tfDtypeName(s.dtype)}`,
+          );
+        if (!fits(s.shape, [-1]))
+          problems.push(
+            `input "${s.name}": shape: row_splits are sent as [N+1], the signature's input takes ${shapeText(s.shape)}`,
+          );
+        if (!fits(t.shape, [-1]))
+          problems.push(
+            `feature "${f.name}": shape: ${what} has ${featureText(f)}, the signature's input takes ${shapeText(t.shape)}`,
+          );
       }
     } else {
       const want = f.shape.kind === 'scalar' ? [-1] : [-1, f.shape.length];
-      if (!fits(t.shape, want)) problems.push(`feature "${f.name}": shape: ${what} has ${featureText(f)}, the signature's input takes ${shapeText(t.shape)}`);
+      if (!fits(t.shape, want))
+        problems.push(
+          `feature "${f.name}": shape: ${what} has ${featureText(f)}, the signature's input takes ${shapeText(t.shape)}`,
+        );
       if (byName.has(f.name + ROW_SPLITS_SUFFIX)) {
         used.add(f.name + ROW_SPLITS_SUFFIX);
-        problems.push(`feature "${f.name}": shape: ${what} has ${featureText(f)}, the signature takes a variable-length list ("${f.name}" + "${f.name}${ROW_SPLITS_SUFFIX}")`);
+        problems.push(
+          `feature "${f.name}": shape: ${what} has ${featureText(f)}, the signature takes a variable-length list ("${f.name}" + "${f.name}${ROW_SPLITS_SUFFIX}")`,
+        );
       }
     }
   }
@@ -238,8 +302,12 @@ export function compareWithSignature(scenario: Scenario, sig: ModelSignature, wh
     // The row_splits half of a missing list is named in the line of its values.
     if (t.name.endsWith(ROW_SPLITS_SUFFIX) && unused.has(t.name.slice(0, -ROW_SPLITS_SUFFIX.length))) continue;
     const list = unused.has(t.name + ROW_SPLITS_SUFFIX);
-    const takes = list ? `a variable-length list of ${tfDtypeName(t.dtype)}, "${t.name}" + "${t.name}${ROW_SPLITS_SUFFIX}"` : `${tfDtypeName(t.dtype)} ${shapeText(t.shape)}`;
-    problems.push(`input "${t.name}": missing: signature "${sig.key}" takes it (${takes}), ${what} has no feature "${t.name}"`);
+    const takes = list
+      ? `a variable-length list of ${tfDtypeName(t.dtype)}, "${t.name}" + "${t.name}${ROW_SPLITS_SUFFIX}"`
+      : `${tfDtypeName(t.dtype)} ${shapeText(t.shape)}`;
+    problems.push(
+      `input "${t.name}": missing: signature "${sig.key}" takes it (${takes}), ${what} has no feature "${t.name}"`,
+    );
   }
   return problems;
 }

@@ -32,10 +32,12 @@ export function sliceRequest(req: RankingRequest, start: number, end: number): R
 
 /** Batches of at most `batchSize` candidates covering `req` in order (the last may be shorter). */
 export function splitRequest(req: RankingRequest, batchSize: number): RankingRequest[] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`splitRequest: expected a batch size >= 1, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`splitRequest: expected a batch size >= 1, got ${batchSize}`);
   if (batchSize >= req.candidates) return [req];
   const out: RankingRequest[] = [];
-  for (let s = 0; s < req.candidates; s += batchSize) out.push(sliceRequest(req, s, Math.min(req.candidates, s + batchSize)));
+  for (let s = 0; s < req.candidates; s += batchSize)
+    out.push(sliceRequest(req, s, Math.min(req.candidates, s + batchSize)));
   return out;
 }
 

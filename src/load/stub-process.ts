@@ -100,7 +100,11 @@ export function spawnStub(o: StubSpawnOptions): Promise<StubProcess> {
     const timeoutMs = o.readyTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`stub server did not print its ready line within ${timeoutMs} ms${err ? `; stderr: ${err.trim()}` : ''}`));
+      reject(
+        new Error(
+          `stub server did not print its ready line within ${timeoutMs} ms${err ? `; stderr: ${err.trim()}` : ''}`,
+        ),
+      );
     }, timeoutMs);
     const onExit = (code: number | null): void => {
       clearTimeout(timer);

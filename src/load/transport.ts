@@ -57,5 +57,10 @@ export function countOutcome(c: TransportCounts, r: CallResult): CallResult {
 
 /** `after - before`, field by field. */
 export function countsSince(before: TransportCounts, after: TransportCounts): TransportCounts {
-  return { calls: after.calls - before.calls, ok: after.ok - before.ok, errors: after.errors - before.errors, capped: after.capped - before.capped };
+  return {
+    calls: after.calls - before.calls,
+    ok: after.ok - before.ok,
+    errors: after.errors - before.errors,
+    capped: after.capped - before.capped,
+  };
 }

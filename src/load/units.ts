@@ -22,14 +22,20 @@ export function parseBandwidth(text: string, what = 'bandwidth'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(bit|kbit|mbit|gbit)\s*$/i.exec(text);
   const bps = m ? Number(m[1]) * BANDWIDTH_UNITS[m[2]!.toLowerCase()]! : NaN;
   if (!m || !(bps >= 1000) || bps > 1e12) {
-    throw new UnitError(`${what}: expected a bandwidth from 1kbit to 1000gbit with a unit kbit, mbit or gbit (e.g. 100mbit, 1gbit), got ${JSON.stringify(text)}`);
+    throw new UnitError(
+      `${what}: expected a bandwidth from 1kbit to 1000gbit with a unit kbit, mbit or gbit (e.g. 100mbit, 1gbit), got ${JSON.stringify(text)}`,
+    );
   }
   return bps;
 }
 
 /** Canonical label of a bandwidth: 100mbit, 1gbit, 2.5gbit, 512kbit. */
 export function formatBandwidth(bps: number): string {
-  for (const [unit, f] of [['gbit', 1e9], ['mbit', 1e6], ['kbit', 1e3]] as const) {
+  for (const [unit, f] of [
+    ['gbit', 1e9],
+    ['mbit', 1e6],
+    ['kbit', 1e3],
+  ] as const) {
     if (bps >= f) return `${Number((bps / f).toPrecision(6))}${unit}`;
   }
   return `${bps}bit`;
@@ -40,7 +46,9 @@ export function parseRttMs(text: string, what = '--rtt'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/i.exec(text);
   const ms = m ? Number(m[1]) * (m[2]?.toLowerCase() === 's' ? 1000 : 1) : NaN;
   if (!m || !(ms >= 0) || ms > 10_000 || (ms > 0 && m[2] === undefined)) {
-    throw new UnitError(`${what}: expected a round-trip time from 0 to 10s with a unit, such as 2ms or 0.5ms, got ${JSON.stringify(text)}`);
+    throw new UnitError(
+      `${what}: expected a round-trip time from 0 to 10s with a unit, such as 2ms or 0.5ms, got ${JSON.stringify(text)}`,
+    );
   }
   return ms;
 }

@@ -3,7 +3,17 @@
 // break-even is computed only between cells at the same offered load that can be ranked.
 import type { ChartConfiguration } from 'chart.js';
 import { percentileOf, type E2eRun, type Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, tickText, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  scaled,
+  scenarioLabel,
+  timeUnit,
+  tickLabelsOf,
+  tickText,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { mbits } from './number-format.js';
 import { compressionDash, formatColor, orderCodecs, orderFormats } from './palette.js';
 import { loadKey, parseBandwidthMbps, primaryScenario, unrankable } from './select.js';
@@ -27,9 +37,14 @@ interface Curve {
 }
 
 /** Latency-vs-bandwidth curves of `scenario` (batch size: the most common among shaped runs). */
-export function bandwidthCurves(r: Results, scenario: string): { curves: Curve[]; batchSize: number; unparsed: string[] } {
+export function bandwidthCurves(
+  r: Results,
+  scenario: string,
+): { curves: Curve[]; batchSize: number; unparsed: string[] } {
   const shaped = (r.e2e ?? []).filter((x) => x.scenario === scenario && x.bandwidth !== undefined);
-  const unparsed = [...new Set(shaped.filter((x) => parseBandwidthMbps(x.bandwidth!) === undefined).map((x) => x.bandwidth!))];
+  const unparsed = [
+    ...new Set(shaped.filter((x) => parseBandwidthMbps(x.bandwidth!) === undefined).map((x) => x.bandwidth!)),
+  ];
   const counts = new Map<number, number>();
   for (const x of shaped) counts.set(x.batchSize, (counts.get(x.batchSize) ?? 0) + 1);
   const batchSize = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
@@ -46,7 +61,11 @@ export function bandwidthCurves(r: Results, scenario: string): { curves: Curve[]
   const codecs = orderCodecs([...groups.values()].map((g) => g.compression));
   const curves = [...groups.values()]
     .filter((g) => g.points.length >= 2)
-    .sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format) || codecs.indexOf(a.compression) - codecs.indexOf(b.compression));
+    .sort(
+      (a, b) =>
+        formats.indexOf(a.format) - formats.indexOf(b.format) ||
+        codecs.indexOf(a.compression) - codecs.indexOf(b.compression),
+    );
   for (const c of curves) c.points.sort((a, b) => a.mbps - b.mbps);
   return { curves, batchSize, unparsed };
 }
@@ -59,11 +78,14 @@ export function breakEvens(curves: Curve[]): BreakEven[] {
     const base = curves.find((b) => b.format === c.format && b.compression === 'identity');
     if (!base) continue;
     // Like with like: the same bandwidth and offered load, both cells rankable.
-    const comparable = (p: { run: E2eRun }, q: { run: E2eRun }): boolean => loadKey(p.run) === loadKey(q.run) && unrankable(p.run).length === 0 && unrankable(q.run).length === 0;
-    const common = c.points.filter((p) => base.points.some((q) => q.mbps === p.mbps && comparable(p, q))).map((p) => {
-      const q = base.points.find((b) => b.mbps === p.mbps)!;
-      return { mbps: p.mbps, comp: p50(p.run), id: p50(q.run) };
-    });
+    const comparable = (p: { run: E2eRun }, q: { run: E2eRun }): boolean =>
+      loadKey(p.run) === loadKey(q.run) && unrankable(p.run).length === 0 && unrankable(q.run).length === 0;
+    const common = c.points
+      .filter((p) => base.points.some((q) => q.mbps === p.mbps && comparable(p, q)))
+      .map((p) => {
+        const q = base.points.find((b) => b.mbps === p.mbps)!;
+        return { mbps: p.mbps, comp: p50(p.run), id: p50(q.run) };
+      });
     for (let i = 1; i < common.length; i++) {
       const a = common[i - 1]!;
       const b = common[i]!;
@@ -96,7 +118,10 @@ export function chartBandwidth(r: Results, scenario = primaryScenario(r)): Chart
   }
   const { curves, batchSize, unparsed } = bandwidthCurves(r, scenario);
   if (curves.length === 0) {
-    const why = unparsed.length > 0 ? `bandwidth labels not understood: ${unparsed.join(', ')}` : 'no e2e runs on a shaped link at two or more bandwidths';
+    const why =
+      unparsed.length > 0
+        ? `bandwidth labels not understood: ${unparsed.join(', ')}`
+        : 'no e2e runs on a shaped link at two or more bandwidths';
     return { state: 'skipped', id: 'bandwidth', title: TITLE, reason: why };
   }
   const evens = breakEvens(curves);
@@ -115,7 +140,11 @@ export function chartBandwidth(r: Results, scenario = primaryScenario(r)): Chart
     datasets.push({
       type: 'scatter',
       label: 'break-even',
-      data: evens.map((e) => ({ x: e.mbps, y: scaled(e.latencyMs, tu.factor), label: `${e.format}: ${e.compression} faster below ≈ ${mbits(roughly(e.mbps))}` })),
+      data: evens.map((e) => ({
+        x: e.mbps,
+        y: scaled(e.latencyMs, tu.factor),
+        label: `${e.format}: ${e.compression} faster below ≈ ${mbits(roughly(e.mbps))}`,
+      })),
       pointStyle: 'crossRot',
       pointRadius: 11,
       pointHoverRadius: 12,
@@ -126,21 +155,29 @@ export function chartBandwidth(r: Results, scenario = primaryScenario(r)): Chart
   }
   const mbpsValues = [...new Set(curves.flatMap((c) => c.points.map((p) => p.mbps)))].sort((a, b) => a - b);
   const x = valueAxis({ title: 'link bandwidth', unit: 'Mbit/s', values: mbpsValues, horizontal: true, pad: 1.2 });
-  const y = valueAxis({ title: `search latency p50, ${tu.unit}`, unit: tu.unit, values: curves.flatMap((c) => c.points.map((p) => scaled(p50(p.run), tu.factor))) });
+  const y = valueAxis({
+    title: `search latency p50, ${tu.unit}`,
+    unit: tu.unit,
+    values: curves.flatMap((c) => c.points.map((p) => scaled(p50(p.run), tu.factor))),
+  });
   const ticks = tickLabelsOf({ y }) ?? {};
   if (x.axis['type'] === 'logarithmic') {
     ticks['x'] = Object.fromEntries(mbpsValues.map((v) => [String(v), tickText(v, 'Mbit/s')]));
   }
-  const evenText = evens.length > 0
-    ? `break-even (✕): ${evens.map((e) => `${e.format} ${e.compression} faster below ≈ ${mbits(roughly(e.mbps))}`).join(', ')}`
-    : 'no break-even inside the measured range';
+  const evenText =
+    evens.length > 0
+      ? `break-even (✕): ${evens.map((e) => `${e.format} ${e.compression} faster below ≈ ${mbits(roughly(e.mbps))}`).join(', ')}`
+      : 'no break-even inside the measured range';
   const config = {
     type: 'line',
     data: { datasets },
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, [`batch ${batchSize}; colour = format, dash = compression; lower is better`, evens.length <= 3 ? evenText : `${evens.length} break-evens marked ✕ (listed in the summary)`]),
+        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, [
+          `batch ${batchSize}; colour = format, dash = compression; lower is better`,
+          evens.length <= 3 ? evenText : `${evens.length} break-evens marked ✕ (listed in the summary)`,
+        ]),
         legend: { ...LEGEND_TOP, labels: { ...LEGEND_TOP.labels, boxWidth: 30, boxHeight: 3 } },
         tooltip: { mode: 'nearest', intersect: false },
       },

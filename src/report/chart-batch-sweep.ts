@@ -4,7 +4,17 @@
 // size has its own, and the findings compare batch sizes only at one load.
 import type { ChartConfiguration } from 'chart.js';
 import { percentileOf, type E2eRun, type Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, tickText, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  scaled,
+  scenarioLabel,
+  timeUnit,
+  tickLabelsOf,
+  tickText,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { formatColor, orderFormats } from './palette.js';
 import { batchSweepRuns, loadLabel, primaryScenario, unrankable } from './select.js';
 import type { ChartResult } from './types.js';
@@ -27,7 +37,12 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
   const formats = orderFormats([...byFormat.keys()].filter((f) => byFormat.get(f)!.size >= 2));
   const batchSizes = [...new Set(sweep.runs.map((x) => x.batchSize))].sort((a, b) => a - b);
   if (formats.length === 0) {
-    return { state: 'skipped', id: 'batch-sweep', title: TITLE, reason: `every format has end-to-end runs at one batch size only (${batchSizes.join(', ')})` };
+    return {
+      state: 'skipped',
+      id: 'batch-sweep',
+      title: TITLE,
+      reason: `every format has end-to-end runs at one batch size only (${batchSizes.join(', ')})`,
+    };
   }
   const cpu = (x: E2eRun) => x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch;
   const tu = timeUnit(sweep.runs.flatMap((x) => [p50(x)?.highMs ?? p50(x)?.ms, cpu(x)]));
@@ -40,9 +55,16 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
         label: f,
         data: points.map((x) => {
           const flag = unrankable(x).length ? ` (${unrankable(x)[0]})` : '';
-          return { x: x.batchSize, y: scaled(p50(x)!.ms, tu.factor), label: `batch ${x.batchSize}: search latency p50 at ${loadLabel(x)}${flag}` };
+          return {
+            x: x.batchSize,
+            y: scaled(p50(x)!.ms, tu.factor),
+            label: `batch ${x.batchSize}: search latency p50 at ${loadLabel(x)}${flag}`,
+          };
         }),
-        errorBars: points.map((x) => [p50(x)!.lowMs === null ? null : scaled(p50(x)!.lowMs!, tu.factor), p50(x)!.highMs === null ? null : scaled(p50(x)!.highMs!, tu.factor)]),
+        errorBars: points.map((x) => [
+          p50(x)!.lowMs === null ? null : scaled(p50(x)!.lowMs!, tu.factor),
+          p50(x)!.highMs === null ? null : scaled(p50(x)!.highMs!, tu.factor),
+        ]),
         borderColor: color,
         backgroundColor: color,
         borderWidth: 2.5,
@@ -51,7 +73,11 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
       {
         type: 'line' as const,
         label: `${f} CPU/search`,
-        data: points.map((x) => ({ x: x.batchSize, y: scaled(cpu(x), tu.factor), label: `batch ${x.batchSize}: client + server CPU per search` })),
+        data: points.map((x) => ({
+          x: x.batchSize,
+          y: scaled(cpu(x), tu.factor),
+          label: `batch ${x.batchSize}: client + server CPU per search`,
+        })),
         borderColor: color,
         backgroundColor: '#ffffff',
         borderDash: [6, 4],
@@ -62,17 +88,30 @@ export function chartBatchSweep(r: Results, scenario = primaryScenario(r)): Char
       },
     ];
   });
-  const x = valueAxis({ title: 'batch size, candidates per request', unit: 'count', values: batchSizes, horizontal: true, pad: 1.2 });
+  const x = valueAxis({
+    title: 'batch size, candidates per request',
+    unit: 'count',
+    values: batchSizes,
+    horizontal: true,
+    pad: 1.2,
+  });
   const xLabels: Record<string, string> = {};
   for (const b of batchSizes) xLabels[String(b)] = tickText(b, 'count');
-  const y = valueAxis({ title: `${tu.unit} per search`, unit: tu.unit, values: datasets.flatMap((d) => d.data.map((p) => p.y)) });
+  const y = valueAxis({
+    title: `${tu.unit} per search`,
+    unit: tu.unit,
+    values: datasets.flatMap((d) => d.data.map((p) => p.y)),
+  });
   const config = {
     type: 'line',
     data: { datasets },
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `${sweep.conditions}; colour = format; solid ● search latency p50, dashed ■ client + server CPU per search; lower is better.`),
+        ...titlePlugins(
+          `${TITLE} — ${scenarioLabel(r, scenario)}`,
+          `${sweep.conditions}; colour = format; solid ● search latency p50, dashed ■ client + server CPU per search; lower is better.`,
+        ),
         legend: LEGEND_TOP,
         tooltip: { mode: 'nearest', intersect: false },
       },

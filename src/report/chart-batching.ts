@@ -4,7 +4,17 @@
 // of at least two set-ups (npm run e2e -- --sweep batching=off,<file>), else skipped.
 import type { ChartConfiguration } from 'chart.js';
 import { percentileOf, type E2eRun, type Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, tickText, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  scaled,
+  scenarioLabel,
+  timeUnit,
+  tickLabelsOf,
+  tickText,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { primaryScenario } from './select.js';
 import type { ChartResult } from './types.js';
 
@@ -15,13 +25,21 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'
 export function setupLabel(x: E2eRun): string | undefined {
   const s = x.server;
   if (!s) return undefined;
-  const w = s.workers === null ? '' : `, ${s.workers === 0 ? 'main thread' : `${s.workers} worker${s.workers === 1 ? '' : 's'}`}`;
+  const w =
+    s.workers === null
+      ? ''
+      : `, ${s.workers === 0 ? 'main thread' : `${s.workers} worker${s.workers === 1 ? '' : 's'}`}`;
   return `batching ${s.batching === null ? 'off' : 'on'}${w}`;
 }
 
 /** Runs of one scenario and format grouped by stub set-up, each set-up by batch size (first run wins). */
-export function batchingRuns(r: Results, scenario: string): { format: string; compression: string; setups: Map<string, Map<number, E2eRun>> } | undefined {
-  const runs = (r.e2e ?? []).filter((x) => x.scenario === scenario && x.server && x.endReason !== 'error' && percentileOf(x.latency.search, 50));
+export function batchingRuns(
+  r: Results,
+  scenario: string,
+): { format: string; compression: string; setups: Map<string, Map<number, E2eRun>> } | undefined {
+  const runs = (r.e2e ?? []).filter(
+    (x) => x.scenario === scenario && x.server && x.endReason !== 'error' && percentileOf(x.latency.search, 50),
+  );
   const byKey = new Map<string, Map<string, Map<number, E2eRun>>>();
   for (const x of runs) {
     const key = `${x.format}\u0000${x.compression}`;
@@ -42,7 +60,12 @@ export function batchingRuns(r: Results, scenario: string): { format: string; co
 export function chartBatching(r: Results, scenario = primaryScenario(r)): ChartResult {
   const sel = scenario === undefined ? undefined : batchingRuns(r, scenario);
   if (scenario === undefined || !sel) {
-    return { state: 'skipped', id: 'batching', title: TITLE, reason: 'no runs of two or more stub set-ups (npm run e2e -- --sweep batching=off,<file>)' };
+    return {
+      state: 'skipped',
+      id: 'batching',
+      title: TITLE,
+      reason: 'no runs of two or more stub set-ups (npm run e2e -- --sweep batching=off,<file>)',
+    };
   }
   const p50 = (x: E2eRun) => percentileOf(x.latency.search, 50)!;
   const all = [...sel.setups.values()].flatMap((m) => [...m.values()]);
@@ -51,13 +74,21 @@ export function chartBatching(r: Results, scenario = primaryScenario(r)): ChartR
   const datasets = [...sel.setups.entries()].flatMap(([label, m], i) => {
     const points = [...m.values()].sort((a, b) => a.batchSize - b.batchSize);
     const color = COLORS[i % COLORS.length]!;
-    const calls = (x: E2eRun): string => (x.server?.modelCallsPerSearch !== undefined ? `, ${x.server.modelCallsPerSearch} model calls per search` : '');
+    const calls = (x: E2eRun): string =>
+      x.server?.modelCallsPerSearch !== undefined ? `, ${x.server.modelCallsPerSearch} model calls per search` : '';
     return [
       {
         type: 'line' as const,
         label,
-        data: points.map((x) => ({ x: x.batchSize, y: scaled(p50(x).ms, tu.factor), label: `batch ${x.batchSize}: search latency p50${calls(x)}` })),
-        errorBars: points.map((x) => [p50(x).lowMs === null ? null : scaled(p50(x).lowMs!, tu.factor), p50(x).highMs === null ? null : scaled(p50(x).highMs!, tu.factor)]),
+        data: points.map((x) => ({
+          x: x.batchSize,
+          y: scaled(p50(x).ms, tu.factor),
+          label: `batch ${x.batchSize}: search latency p50${calls(x)}`,
+        })),
+        errorBars: points.map((x) => [
+          p50(x).lowMs === null ? null : scaled(p50(x).lowMs!, tu.factor),
+          p50(x).highMs === null ? null : scaled(p50(x).highMs!, tu.factor),
+        ]),
         borderColor: color,
         backgroundColor: color,
         borderWidth: 2.5,
@@ -66,7 +97,11 @@ export function chartBatching(r: Results, scenario = primaryScenario(r)): ChartR
       {
         type: 'line' as const,
         label: `${label}: server CPU/search`,
-        data: points.map((x) => ({ x: x.batchSize, y: scaled(x.cost.serverCpuMsPerSearch, tu.factor), label: `batch ${x.batchSize}: server CPU per search${calls(x)}` })),
+        data: points.map((x) => ({
+          x: x.batchSize,
+          y: scaled(x.cost.serverCpuMsPerSearch, tu.factor),
+          label: `batch ${x.batchSize}: server CPU per search${calls(x)}`,
+        })),
         borderColor: color,
         backgroundColor: '#ffffff',
         borderDash: [6, 4],
@@ -77,17 +112,30 @@ export function chartBatching(r: Results, scenario = primaryScenario(r)): ChartR
       },
     ];
   });
-  const x = valueAxis({ title: 'batch size, candidates per request', unit: 'count', values: batchSizes, horizontal: true, pad: 1.2 });
+  const x = valueAxis({
+    title: 'batch size, candidates per request',
+    unit: 'count',
+    values: batchSizes,
+    horizontal: true,
+    pad: 1.2,
+  });
   const xLabels: Record<string, string> = {};
   for (const b of batchSizes) xLabels[String(b)] = tickText(b, 'count');
-  const y = valueAxis({ title: `${tu.unit} per search`, unit: tu.unit, values: datasets.flatMap((d) => d.data.map((p) => p.y)) });
+  const y = valueAxis({
+    title: `${tu.unit} per search`,
+    unit: tu.unit,
+    values: datasets.flatMap((d) => d.data.map((p) => p.y)),
+  });
   const config = {
     type: 'line',
     data: { datasets },
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `${sel.format}, ${sel.compression}; colour = stub set-up; solid ● search latency p50, dashed ■ server CPU per search; lower is better.`),
+        ...titlePlugins(
+          `${TITLE} — ${scenarioLabel(r, scenario)}`,
+          `${sel.format}, ${sel.compression}; colour = stub set-up; solid ● search latency p50, dashed ■ server CPU per search; lower is better.`,
+        ),
         legend: LEGEND_TOP,
         tooltip: { mode: 'nearest', intersect: false },
       },

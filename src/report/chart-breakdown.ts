@@ -5,7 +5,16 @@
 // p55 of their own latency), so the stages add up to it. The harness floor is a line across.
 import type { ChartConfiguration } from 'chart.js';
 import type { BreakdownStage, E2eRun, Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, formatAxis, scaled, timeUnit, scenarioLabel, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  formatAxis,
+  scaled,
+  timeUnit,
+  scenarioLabel,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { cellLabel } from './chart-latency.js';
 import { BREAKDOWN_COLORS, FLOOR_COLOR } from './palette.js';
 import { harnessFloorMs, headlineE2e, primaryScenario } from './select.js';
@@ -33,8 +42,16 @@ export function chartBreakdown(r: Results, scenario = primaryScenario(r)): Chart
   if (scenario === undefined || !slice) {
     return { state: 'skipped', id: 'breakdown', title: TITLE, reason: 'no end-to-end (e2e) runs in the results' };
   }
-  const runs = slice.runs.filter((x): x is E2eRun & { breakdown: NonNullable<E2eRun['breakdown']> } => x.breakdown !== null);
-  if (runs.length === 0) return { state: 'skipped', id: 'breakdown', title: TITLE, reason: 'no request of the headline end-to-end runs was answered' };
+  const runs = slice.runs.filter(
+    (x): x is E2eRun & { breakdown: NonNullable<E2eRun['breakdown']> } => x.breakdown !== null,
+  );
+  if (runs.length === 0)
+    return {
+      state: 'skipped',
+      id: 'breakdown',
+      title: TITLE,
+      reason: 'no request of the headline end-to-end runs was answered',
+    };
   // Stages no run spent time in (injected delay, usually) stay out of the legend.
   const stages = STAGE_LABELS.filter(([k]) => k !== 'serverInjectedMs' || runs.some((x) => x.breakdown[k] > 0));
   const floor = harnessFloorMs(r);
@@ -63,7 +80,13 @@ export function chartBreakdown(r: Results, scenario = primaryScenario(r)): Chart
     });
   }
   const totals = runs.map((x) => scaled(x.breakdown.latencyMs, tu.factor));
-  const y = valueAxis({ title: `${tu.unit} per request (the median request)`, unit: tu.unit, values: totals, stacked: true, linear: true });
+  const y = valueAxis({
+    title: `${tu.unit} per request (the median request)`,
+    unit: tu.unit,
+    values: totals,
+    stacked: true,
+    linear: true,
+  });
   const covered = runs.map((x) => `${x.format} ${Math.round(x.breakdown.attributedShare * 100)} %`).join(', ');
   const config = {
     type: 'bar',

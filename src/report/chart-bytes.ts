@@ -1,7 +1,18 @@
 // Chart 1: bytes one request puts on the wire, per format, raw and after each codec.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, byteUnit, formatAxis, scaled, optional, scenarioLabel, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  byteUnit,
+  formatAxis,
+  scaled,
+  optional,
+  scenarioLabel,
+  tickLabelsOf,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { codecColor } from './palette.js';
 import { codecsOf, formatsOf, primaryScenario, sizeOf } from './select.js';
 import type { ChartResult } from './types.js';
@@ -37,7 +48,10 @@ export function chartBytes(r: Results, scenario = primaryScenario(r)): ChartResu
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `One request serialized by each format, then compressed; lower is better; ${bu.note}.`),
+        ...titlePlugins(
+          `${TITLE} — ${scenarioLabel(r, scenario)}`,
+          `One request serialized by each format, then compressed; lower is better; ${bu.note}.`,
+        ),
         legend: LEGEND_TOP,
       },
       scales: {

@@ -10,7 +10,12 @@ export const CHART_HEIGHT = 560;
 
 type NumberFormat = Intl.NumberFormatOptions;
 
-const unitFormat = (unit: string): NumberFormat => ({ style: 'unit', unit, unitDisplay: 'short', maximumSignificantDigits: 3 });
+const unitFormat = (unit: string): NumberFormat => ({
+  style: 'unit',
+  unit,
+  unitDisplay: 'short',
+  maximumSignificantDigits: 3,
+});
 
 /** True when the positive values span at least a factor of 10. */
 export function spansDecade(values: readonly (number | null | undefined)[]): boolean {
@@ -47,7 +52,10 @@ const UNIT_FORMATS: Record<AxisUnit, NumberFormat> = {
 };
 
 /** The display unit for durations given in ms: ms, or µs / ns for small ones; `factor` converts. */
-export function timeUnit(msValues: readonly (number | null | undefined)[]): { unit: 'ms' | 'µs' | 'ns'; factor: number } {
+export function timeUnit(msValues: readonly (number | null | undefined)[]): {
+  unit: 'ms' | 'µs' | 'ns';
+  factor: number;
+} {
   const max = Math.max(0, ...msValues.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
   if (max > 0 && max < 0.001) return { unit: 'ns', factor: 1e6 };
   if (max > 0 && max < 1) return { unit: 'µs', factor: 1e3 };
@@ -55,7 +63,11 @@ export function timeUnit(msValues: readonly (number | null | undefined)[]): { un
 }
 
 /** The display unit for byte counts (decimal): MB, kB or B; `factor` converts from bytes. */
-export function byteUnit(byteValues: readonly (number | null | undefined)[]): { unit: 'MB' | 'kB' | 'B'; factor: number; note: string } {
+export function byteUnit(byteValues: readonly (number | null | undefined)[]): {
+  unit: 'MB' | 'kB' | 'B';
+  factor: number;
+  note: string;
+} {
   const max = Math.max(0, ...byteValues.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
   if (max >= 1e6) return { unit: 'MB', factor: 1e-6, note: '1 MB = 10⁶ bytes' };
   if (max >= 1e3) return { unit: 'kB', factor: 1e-3, note: '1 kB = 10³ bytes' };
@@ -77,7 +89,10 @@ export function tickText(value: number, unit: AxisUnit): string {
  * Nice log-axis bounds and ticks around the data: 1-2-5 steps for up to three decades,
  * 1-3 up to five, powers of ten beyond, so labels never crowd.
  */
-export function logTicks(values: readonly number[], unit: AxisUnit): { min: number; max: number; labels: Record<string, string> } {
+export function logTicks(
+  values: readonly number[],
+  unit: AxisUnit,
+): { min: number; max: number; labels: Record<string, string> } {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const decades = Math.log10(hi / lo);
@@ -98,7 +113,8 @@ export function logTicks(values: readonly number[], unit: AxisUnit): { min: numb
   for (const v of inside) labels[String(v)] = tickText(v, unit);
   // Label both ends too, unless a tick within a factor of two already shows the range.
   for (const end of [min, max]) {
-    if (!inside.some((v) => Math.abs(Math.log10(v / end)) < 0.35 && v !== end)) labels[String(end)] = tickText(end, unit);
+    if (!inside.some((v) => Math.abs(Math.log10(v / end)) < 0.35 && v !== end))
+      labels[String(end)] = tickText(end, unit);
   }
   return { min, max, labels };
 }
@@ -133,11 +149,27 @@ export function valueAxis(o: ValueAxisOptions): { axis: Record<string, unknown>;
     grid: { color: '#e3e3e3' },
   };
   if (!log) {
-    return { axis: { type: 'linear', ...(o.horizontal ? {} : { beginAtZero: true }), ...common, ticks: { format: UNIT_FORMATS[o.unit] } } };
+    return {
+      axis: {
+        type: 'linear',
+        ...(o.horizontal ? {} : { beginAtZero: true }),
+        ...common,
+        ticks: { format: UNIT_FORMATS[o.unit] },
+      },
+    };
   }
   const t = logTicks(pos, o.unit);
   const pad = o.pad ?? 1;
-  return { axis: { type: 'logarithmic', min: pad > 1 ? Math.min(...pos) / pad : t.min, max: pad > 1 ? Math.max(...pos) * pad : t.max, ...common, ticks: { format: UNIT_FORMATS[o.unit] } }, tickLabels: t.labels };
+  return {
+    axis: {
+      type: 'logarithmic',
+      min: pad > 1 ? Math.min(...pos) / pad : t.min,
+      max: pad > 1 ? Math.max(...pos) * pad : t.max,
+      ...common,
+      ticks: { format: UNIT_FORMATS[o.unit] },
+    },
+    tickLabels: t.labels,
+  };
 }
 
 /** The category axis of format ids. */
@@ -156,7 +188,9 @@ export const BASE_OPTIONS = { locale: 'en-US', layout: { padding: { left: 4, rig
 export const LEGEND_TOP = { position: 'top' as const, labels: { boxWidth: 14, boxHeight: 14, padding: 10 } };
 
 /** The `tickLabels` of a spec from the value axes that have them (undefined if none). */
-export function tickLabelsOf(axes: Record<string, { tickLabels?: Record<string, string> }>): Record<string, Record<string, string>> | undefined {
+export function tickLabelsOf(
+  axes: Record<string, { tickLabels?: Record<string, string> }>,
+): Record<string, Record<string, string>> | undefined {
   const out: Record<string, Record<string, string>> = {};
   for (const [id, a] of Object.entries(axes)) if (a.tickLabels) out[id] = a.tickLabels;
   return Object.keys(out).length > 0 ? out : undefined;

@@ -3,7 +3,18 @@
 // logical tensor bytes, warm; the same for every format) drawn as a marker.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, formatAxis, scaled, timeUnit, optional, scenarioLabel, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  formatAxis,
+  scaled,
+  timeUnit,
+  optional,
+  scenarioLabel,
+  tickLabelsOf,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { OP_COLORS } from './palette.js';
 import { formatsOf, microOf, primaryScenario } from './select.js';
 import type { ChartResult } from './types.js';
@@ -11,13 +22,21 @@ import type { ChartResult } from './types.js';
 const TITLE = 'CPU per request: encode, decode, total';
 
 export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult {
-  const micro = r.micro.filter((m) => m.scenario === scenario && (m.op === 'encode' || m.op === 'decode' || m.op === 'total'));
+  const micro = r.micro.filter(
+    (m) => m.scenario === scenario && (m.op === 'encode' || m.op === 'decode' || m.op === 'total'),
+  );
   if (scenario === undefined || micro.length === 0) {
-    return { state: 'skipped', id: 'cpu', title: TITLE, reason: 'no encode/decode/total micro-benchmark records in the results' };
+    return {
+      state: 'skipped',
+      id: 'cpu',
+      title: TITLE,
+      reason: 'no encode/decode/total micro-benchmark records in the results',
+    };
   }
   const formats = formatsOf(r, scenario).filter((f) => micro.some((m) => m.format === f));
   const tu = timeUnit(micro.map((m) => m.stats.medianMs));
-  const median = (f: string, op: 'encode' | 'decode' | 'total' | 'floor') => scaled(microOf(r, scenario, f, op)?.stats.medianMs ?? null, tu.factor);
+  const median = (f: string, op: 'encode' | 'decode' | 'total' | 'floor') =>
+    scaled(microOf(r, scenario, f, op)?.stats.medianMs ?? null, tu.factor);
   const bars = (['encode', 'decode', 'total'] as const).map((op) => ({
     type: 'bar' as const,
     label: op === 'total' ? 'total (sum of encode + decode medians, identity)' : op,
@@ -42,7 +61,11 @@ export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult
     order: 1,
   };
   const datasets = hasFloor ? [...bars, floor] : bars;
-  const y = valueAxis({ title: `${tu.unit} per request, median`, unit: tu.unit, values: datasets.flatMap((d) => d.data) });
+  const y = valueAxis({
+    title: `${tu.unit} per request, median`,
+    unit: tu.unit,
+    values: datasets.flatMap((d) => d.data),
+  });
   const floorNote = hasFloor
     ? "black dash: the scenario's floor, copying the request's logical tensor bytes into a fresh allocation (warm, same for every format)"
     : 'no floor recorded in this run';
@@ -52,7 +75,10 @@ export function chartCpu(r: Results, scenario = primaryScenario(r)): ChartResult
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `Median of each operation on one core; lower is better; ${floorNote}.`),
+        ...titlePlugins(
+          `${TITLE} — ${scenarioLabel(r, scenario)}`,
+          `Median of each operation on one core; lower is better; ${floorNote}.`,
+        ),
         legend: LEGEND_TOP,
       },
       scales: { x: formatAxis(), y: y.axis },

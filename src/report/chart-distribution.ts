@@ -4,7 +4,16 @@
 // their 95 % confidence intervals.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, scaled, scenarioLabel, timeUnit, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  scaled,
+  scenarioLabel,
+  timeUnit,
+  tickLabelsOf,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { formatColor } from './palette.js';
 import { headlineE2e, primaryScenario } from './select.js';
 import type { ChartResult } from './types.js';
@@ -38,7 +47,12 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
   }
   const runs = slice.runs.filter((x) => x.latency.search.percentiles.length >= 2);
   if (runs.length === 0) {
-    return { state: 'skipped', id: 'distribution', title: TITLE, reason: 'no headline e2e run has the samples for two percentiles (p90 needs 10 searches)' };
+    return {
+      state: 'skipped',
+      id: 'distribution',
+      title: TITLE,
+      reason: 'no headline e2e run has the samples for two percentiles (p90 needs 10 searches)',
+    };
   }
   const tu = timeUnit(runs.flatMap((x) => x.latency.search.percentiles.map((p) => p.highMs ?? p.ms)));
   const datasets = runs.flatMap((run) => {
@@ -48,7 +62,13 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
     const band = (side: 'lowMs' | 'highMs', label: string) => ({
       type: 'line' as const,
       label: `${run.format} 95 % CI ${label}`,
-      data: points.filter((p) => p[side] !== null).map((p) => ({ x: tailX(p.p), y: scaled(p[side]!, tu.factor), label: `${percentileLabel(p.p)} ${label} 95 % bound` })),
+      data: points
+        .filter((p) => p[side] !== null)
+        .map((p) => ({
+          x: tailX(p.p),
+          y: scaled(p[side]!, tu.factor),
+          label: `${percentileLabel(p.p)} ${label} 95 % bound`,
+        })),
       borderColor: color,
       backgroundColor: color,
       borderWidth: 1,
@@ -61,7 +81,11 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
       {
         type: 'line' as const,
         label: run.format,
-        data: points.map((p) => ({ x: tailX(p.p), y: scaled(p.ms, tu.factor), label: `${percentileLabel(p.p)} of ${n} searches` })),
+        data: points.map((p) => ({
+          x: tailX(p.p),
+          y: scaled(p.ms, tu.factor),
+          label: `${percentileLabel(p.p)} of ${n} searches`,
+        })),
         borderColor: color,
         backgroundColor: color,
         borderWidth: 2.5,
@@ -73,15 +97,24 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
     ];
   });
   const maxX = Math.max(...datasets.flatMap((d) => d.data.map((p) => p.x)));
-  const xTicks = Object.fromEntries(TAIL_TICKS.filter(([p]) => tailX(p) <= maxX + 1e-9).map(([p, label]) => [String(tailX(p)), label]));
-  const y = valueAxis({ title: `search latency, ${tu.unit}`, unit: tu.unit, values: datasets.flatMap((d) => d.data.map((p) => p.y)) });
+  const xTicks = Object.fromEntries(
+    TAIL_TICKS.filter(([p]) => tailX(p) <= maxX + 1e-9).map(([p, label]) => [String(tailX(p)), label]),
+  );
+  const y = valueAxis({
+    title: `search latency, ${tu.unit}`,
+    unit: tu.unit,
+    values: datasets.flatMap((d) => d.data.map((p) => p.y)),
+  });
   const config = {
     type: 'line',
     data: { datasets },
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, `${slice.conditions}; tail stretched; a curve ends at the last percentile its sample supports; dashed: 95 % interval; lower is better.`),
+        ...titlePlugins(
+          `${TITLE} — ${scenarioLabel(r, scenario)}`,
+          `${slice.conditions}; tail stretched; a curve ends at the last percentile its sample supports; dashed: 95 % interval; lower is better.`,
+        ),
         legend: LEGEND_TOP,
         tooltip: { mode: 'nearest', intersect: false },
       },
@@ -90,7 +123,11 @@ export function chartDistribution(r: Results, scenario = primaryScenario(r)): Ch
           type: 'linear',
           min: 0,
           max: maxX,
-          title: { display: true, text: 'percentile (tail stretched: each step is 10x rarer)', font: { size: 14, weight: 'bold' } },
+          title: {
+            display: true,
+            text: 'percentile (tail stretched: each step is 10x rarer)',
+            font: { size: 14, weight: 'bold' },
+          },
           grid: { color: '#e3e3e3' },
         },
         y: y.axis,

@@ -5,7 +5,18 @@
 // that cannot be ranked (saturated, capped, failed, thin) say so under their name.
 import type { ChartConfiguration } from 'chart.js';
 import { percentileOf, type E2eRun, type Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, formatAxis, scaled, timeUnit, optional, scenarioLabel, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  formatAxis,
+  scaled,
+  timeUnit,
+  optional,
+  scenarioLabel,
+  tickLabelsOf,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { FLOOR_COLOR, PERCENTILE_COLORS } from './palette.js';
 import { harnessFloorMs, headlineE2e, primaryScenario, unrankable } from './select.js';
 import { sig3 } from './number-format.js';
@@ -23,7 +34,10 @@ const PERCENTILES: [number, string][] = [
 export function cellLabel(run: E2eRun): string | string[] {
   const why = unrankable(run);
   if (why.length === 0) return run.format;
-  const short = why[0]!.split(':')[0]!.replace(/ of \d+ searches/, '').slice(0, 40);
+  const short = why[0]!
+    .split(':')[0]!
+    .replace(/ of \d+ searches/, '')
+    .slice(0, 40);
   return [run.format, `(${short})`];
 }
 
@@ -33,7 +47,13 @@ export function chartLatency(r: Results, scenario = primaryScenario(r)): ChartRe
     return { state: 'skipped', id: 'latency', title: TITLE, reason: 'no end-to-end (e2e) runs in the results' };
   }
   const runs = slice.runs.filter((x) => x.latency.search.count > 0);
-  if (runs.length === 0) return { state: 'skipped', id: 'latency', title: TITLE, reason: 'no end-to-end run of the headline conditions has a latency sample' };
+  if (runs.length === 0)
+    return {
+      state: 'skipped',
+      id: 'latency',
+      title: TITLE,
+      reason: 'no end-to-end run of the headline conditions has a latency sample',
+    };
   const floor = harnessFloorMs(r);
   const all = runs.flatMap((x) => x.latency.search.percentiles.flatMap((p) => [p.ms, p.highMs ?? p.ms]));
   const tu = timeUnit([...all, floor]);
@@ -46,7 +66,9 @@ export function chartLatency(r: Results, scenario = primaryScenario(r)): ChartRe
     }),
     errorBars: runs.map((x) => {
       const e = percentileOf(x.latency.search, p);
-      return e ? [e.lowMs === null ? null : scaled(e.lowMs, tu.factor), e.highMs === null ? null : scaled(e.highMs, tu.factor)] : null;
+      return e
+        ? [e.lowMs === null ? null : scaled(e.lowMs, tu.factor), e.highMs === null ? null : scaled(e.highMs, tu.factor)]
+        : null;
     }),
     backgroundColor: PERCENTILE_COLORS[i],
     borderWidth: 0,
@@ -65,7 +87,10 @@ export function chartLatency(r: Results, scenario = primaryScenario(r)): ChartRe
   }
   const values = datasets.flatMap((d) => (d['data'] as (number | null)[]).filter((v): v is number => v !== null));
   const y = valueAxis({ title: `search latency, ${tu.unit}`, unit: tu.unit, values });
-  const requests = slice.batchSize > 0 ? Math.ceil((r.scenarios.find((s) => s.name === scenario)?.candidates ?? slice.batchSize) / slice.batchSize) : 1;
+  const requests =
+    slice.batchSize > 0
+      ? Math.ceil((r.scenarios.find((s) => s.name === scenario)?.candidates ?? slice.batchSize) / slice.batchSize)
+      : 1;
   const missing = runs.some((x) => !percentileOf(x.latency.search, 99.9));
   const config = {
     type: 'bar',
@@ -89,7 +114,9 @@ export function chartLatency(r: Results, scenario = primaryScenario(r)): ChartRe
     title: TITLE,
     caption:
       `Search latency percentiles (p50, p99, p99.9, each only where the sample supports it, with its 95 % confidence interval) per format, measured end to end against the stub TF Serving server over every search (${slice.conditions})` +
-      (floor !== undefined ? `; the dashed line is the harness floor (a no-op call's p50, the larger of back to back and after an idle pause).` : '.'),
+      (floor !== undefined
+        ? `; the dashed line is the harness floor (a no-op call's p50, the larger of back to back and after an idle pause).`
+        : '.'),
     config,
     ...optional('tickLabels', tickLabelsOf({ y })),
   };

@@ -2,19 +2,39 @@
 // library's on the same bytes in the same child processes. Below the line at 1, ours is faster.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, formatAxis, optional, scenarioLabel, tickLabelsOf, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  formatAxis,
+  optional,
+  scenarioLabel,
+  tickLabelsOf,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { orderFormats } from './palette.js';
 import { primaryScenario } from './select.js';
 import { peerImpls, peerRecords } from './table-peers.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'Ours vs peers: time ratio on the same bytes';
-const PEER_COLORS: Record<string, string> = { protobufjs: '#e15759', 'protobuf-es': '#4e79a7', JSON: '#f28e2b', msgpackr: '#59a14f', copy: '#222222' };
+const PEER_COLORS: Record<string, string> = {
+  protobufjs: '#e15759',
+  'protobuf-es': '#4e79a7',
+  JSON: '#f28e2b',
+  msgpackr: '#59a14f',
+  copy: '#222222',
+};
 
 export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResult {
   const records = scenario === undefined ? [] : peerRecords(r, scenario);
   if (scenario === undefined || records.length === 0) {
-    return { state: 'skipped', id: 'peers', title: TITLE, reason: 'no peer measurements in the results (run the bench with --peers)' };
+    return {
+      state: 'skipped',
+      id: 'peers',
+      title: TITLE,
+      reason: 'no peer measurements in the results (run the bench with --peers)',
+    };
   }
   const formats = orderFormats([...new Set(records.map((p) => p.format))]);
   const labels: string[] = [];
@@ -31,19 +51,29 @@ export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResu
   const datasets = impls.map((impl) => ({
     type: 'bar' as const,
     label: impl === 'copy' ? 'copy of the same bytes (fresh allocation)' : impl,
-    data: keys.map((k) => records.find((p) => p.format === k.format && p.op === k.op && p.impl === impl)?.oursRatio ?? null),
+    data: keys.map(
+      (k) => records.find((p) => p.format === k.format && p.op === k.op && p.impl === impl)?.oursRatio ?? null,
+    ),
     backgroundColor: PEER_COLORS[impl] ?? '#bab0ac',
     borderWidth: 0,
   }));
   const values = datasets.flatMap((d) => d.data);
-  const y = valueAxis({ title: 'ours ÷ peer (median time; below 1: ours faster)', unit: 'count', values: [...values, 1], pad: 1.3 });
+  const y = valueAxis({
+    title: 'ours ÷ peer (median time; below 1: ours faster)',
+    unit: 'count',
+    values: [...values, 1],
+    pad: 1.3,
+  });
   const config = {
     type: 'bar',
     data: { labels, datasets },
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${TITLE} — ${scenarioLabel(r, scenario)}`, 'Median time of ours divided by each peer library on the same encoded bytes, same child processes; below 1 ours is faster.'),
+        ...titlePlugins(
+          `${TITLE} — ${scenarioLabel(r, scenario)}`,
+          'Median time of ours divided by each peer library on the same encoded bytes, same child processes; below 1 ours is faster.',
+        ),
         legend: LEGEND_TOP,
       },
       scales: { x: formatAxis(), y: y.axis },

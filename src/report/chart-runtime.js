@@ -129,7 +129,9 @@ export function prepareChartConfig(spec, options) {
   const tickLabels = spec.tickLabels || {};
   for (const axis of Object.keys(tickLabels)) {
     const labels = tickLabels[axis];
-    const values = Object.keys(labels).map(Number).sort((a, b) => a - b);
+    const values = Object.keys(labels)
+      .map(Number)
+      .sort((a, b) => a - b);
     const scale = (opts.scales && opts.scales[axis]) || {};
     scale.afterBuildTicks = (s) => {
       s.ticks = values.filter((v) => v >= s.min - 1e-9 && v <= s.max + 1e-9).map((v) => ({ value: v }));
@@ -143,7 +145,8 @@ export function prepareChartConfig(spec, options) {
     });
   }
   const plugins = opts.plugins || (opts.plugins = {});
-  if (plugins.payloadBenchTotals) plugins.payloadBenchTotals.fontFamily = (options && options.fontFamily) || 'sans-serif';
+  if (plugins.payloadBenchTotals)
+    plugins.payloadBenchTotals.fontFamily = (options && options.fontFamily) || 'sans-serif';
   const legend = plugins.legend || (plugins.legend = {});
   const legendLabels = legend.labels || (legend.labels = {});
   legendLabels.filter = (item, data) => !data.datasets[item.datasetIndex].legendHidden;

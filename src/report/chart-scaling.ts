@@ -3,7 +3,16 @@
 // straight line of slope 1.
 import type { ChartConfiguration } from 'chart.js';
 import type { Results, SweepRecord } from '../results/index.js';
-import { BASE_OPTIONS, LEGEND_TOP, scaled, timeUnit, tickLabelsOf, tickText, titlePlugins, valueAxis } from './chart-common.js';
+import {
+  BASE_OPTIONS,
+  LEGEND_TOP,
+  scaled,
+  timeUnit,
+  tickLabelsOf,
+  tickText,
+  titlePlugins,
+  valueAxis,
+} from './chart-common.js';
 import { formatColor, orderFormats } from './palette.js';
 import { num } from './number-format.js';
 import { primaryScenario, scenarioInfo, sweepOf } from './select.js';
@@ -15,7 +24,9 @@ const DIMENSIONS: SweepRecord['dimension'][] = ['candidates', 'features'];
 function fixedLabel(r: Results, scenario: string, dimension: SweepRecord['dimension']): string {
   const info = scenarioInfo(r, scenario);
   if (!info) return scenario;
-  return dimension === 'candidates' ? `${scenario}, ${info.features} features` : `${scenario}, ${num(info.candidates)} candidates`;
+  return dimension === 'candidates'
+    ? `${scenario}, ${info.features} features`
+    : `${scenario}, ${num(info.candidates)} candidates`;
 }
 
 function chartFor(r: Results, scenario: string | undefined, dimension: SweepRecord['dimension']): ChartResult {
@@ -34,23 +45,34 @@ function chartFor(r: Results, scenario: string | undefined, dimension: SweepReco
   const datasets = formats.map((f) => ({
     type: 'line' as const,
     label: f,
-    data: sweep.records.filter((s) => s.format === f).sort((a, b) => a.value - b.value).map((s) => ({ x: s.value, y: scaled(s.totalMs, tu.factor) })),
+    data: sweep.records
+      .filter((s) => s.format === f)
+      .sort((a, b) => a.value - b.value)
+      .map((s) => ({ x: s.value, y: scaled(s.totalMs, tu.factor) })),
     borderColor: formatColor(f),
     backgroundColor: formatColor(f),
     borderWidth: 2.5,
     pointRadius: 3.5,
   }));
   const x = valueAxis({ title: `${dimension} per request`, unit: 'count', values, horizontal: true, pad: 1.15 });
-  const y = valueAxis({ title: `encode + decode per request, median ${tu.unit}`, unit: tu.unit, values: sweep.records.map((s) => scaled(s.totalMs, tu.factor)) });
+  const y = valueAxis({
+    title: `encode + decode per request, median ${tu.unit}`,
+    unit: tu.unit,
+    values: sweep.records.map((s) => scaled(s.totalMs, tu.factor)),
+  });
   const ticks = tickLabelsOf({ y }) ?? {};
-  if (x.axis['type'] === 'logarithmic') ticks['x'] = Object.fromEntries(values.map((v) => [String(v), tickText(v, 'count')]));
+  if (x.axis['type'] === 'logarithmic')
+    ticks['x'] = Object.fromEntries(values.map((v) => [String(v), tickText(v, 'count')]));
   const config = {
     type: 'line',
     data: { datasets },
     options: {
       ...BASE_OPTIONS,
       plugins: {
-        ...titlePlugins(`${title} — ${fixedLabel(r, scenario, dimension)}`, `codec ${sweep.codec}; on log-log axes parallel straight lines mean cost grows linearly; lower is better.`),
+        ...titlePlugins(
+          `${title} — ${fixedLabel(r, scenario, dimension)}`,
+          `codec ${sweep.codec}; on log-log axes parallel straight lines mean cost grows linearly; lower is better.`,
+        ),
         legend: LEGEND_TOP,
         tooltip: { mode: 'nearest', intersect: false },
       },

@@ -42,7 +42,9 @@ export function buildCharts(r: Results, scenario = primaryScenario(r)): ChartSet
     chartBreakdown(r, scenario),
     chartBatchSweep(r, scenario),
     // Only runs that swept the stub's set-up (--sweep batching=... / workers=...) have it.
-    ...((r.e2e ?? []).some((x) => x.server && (x.server.batching !== null || x.server.workers !== null)) ? [chartBatching(r, scenario)] : []),
+    ...((r.e2e ?? []).some((x) => x.server && (x.server.batching !== null || x.server.workers !== null))
+      ? [chartBatching(r, scenario)]
+      : []),
     chartBandwidth(r, scenario),
     ...chartScaling(r, scenario),
     chartDistribution(r, scenario),

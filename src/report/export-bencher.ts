@@ -38,14 +38,22 @@ export function bencherBmf(r: Results): Bmf {
   }
   const unique = uniqueNames();
   for (const x of r.e2e ?? []) {
-    const name = unique(`${x.scenario}/e2e/${x.format}/${x.compression}/batch-${x.batchSize}/${x.bandwidth ?? 'unshaped'}/${loadShort(x)}`);
+    const name = unique(
+      `${x.scenario}/e2e/${x.format}/${x.compression}/batch-${x.batchSize}/${x.bandwidth ?? 'unshaped'}/${loadShort(x)}`,
+    );
     // Only percentiles the sample supports, bounded by their 95 % interval where it has both ends.
     for (const p of [50, 99]) {
       const e = percentileOf(x.latency.search, p);
       if (!e) continue;
-      put(name, `search-latency-p${p}-ms`, { value: e.ms, ...(e.lowMs !== null && e.highMs !== null ? { lower_value: e.lowMs, upper_value: e.highMs } : {}) });
+      put(name, `search-latency-p${p}-ms`, {
+        value: e.ms,
+        ...(e.lowMs !== null && e.highMs !== null ? { lower_value: e.lowMs, upper_value: e.highMs } : {}),
+      });
     }
-    if (x.endReason !== 'error') put(name, 'cpu-ms-per-search', { value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)) });
+    if (x.endReason !== 'error')
+      put(name, 'cpu-ms-per-search', {
+        value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)),
+      });
   }
   return out;
 }

@@ -42,9 +42,16 @@ export function resultsCsv(r: Results): string {
     // A total is a sum of medians (its metric says so); a p99 only with enough samples; the
     // 95 % interval (t over per-round medians) only with two rounds or more.
     const median = m.derived === 'sum-of-medians' ? 'sum_of_medians' : 'median';
-    rows.push({ ...base, metric: median, value: st.medianMs, unit: 'ms' }, { ...base, metric: 'mean', value: st.meanMs, unit: 'ms' });
-    if (st.p99Ms !== undefined && st.samples >= P99_MIN_SAMPLES) rows.push({ ...base, metric: 'p99', value: st.p99Ms, unit: 'ms' });
-    rows.push({ ...base, metric: 'min', value: st.minMs, unit: 'ms' }, { ...base, metric: 'max', value: st.maxMs, unit: 'ms' });
+    rows.push(
+      { ...base, metric: median, value: st.medianMs, unit: 'ms' },
+      { ...base, metric: 'mean', value: st.meanMs, unit: 'ms' },
+    );
+    if (st.p99Ms !== undefined && st.samples >= P99_MIN_SAMPLES)
+      rows.push({ ...base, metric: 'p99', value: st.p99Ms, unit: 'ms' });
+    rows.push(
+      { ...base, metric: 'min', value: st.minMs, unit: 'ms' },
+      { ...base, metric: 'max', value: st.maxMs, unit: 'ms' },
+    );
     if (st.roundMediansMs.length >= 2) rows.push({ ...base, metric: 'ci95_rel', value: st.rmePct, unit: '%' });
     rows.push(
       { ...base, metric: 'samples', value: st.samples, unit: 'count' },
@@ -55,10 +62,20 @@ export function resultsCsv(r: Results): string {
   }
   for (const p of r.peers?.records ?? []) {
     const base = { section: 'peer', scenario: p.scenario, format: p.format, codec: p.impl, op: p.op };
-    rows.push({ ...base, metric: 'median', value: p.stats.medianMs, unit: 'ms' }, { ...base, metric: 'ours_ratio', value: p.oursRatio, unit: 'ratio' });
+    rows.push(
+      { ...base, metric: 'median', value: p.stats.medianMs, unit: 'ms' },
+      { ...base, metric: 'ours_ratio', value: p.oursRatio, unit: 'ratio' },
+    );
   }
   for (const s of r.sweeps ?? []) {
-    const base = { section: 'sweep', scenario: s.scenario, format: s.format, codec: s.codec, sweep_dimension: s.dimension, sweep_value: s.value };
+    const base = {
+      section: 'sweep',
+      scenario: s.scenario,
+      format: s.format,
+      codec: s.codec,
+      sweep_dimension: s.dimension,
+      sweep_value: s.value,
+    };
     rows.push(
       { ...base, metric: 'raw_bytes', value: s.rawBytes, unit: 'bytes' },
       { ...base, metric: 'compressed_bytes', value: s.compressedBytes, unit: 'bytes' },
@@ -94,14 +111,23 @@ export function resultsCsv(r: Results): string {
       // Every percentile the sample supports, with its 95 % interval bounds where they exist.
       for (const p of l.percentiles) {
         rows.push({ ...base, op: kind, metric: `latency_p${p.p}`, value: p.ms, unit: 'ms' });
-        if (p.lowMs !== null) rows.push({ ...base, op: kind, metric: `latency_p${p.p}_ci95_low`, value: p.lowMs, unit: 'ms' });
-        if (p.highMs !== null) rows.push({ ...base, op: kind, metric: `latency_p${p.p}_ci95_high`, value: p.highMs, unit: 'ms' });
+        if (p.lowMs !== null)
+          rows.push({ ...base, op: kind, metric: `latency_p${p.p}_ci95_low`, value: p.lowMs, unit: 'ms' });
+        if (p.highMs !== null)
+          rows.push({ ...base, op: kind, metric: `latency_p${p.p}_ci95_high`, value: p.highMs, unit: 'ms' });
       }
     }
     if (x.breakdown) {
       const { requests, ...stages } = x.breakdown;
       rows.push({ ...base, op: 'request', metric: 'breakdown_requests', value: requests, unit: 'count' });
-      for (const [k, v] of Object.entries(stages)) rows.push({ ...base, op: 'request', metric: `breakdown_${k.replace(/Ms$/, '')}`, value: v, unit: k === 'attributedShare' ? 'ratio' : 'ms' });
+      for (const [k, v] of Object.entries(stages))
+        rows.push({
+          ...base,
+          op: 'request',
+          metric: `breakdown_${k.replace(/Ms$/, '')}`,
+          value: v,
+          unit: k === 'attributedShare' ? 'ratio' : 'ms',
+        });
     }
     rows.push(
       { ...base, op: 'search', metric: 'offered_rate', value: x.targetRate ?? '', unit: 'searches/s' },
@@ -116,9 +142,23 @@ export function resultsCsv(r: Results): string {
       { ...base, op: 'search', metric: 'dropped', value: x.searches.dropped, unit: 'count' },
       { ...base, op: 'search', metric: 'client_cpu', value: x.cost.clientCpuMsPerSearch, unit: 'ms/search' },
       { ...base, op: 'search', metric: 'server_cpu', value: x.cost.serverCpuMsPerSearch, unit: 'ms/search' },
-      { ...base, op: 'search', metric: 'cores_per_1k_searches_per_s', value: x.cost.coresPer1kSearchesPerSec, unit: 'cores' },
-      ...(x.cost.monthlyUsd !== undefined ? [{ ...base, op: 'search', metric: 'monthly_cost', value: x.cost.monthlyUsd, unit: 'USD' }] : []),
-      { ...base, op: 'request', metric: 'errors', value: Object.values(x.requests.errors).reduce((a, b) => a + b, 0), unit: 'count' },
+      {
+        ...base,
+        op: 'search',
+        metric: 'cores_per_1k_searches_per_s',
+        value: x.cost.coresPer1kSearchesPerSec,
+        unit: 'cores',
+      },
+      ...(x.cost.monthlyUsd !== undefined
+        ? [{ ...base, op: 'search', metric: 'monthly_cost', value: x.cost.monthlyUsd, unit: 'USD' }]
+        : []),
+      {
+        ...base,
+        op: 'request',
+        metric: 'errors',
+        value: Object.values(x.requests.errors).reduce((a, b) => a + b, 0),
+        unit: 'count',
+      },
     );
   }
   for (const f of r.harnessFloor ?? []) {
@@ -130,7 +170,8 @@ export function resultsCsv(r: Results): string {
       if (p.highMs !== null) rows.push({ ...base, metric: `latency_p${p.p}_ci95_high`, value: p.highMs, unit: 'ms' });
     }
     rows.push({ ...base, metric: 'client_cpu', value: f.clientCpuMsPerCall, unit: 'ms/call' });
-    if (f.serverCpuMsPerCall !== null) rows.push({ ...base, metric: 'server_cpu', value: f.serverCpuMsPerCall, unit: 'ms/call' });
+    if (f.serverCpuMsPerCall !== null)
+      rows.push({ ...base, metric: 'server_cpu', value: f.serverCpuMsPerCall, unit: 'ms/call' });
   }
   const lines = [CSV_COLUMNS.join(',')];
   for (const row of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));

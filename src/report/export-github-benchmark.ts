@@ -19,7 +19,12 @@ export function githubBenchmark(r: Results): GithubBenchmarkEntry[] {
   const out: GithubBenchmarkEntry[] = [];
   const unique = uniqueNames();
   for (const s of r.sizes) {
-    out.push({ name: `${s.scenario} ${s.format} ${s.codec} bytes`, unit: 'bytes', value: s.compressedBytes, extra: `raw ${s.rawBytes} bytes` });
+    out.push({
+      name: `${s.scenario} ${s.format} ${s.codec} bytes`,
+      unit: 'bytes',
+      value: s.compressedBytes,
+      extra: `raw ${s.rawBytes} bytes`,
+    });
   }
   for (const m of r.micro) {
     if (m.op !== 'encode' && m.op !== 'decode' && m.op !== 'total') continue;
@@ -29,7 +34,7 @@ export function githubBenchmark(r: Results): GithubBenchmarkEntry[] {
       unit: 'ms',
       value: m.stats.medianMs,
       ...(m.stats.roundMediansMs.length >= 2 ? { range: `± ${m.stats.rmePct}%` } : {}),
-      extra: `${m.derived === 'sum-of-medians' ? 'sum of the parts\' medians' : `median of ${m.stats.samples} samples`}; round medians ${m.stats.roundMediansMs.join(' / ')} ms; ${m.xFloor}x the scenario's floor (copy of the logical tensor bytes)`,
+      extra: `${m.derived === 'sum-of-medians' ? "sum of the parts' medians" : `median of ${m.stats.samples} samples`}; round medians ${m.stats.roundMediansMs.join(' / ')} ms; ${m.xFloor}x the scenario's floor (copy of the logical tensor bytes)`,
     });
   }
   for (const x of r.e2e ?? []) {
@@ -44,7 +49,12 @@ export function githubBenchmark(r: Results): GithubBenchmarkEntry[] {
       out.push({ name: `${base} search p${p}`, unit: 'ms', value: e.ms, ...(range ? { range } : {}), extra });
     }
     if (x.endReason !== 'error') {
-      out.push({ name: `${base} cpu per search`, unit: 'ms', value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)), extra: `client ${x.cost.clientCpuMsPerSearch} ms + server ${x.cost.serverCpuMsPerSearch} ms` });
+      out.push({
+        name: `${base} cpu per search`,
+        unit: 'ms',
+        value: Number((x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch).toPrecision(6)),
+        extra: `client ${x.cost.clientCpuMsPerSearch} ms + server ${x.cost.serverCpuMsPerSearch} ms`,
+      });
     }
   }
   return out;

@@ -71,7 +71,8 @@ export function batchingFindings(r: Results, scenario: string): string[] {
   }
 
   // Etsy: 5 -> 25 candidates per request, same set-up and format, batching off.
-  const setupKey = (x: E2eRun): string => `${x.format}|${x.compression}|${x.server?.workers ?? ''}|${x.server?.batching ?? ''}|${x.bandwidth ?? ''}`;
+  const setupKey = (x: E2eRun): string =>
+    `${x.format}|${x.compression}|${x.server?.workers ?? ''}|${x.server?.batching ?? ''}|${x.bandwidth ?? ''}`;
   const small = runs.filter((x) => x.batchSize === 5 && comparable(x) && (x.server?.batching ?? null) === null);
   for (const a of small) {
     const b = runs.find((x) => x.batchSize === 25 && comparable(x) && setupKey(x) === setupKey(a));

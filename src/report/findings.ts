@@ -56,7 +56,8 @@ export function comparisonPair(r: Results, scenario: string): { baseline: string
 
 export function findings(r: Results, scenario = primaryScenario(r)): string[] {
   const out: string[] = [];
-  if (r.state === 'interrupted') out.push('**This run was interrupted**: what it measured is shown, but some sections may be missing.');
+  if (r.state === 'interrupted')
+    out.push('**This run was interrupted**: what it measured is shown, but some sections may be missing.');
   if (scenario === undefined) return out;
   const pair = comparisonPair(r, scenario);
 
@@ -88,7 +89,8 @@ export function findings(r: Results, scenario = primaryScenario(r)): string[] {
     const smallestRaw = [...sizes].sort((a, b) => a.rawBytes - b.rawBytes)[0]!;
     const smallest = [...sizes].sort((a, b) => a.compressedBytes - b.compressedBytes)[0]!;
     let text = `Smallest uncompressed request: ${code(smallestRaw.format)} at ${humanBytes(smallestRaw.rawBytes)}`;
-    if (smallest.codec !== 'identity') text += `; smallest overall: ${code(smallest.format)} with ${code(smallest.codec)} at ${humanBytes(smallest.compressedBytes)}`;
+    if (smallest.codec !== 'identity')
+      text += `; smallest overall: ${code(smallest.format)} with ${code(smallest.codec)} at ${humanBytes(smallest.compressedBytes)}`;
     out.push(`${text}.`);
   }
 
@@ -120,8 +122,12 @@ export function findings(r: Results, scenario = primaryScenario(r)): string[] {
   const { curves } = bandwidthCurves(r, scenario);
   const evens = breakEvens(curves);
   if (evens.length > 0) {
-    const list = evens.map((e) => `≈ ${mbits(roughly(e.mbps))} for ${code(e.format)} (${code(e.compression)})`).join(', ');
-    out.push(`On a shaped link, compressing is faster than sending raw bytes below ${list}; above that, identity wins.`);
+    const list = evens
+      .map((e) => `≈ ${mbits(roughly(e.mbps))} for ${code(e.format)} (${code(e.compression)})`)
+      .join(', ');
+    out.push(
+      `On a shaped link, compressing is faster than sending raw bytes below ${list}; above that, identity wins.`,
+    );
   }
 
   for (const dimension of ['candidates', 'features'] as const) {
@@ -157,8 +163,14 @@ function withCi(run: E2eRun, p: number): string {
   const l = run.latency.search;
   const e = percentileOf(l, p)!;
   // Both ends null: no interval at all (e.g. Artillery's DDSketch estimates, imported).
-  if (e.lowMs === null && e.highMs === null) return `${ms(e.ms)} (no confidence interval, n = ${l.count.toLocaleString('en-US')})`;
-  const ci = e.lowMs !== null && e.highMs !== null ? `${sig3(e.lowMs)}-${sig3(e.highMs)} ms` : e.lowMs !== null ? `${ms(e.lowMs)} and up` : `up to ${ms(e.highMs!)}`;
+  if (e.lowMs === null && e.highMs === null)
+    return `${ms(e.ms)} (no confidence interval, n = ${l.count.toLocaleString('en-US')})`;
+  const ci =
+    e.lowMs !== null && e.highMs !== null
+      ? `${sig3(e.lowMs)}-${sig3(e.highMs)} ms`
+      : e.lowMs !== null
+        ? `${ms(e.lowMs)} and up`
+        : `up to ${ms(e.highMs!)}`;
   return `${ms(e.ms)} (95 % CI ${ci}, n = ${l.count.toLocaleString('en-US')})`;
 }
 
@@ -169,7 +181,8 @@ function withCi(run: E2eRun, p: number): string {
 function indistinguishable(fast: E2eRun, slow: E2eRun, p: number, floorMs: number | undefined): string | undefined {
   const a = percentileOf(fast.latency.search, p)!;
   const b = percentileOf(slow.latency.search, p)!;
-  if (floorMs !== undefined && b.ms - a.ms <= floorMs) return `the difference, ${ms(b.ms - a.ms)}, is within the ${ms(floorMs)} harness floor`;
+  if (floorMs !== undefined && b.ms - a.ms <= floorMs)
+    return `the difference, ${ms(b.ms - a.ms)}, is within the ${ms(floorMs)} harness floor`;
   if (a.highMs === null || b.lowMs === null || a.highMs >= b.lowMs) return 'their 95 % intervals overlap';
   return undefined;
 }
@@ -199,19 +212,26 @@ function e2eFindings(r: Results, scenario: string, baseline: string | undefined)
       const why = indistinguishable(fastest, ref, p, floor);
       return `${withCi(fastest, p)} vs ${withCi(ref, p)} for ${code(ref.format)}${why ? `: not distinguishable, ${why}` : ` (${times(value(ref, p) / value(fastest, p))})`}`;
     };
-    const tail = percentileOf(fastest.latency.search, 99) && percentileOf(ref.latency.search, 99) ? `; at p99 ${compare(99)}` : '';
+    const tail =
+      percentileOf(fastest.latency.search, 99) && percentileOf(ref.latency.search, 99) ? `; at p99 ${compare(99)}` : '';
     out.push(
       `End to end (${slice.conditions}), ${code(fastest.format)} answers a search in ${compare(50)} at the median${tail}. ` +
         `Within the ${ms(fastest.budgetMs)} budget: ${ranked.map((x) => `${code(x.format)} ${num(x.searches.withinBudget)} of ${num(x.searches.intended)}`).join(', ')}.`,
     );
   } else if (ranked.length === 1) {
-    out.push(`End to end (${slice.conditions}), only ${code(ranked[0]!.format)} can be ranked: ${withCi(ranked[0]!, 50)} at the median, ${ranked[0]!.searches.withinBudget} of ${ranked[0]!.searches.intended} searches within ${ms(ranked[0]!.budgetMs)}.`);
+    out.push(
+      `End to end (${slice.conditions}), only ${code(ranked[0]!.format)} can be ranked: ${withCi(ranked[0]!, 50)} at the median, ${ranked[0]!.searches.withinBudget} of ${ranked[0]!.searches.intended} searches within ${ms(ranked[0]!.budgetMs)}.`,
+    );
   }
   if (named.length > 0) {
-    out.push(`Not ranked (${ranked.length > 0 ? 'same conditions' : slice.conditions}): ${named.map((x) => `${code(x.format)}: ${describeCell(x)}`).join('. ')}.`);
+    out.push(
+      `Not ranked (${ranked.length > 0 ? 'same conditions' : slice.conditions}): ${named.map((x) => `${code(x.format)}: ${describeCell(x)}`).join('. ')}.`,
+    );
   }
   if (slice.otherLoad.length > 0) {
-    out.push(`Not compared with those, measured at another offered load: ${slice.otherLoad.map((x) => `${code(x.format)} (${loadLabel(x)})`).join(', ')}.`);
+    out.push(
+      `Not compared with those, measured at another offered load: ${slice.otherLoad.map((x) => `${code(x.format)} (${loadLabel(x)})`).join(', ')}.`,
+    );
   }
 
   // The batch-size comparison of the same format: only at one offered load, both cells rankable.
@@ -224,7 +244,9 @@ function e2eFindings(r: Results, scenario: string, baseline: string | undefined)
     const big = rs[0]!;
     const small = rs[rs.length - 1]!;
     if (loadKey(big) !== loadKey(small)) {
-      skipped.push(`${code(f)} batch ${small.batchSize} and ${big.batchSize} ran at different offered loads (${loadLabel(small)} vs ${loadLabel(big)})`);
+      skipped.push(
+        `${code(f)} batch ${small.batchSize} and ${big.batchSize} ran at different offered loads (${loadLabel(small)} vs ${loadLabel(big)})`,
+      );
       continue;
     }
     if (unrankable(big).length > 0 || unrankable(small).length > 0) {
@@ -232,8 +254,11 @@ function e2eFindings(r: Results, scenario: string, baseline: string | undefined)
       continue;
     }
     const cpu = (x: E2eRun): number => x.cost.clientCpuMsPerSearch + x.cost.serverCpuMsPerSearch;
-    parts.push(`${code(f)} median ${withCi(big, 50)} → ${withCi(small, 50)}, CPU per search ${ms(cpu(big))} → ${ms(cpu(small))}`);
-    if (parts.length === 1) parts[0] = `Splitting a search into batches of ${small.batchSize} instead of ${big.batchSize}: ${parts[0]}`;
+    parts.push(
+      `${code(f)} median ${withCi(big, 50)} → ${withCi(small, 50)}, CPU per search ${ms(cpu(big))} → ${ms(cpu(small))}`,
+    );
+    if (parts.length === 1)
+      parts[0] = `Splitting a search into batches of ${small.batchSize} instead of ${big.batchSize}: ${parts[0]}`;
   }
   if (parts.length > 0) out.push(`${parts.join('; ')}.`);
   if (skipped.length > 0) out.push(`Batch sizes not compared: ${skipped.join('; ')}.`);

@@ -60,11 +60,17 @@ export const DDSKETCH_NOTE =
 /** Artillery's `--output` JSON: `{ aggregate: { counters, summaries, rates, ... }, intermediate: [...] }`. */
 export function parseArtilleryReport(json: unknown, where = 'report'): ArtilleryAggregate {
   const agg = isObject(json) ? json['aggregate'] : undefined;
-  if (!isObject(agg)) throw new ArtilleryImportError(`${where}: not an Artillery report (expected the JSON written by \`artillery run --output\`, with an "aggregate" object)`);
+  if (!isObject(agg))
+    throw new ArtilleryImportError(
+      `${where}: not an Artillery report (expected the JSON written by \`artillery run --output\`, with an "aggregate" object)`,
+    );
   const counters = agg['counters'];
   if (!isObject(counters)) throw new ArtilleryImportError(`${where}: aggregate.counters: expected an object`);
   for (const [k, v] of Object.entries(counters)) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ArtilleryImportError(`${where}: aggregate.counters["${k}"]: expected a count, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new ArtilleryImportError(
+        `${where}: aggregate.counters["${k}"]: expected a count, got ${JSON.stringify(v)}`,
+      );
   }
   const summaries = agg['summaries'] ?? agg['histograms'] ?? {};
   if (!isObject(summaries)) throw new ArtilleryImportError(`${where}: aggregate.summaries: expected an object`);
@@ -72,7 +78,10 @@ export function parseArtilleryReport(json: unknown, where = 'report'): Artillery
   for (const [k, s] of Object.entries(summaries)) {
     if (!isObject(s)) throw new ArtilleryImportError(`${where}: aggregate.summaries["${k}"]: expected an object`);
     for (const f of keys) {
-      if (typeof s[f] !== 'number' || !Number.isFinite(s[f] as number)) throw new ArtilleryImportError(`${where}: aggregate.summaries["${k}"].${f}: expected a number, got ${JSON.stringify(s[f])}`);
+      if (typeof s[f] !== 'number' || !Number.isFinite(s[f] as number))
+        throw new ArtilleryImportError(
+          `${where}: aggregate.summaries["${k}"].${f}: expected a number, got ${JSON.stringify(s[f])}`,
+        );
     }
   }
   const rates = isObject(agg['rates']) ? (agg['rates'] as Record<string, number>) : {};
@@ -87,9 +96,12 @@ export function parseArtilleryReport(json: unknown, where = 'report'): Artillery
 
 /** The export's manifest.json, checked for the fields the import reads. */
 export function parseManifest(json: unknown, where = 'manifest'): Manifest {
-  if (!isObject(json) || json['kind'] !== MANIFEST_KIND) throw new ArtilleryImportError(`${where}: not a payload-bench export manifest (expected kind "${MANIFEST_KIND}")`);
+  if (!isObject(json) || json['kind'] !== MANIFEST_KIND)
+    throw new ArtilleryImportError(`${where}: not a payload-bench export manifest (expected kind "${MANIFEST_KIND}")`);
   if (json['manifestVersion'] !== MANIFEST_VERSION) {
-    throw new ArtilleryImportError(`${where}: manifestVersion ${JSON.stringify(json['manifestVersion'])} is not supported (expected ${MANIFEST_VERSION}); import with the payload-bench version that exported it`);
+    throw new ArtilleryImportError(
+      `${where}: manifestVersion ${JSON.stringify(json['manifestVersion'])} is not supported (expected ${MANIFEST_VERSION}); import with the payload-bench version that exported it`,
+    );
   }
   const m = json as unknown as Manifest;
   if (!Array.isArray(m.combinations) || !isObject(m.load) || !isObject(m.scenario) || !isObject(m.targets)) {
@@ -119,17 +131,24 @@ export function importArtillery(agg: ArtilleryAggregate, manifest: Manifest, o: 
     const p = parseMetricName(name);
     if (!p) continue;
     if (!byKey.has(p.key)) {
-      throw new ArtilleryImportError(`report metric "${name}": combination "${p.key}" is not in the manifest (it has ${[...byKey.keys()].join(', ')}); is this the manifest of the export that was run?`);
+      throw new ArtilleryImportError(
+        `report metric "${name}": combination "${p.key}" is not in the manifest (it has ${[...byKey.keys()].join(', ')}); is this the manifest of the export that was run?`,
+      );
     }
     seen.add(p.key);
   }
   if (seen.size === 0) {
-    throw new ArtilleryImportError('the report has no payload_bench metrics: was it written by `artillery run` of an export (engine payload-bench)? An engine that failed to load is reported by Artillery as a warning at startup');
+    throw new ArtilleryImportError(
+      'the report has no payload_bench metrics: was it written by `artillery run` of an export (engine payload-bench)? An engine that failed to load is reported by Artillery as a warning at startup',
+    );
   }
   const ran = manifest.combinations.filter((c) => seen.has(c.key));
   const warnings: string[] = [];
   const notRun = manifest.combinations.filter((c) => !seen.has(c.key));
-  if (notRun.length) warnings.push(`not in this report (not run, e.g. --scenario-name picked another): ${notRun.map((c) => c.scenarioName).join(', ')}`);
+  if (notRun.length)
+    warnings.push(
+      `not in this report (not run, e.g. --scenario-name picked another): ${notRun.map((c) => c.scenarioName).join(', ')}`,
+    );
 
   const counter = (name: string): number => agg.counters[name] ?? 0;
   const cpuUs = counter(GENERATOR_CPU_US);
@@ -141,8 +160,12 @@ export function importArtillery(agg: ArtilleryAggregate, manifest: Manifest, o: 
     mixed: ran.length > 1,
     skipped,
   };
-  if (skipped > 0) warnings.push(`Artillery skipped ${skipped} arrival(s) at maxVusers (too many searches in flight): never sent, counted as dropped${ran.length > 1 ? ' (in no combination: a skipped arrival picks none)' : ''}`);
-  if (cpuReporters === 0) warnings.push('generator CPU not reported by the engine (no reporting worker): client cost is 0');
+  if (skipped > 0)
+    warnings.push(
+      `Artillery skipped ${skipped} arrival(s) at maxVusers (too many searches in flight): never sent, counted as dropped${ran.length > 1 ? ' (in no combination: a skipped arrival picks none)' : ''}`,
+    );
+  if (cpuReporters === 0)
+    warnings.push('generator CPU not reported by the engine (no reporting worker): client cost is 0');
 
   const runs = ran.map((c) => toRun(agg, manifest, c, shared, o.coreHourUsd ?? null));
   return {
@@ -164,7 +187,8 @@ export function importArtillery(agg: ArtilleryAggregate, manifest: Manifest, o: 
         firstMetricAt: agg.firstMetricAt ? new Date(agg.firstMetricAt).toISOString() : null,
         lastMetricAt: agg.lastMetricAt ? new Date(agg.lastMetricAt).toISOString() : null,
         percentiles: 'artillery-ddsketch',
-        envNote: "env is the machine that imported the report; the load ran on Artillery's workers, whose environment Artillery does not report",
+        envNote:
+          "env is the machine that imported the report; the load ran on Artillery's workers, whose environment Artillery does not report",
       },
     },
     scenarios: [manifest.scenario],
@@ -193,13 +217,20 @@ interface Shared {
   skipped: number;
 }
 
-function toRun(agg: ArtilleryAggregate, m: Manifest, c: Combination, shared: Shared, coreHourUsd: number | null): E2eRun {
+function toRun(
+  agg: ArtilleryAggregate,
+  m: Manifest,
+  c: Combination,
+  shared: Shared,
+  coreHourUsd: number | null,
+): E2eRun {
   const prefix = `payload_bench.${c.key}.`;
   const n = (metric: string): number => agg.counters[prefix + metric] ?? 0;
   const summary = (metric: string): ArtillerySummary | undefined => agg.summaries[prefix + metric];
   const errors: Record<string, number> = {};
   for (const [name, v] of Object.entries(agg.counters)) {
-    if (name.startsWith(prefix + ERROR_COUNTER_PREFIX)) errors[errorCode(name.slice((prefix + ERROR_COUNTER_PREFIX).length))] = v;
+    if (name.startsWith(prefix + ERROR_COUNTER_PREFIX))
+      errors[errorCode(name.slice((prefix + ERROR_COUNTER_PREFIX).length))] = v;
   }
   const dropped = n(COUNTERS.searchesDropped) + (shared.mixed ? 0 : shared.skipped);
   const batches = m.payloads.find((p) => p.id === c.payloads)?.searches[0]?.length ?? 1;
@@ -227,24 +258,50 @@ function toRun(agg: ArtilleryAggregate, m: Manifest, c: Combination, shared: Sha
 
   const sent = searches.completed + searches.capped + searches.failed;
   const clientCpuMsPerSearch = shared.cpuMsPerSearch ?? 0;
-  const cost: E2eRun['cost'] = { clientCpuMsPerSearch: round(clientCpuMsPerSearch, 3), serverCpuMsPerSearch: 0, coresPer1kSearchesPerSec: round(clientCpuMsPerSearch, 3) };
+  const cost: E2eRun['cost'] = {
+    clientCpuMsPerSearch: round(clientCpuMsPerSearch, 3),
+    serverCpuMsPerSearch: 0,
+    coresPer1kSearchesPerSec: round(clientCpuMsPerSearch, 3),
+  };
   if (coreHourUsd !== null) cost.monthlyUsd = Math.round(clientCpuMsPerSearch * coreHourUsd * 730.5 * 100) / 100;
   warnings.push('server CPU not measured in Artillery runs: cost counts the load generator only');
-  if (shared.mixed) warnings.push('several combinations ran mixed in one Artillery run: generator CPU is the average over all of them, and the offered rate is this combination\'s share of the arrivals');
+  if (shared.mixed)
+    warnings.push(
+      "several combinations ran mixed in one Artillery run: generator CPU is the average over all of them, and the offered rate is this combination's share of the arrivals",
+    );
 
   const unscheduled = n(COUNTERS.searchesUnscheduled);
-  if (unscheduled > 0) warnings.push(`${unscheduled} of ${searches.intended} searches had no known schedule (Poisson or ramp phase): latency counts from the scenario step's start, which hides generator lag`);
+  if (unscheduled > 0)
+    warnings.push(
+      `${unscheduled} of ${searches.intended} searches had no known schedule (Poisson or ramp phase): latency counts from the scenario step's start, which hides generator lag`,
+    );
   const late = n(COUNTERS.searchesLate);
   const lag = summary(HISTOGRAMS.lag);
   const lagP99 = lag ? Math.min(lag.p99, lag.max) : 0;
-  if (lagP99 > 1) warnings.push(`load generator lag p99 ${lagP99} ms > 1 ms: ${late} of ${searches.intended} searches started > 1 ms late (inside the measured latency, which counts from the intended start)`);
+  if (lagP99 > 1)
+    warnings.push(
+      `load generator lag p99 ${lagP99} ms > 1 ms: ${late} of ${searches.intended} searches started > 1 ms late (inside the measured latency, which counts from the intended start)`,
+    );
   const errorTotal = Object.values(errors).reduce((a, b) => a + b, 0);
-  if (errorTotal > 0) warnings.push(`${errorTotal} requests failed: ${Object.entries(errors).map(([k, v]) => `${k} x${v}`).join(', ')}`);
-  if (requests.capped > 0) warnings.push(`${requests.capped} of ${requests.sent} requests cut at the ${m.load.hardCapMs} ms hard cap (recorded at the cap)`);
-  if (dropped > 0) warnings.push(`${dropped} of ${searches.intended} searches dropped: due when already late by the hard cap, or too many in flight`);
+  if (errorTotal > 0)
+    warnings.push(
+      `${errorTotal} requests failed: ${Object.entries(errors)
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', ')}`,
+    );
+  if (requests.capped > 0)
+    warnings.push(
+      `${requests.capped} of ${requests.sent} requests cut at the ${m.load.hardCapMs} ms hard cap (recorded at the cap)`,
+    );
+  if (dropped > 0)
+    warnings.push(
+      `${dropped} of ${searches.intended} searches dropped: due when already late by the hard cap, or too many in flight`,
+    );
   const broken = accountingProblem(requests, searches);
-  if (broken) warnings.push(`accounting does not add up: ${broken} (a worker's counters may be missing from the report)`);
-  if (searches.completed > 0 && searches.completed < 100) warnings.push(`only ${searches.completed} searches measured: p99 needs at least 100`);
+  if (broken)
+    warnings.push(`accounting does not add up: ${broken} (a worker's counters may be missing from the report)`);
+  if (searches.completed > 0 && searches.completed < 100)
+    warnings.push(`only ${searches.completed} searches measured: p99 needs at least 100`);
 
   const run: E2eRun = {
     scenario: m.scenario.name,
@@ -267,8 +324,16 @@ function toRun(agg: ArtilleryAggregate, m: Manifest, c: Combination, shared: Sha
     saturated: achievedRate < 0.9 * offered,
     latency: {
       // Capped in the latency: cut at the cap, or dropped already that late (both recorded at the cap).
-      request: latencySummary(summary(HISTOGRAMS.request), requests.capped + n(COUNTERS.requestsDroppedLate), n(COUNTERS.requestsOverBudget)),
-      search: latencySummary(summary(HISTOGRAMS.search), searches.capped + n(COUNTERS.searchesDroppedLate), n(COUNTERS.searchesOverBudget)),
+      request: latencySummary(
+        summary(HISTOGRAMS.request),
+        requests.capped + n(COUNTERS.requestsDroppedLate),
+        n(COUNTERS.requestsOverBudget),
+      ),
+      search: latencySummary(
+        summary(HISTOGRAMS.search),
+        searches.capped + n(COUNTERS.searchesDroppedLate),
+        n(COUNTERS.searchesOverBudget),
+      ),
       service: latencySummary(summary(HISTOGRAMS.service), requests.capped, n(COUNTERS.serviceOverBudget)),
     },
     breakdown: breakdown(summary),
@@ -276,14 +341,18 @@ function toRun(agg: ArtilleryAggregate, m: Manifest, c: Combination, shared: Sha
     schedulerLagP99Ms: lagP99,
     warnings,
   };
-  if (run.breakdown) warnings.push("breakdown: each stage's median (Artillery keeps no per-request records); client encode and decode are 0 (the engine sends pre-encoded bytes and does not decode answers)");
+  if (run.breakdown)
+    warnings.push(
+      "breakdown: each stage's median (Artillery keeps no per-request records); client encode and decode are 0 (the engine sends pre-encoded bytes and does not decode answers)",
+    );
   if (sent === 0) warnings.push('no search was sent in the measured phase');
   return run;
 }
 
 /** Artillery's summary of one histogram as a LatencySummary: percentiles the sample supports, capped to the maximum. */
 export function latencySummary(s: ArtillerySummary | undefined, capped: number, overBudget: number): LatencySummary {
-  if (!s || s.count === 0) return { count: 0, capped: 0, overBudget: 0, minMs: 0, meanMs: 0, maxMs: 0, percentiles: [] };
+  if (!s || s.count === 0)
+    return { count: 0, capped: 0, overBudget: 0, minMs: 0, meanMs: 0, maxMs: 0, percentiles: [] };
   const points: [number, number][] = [
     [50, s.p50],
     [75, s.p75],
@@ -301,7 +370,15 @@ export function latencySummary(s: ArtillerySummary | undefined, capped: number, 
       prev = ms;
       return { p, ms, lowMs: null, highMs: null };
     });
-  return { count: s.count, capped: Math.min(capped, s.count), overBudget: Math.min(overBudget, s.count), minMs: s.min, meanMs: s.mean, maxMs: s.max, percentiles };
+  return {
+    count: s.count,
+    capped: Math.min(capped, s.count),
+    overBudget: Math.min(overBudget, s.count),
+    minMs: s.min,
+    meanMs: s.mean,
+    maxMs: s.max,
+    percentiles,
+  };
 }
 
 function breakdown(summary: (metric: string) => ArtillerySummary | undefined): E2eRun['breakdown'] {
@@ -336,8 +413,10 @@ function breakdown(summary: (metric: string) => ArtillerySummary | undefined): E
 
 function accountingProblem(r: E2eRun['requests'], s: E2eRun['searches']): string | undefined {
   const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
-  if (r.intended !== r.sent + r.dropped) return `requests: intended ${r.intended} != sent ${r.sent} + dropped ${r.dropped}`;
-  if (r.sent !== r.ok + errors + r.capped) return `requests: sent ${r.sent} != ok ${r.ok} + errors ${errors} + capped ${r.capped}`;
+  if (r.intended !== r.sent + r.dropped)
+    return `requests: intended ${r.intended} != sent ${r.sent} + dropped ${r.dropped}`;
+  if (r.sent !== r.ok + errors + r.capped)
+    return `requests: sent ${r.sent} != ok ${r.ok} + errors ${errors} + capped ${r.capped}`;
   if (s.intended !== s.completed + s.capped + s.failed + s.dropped) {
     return `searches: intended ${s.intended} != completed ${s.completed} + capped ${s.capped} + failed ${s.failed} + dropped ${s.dropped}`;
   }

@@ -15,8 +15,13 @@ export function markdownTable(t: Table, heading = '###'): string {
 
 /** JSON with 2-space indent, but arrays of numbers or strings kept on one line. */
 export function compactJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[\n\s*((?:(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null),?\s*)+)\]/g, (_m, body: string) =>
-    `[${body.split(/,\s*\n\s*/).map((x) => x.trim()).join(', ')}]`,
+  return JSON.stringify(value, null, 2).replace(
+    /\[\n\s*((?:(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null),?\s*)+)\]/g,
+    (_m, body: string) =>
+      `[${body
+        .split(/,\s*\n\s*/)
+        .map((x) => x.trim())
+        .join(', ')}]`,
   );
 }
 
@@ -34,7 +39,10 @@ export function inlineHtml(markdown: string): string {
 export function htmlTable(t: Table, id?: string): string {
   const head = t.columns.map((c) => `<th class="${c.align}">${inlineHtml(c.label)}</th>`).join('');
   const rows = t.rows
-    .map((r) => `<tr>${r.map((cell, i) => `<td class="${t.columns[i]?.align ?? 'left'}">${inlineHtml(cell)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((cell, i) => `<td class="${t.columns[i]?.align ?? 'left'}">${inlineHtml(cell)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return [
     `<table${id ? ` id="${escapeHtml(id)}"` : ''}>`,

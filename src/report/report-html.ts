@@ -11,7 +11,16 @@ import { findings } from './findings.js';
 import { compactJson, escapeHtml, htmlTable, inlineHtml } from './markdown.js';
 import { num } from './number-format.js';
 import { primaryScenario, scenarioInfo, scenarioNames } from './select.js';
-import { breakdownTable, codecCpuTable, cpuTable, e2eTable, envTable, harnessFloorTable, sizeTable, sweepTables } from './tables.js';
+import {
+  breakdownTable,
+  codecCpuTable,
+  cpuTable,
+  e2eTable,
+  envTable,
+  harnessFloorTable,
+  sizeTable,
+  sweepTables,
+} from './tables.js';
 
 export interface HtmlOptions {
   /** Charts already built. @default buildCharts(results) */
@@ -85,7 +94,9 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
   const info = scenario ? scenarioInfo(r, scenario) : undefined;
   const title = `payload-bench: ${scenario ?? 'results'}`;
   const meta = [
-    info ? `${num(info.candidates)} candidates × ${info.features} features (${info.contextFeatures} context), seed ${info.seed}` : undefined,
+    info
+      ? `${num(info.candidates)} candidates × ${info.features} features (${info.contextFeatures} context), seed ${info.seed}`
+      : undefined,
     `${r.tool.name} ${r.tool.version}`,
     r.createdAt,
     r.env.gitCommit ? `commit ${r.env.gitCommit.slice(0, 7)}${r.env.gitDirty ? ' (dirty)' : ''}` : undefined,
@@ -94,7 +105,9 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
 
   const body: string[] = [];
   body.push(`<header><h1>${escapeHtml(title)}</h1><p class="meta">${meta.map(escapeHtml).join(' · ')}</p>`);
-  body.push('<nav><a href="#findings">Findings</a><a href="#charts">Charts</a><a href="#tables">Tables</a><a href="#environment">Environment</a><a href="#config">Config</a><a href="#warnings">Warnings</a></nav></header>');
+  body.push(
+    '<nav><a href="#findings">Findings</a><a href="#charts">Charts</a><a href="#tables">Tables</a><a href="#environment">Environment</a><a href="#config">Config</a><a href="#warnings">Warnings</a></nav></header>',
+  );
 
   const found = findings(r);
   body.push('<section id="findings"><h2>Findings</h2><ul class="findings">');
@@ -110,7 +123,8 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
   }
   if (charts.skipped.length > 0) {
     body.push('<div class="skipped" id="skipped-charts"><strong>Charts not drawn</strong><ul>');
-    for (const s of charts.skipped) body.push(`<li data-chart="${s.id}"><strong>${escapeHtml(s.title)}</strong>: ${escapeHtml(s.reason)}.</li>`);
+    for (const s of charts.skipped)
+      body.push(`<li data-chart="${s.id}"><strong>${escapeHtml(s.title)}</strong>: ${escapeHtml(s.reason)}.</li>`);
     body.push('</ul></div>');
   }
   body.push('</section>');
@@ -129,7 +143,8 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
       ['breakdown', breakdownTable(r, name)],
       ...sweepTables(r, name).map((t, i) => [`sweep-${i}`, t] as const),
     ] as const;
-    for (const [id, t] of tables) if (t) body.push(tableBlock(htmlTable(t, `table-${id}${names.length > 1 ? `-${name}` : ''}`)));
+    for (const [id, t] of tables)
+      if (t) body.push(tableBlock(htmlTable(t, `table-${id}${names.length > 1 ? `-${name}` : ''}`)));
   }
   body.push('</section>');
 
@@ -138,9 +153,18 @@ export function reportHtml(r: Results, opts: HtmlOptions = {}): string {
   body.push(`<section id="environment"><h2>Environment</h2>${tableBlock(htmlTable(env, 'table-env'))}</section>`);
   body.push(`<section id="config"><h2>Config</h2><pre>${escapeHtml(compactJson(r.config))}</pre></section>`);
 
-  const warnings = [...r.warnings, ...(r.e2e ?? []).flatMap((x) => x.warnings.map((w) => `${x.format} ${x.compression} batch ${x.batchSize}${x.bandwidth ? ` @ ${x.bandwidth}` : ''}: ${w}`))];
+  const warnings = [
+    ...r.warnings,
+    ...(r.e2e ?? []).flatMap((x) =>
+      x.warnings.map(
+        (w) => `${x.format} ${x.compression} batch ${x.batchSize}${x.bandwidth ? ` @ ${x.bandwidth}` : ''}: ${w}`,
+      ),
+    ),
+  ];
   body.push('<section id="warnings"><h2>Warnings</h2>');
-  body.push(warnings.length > 0 ? `<ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '<p>None.</p>');
+  body.push(
+    warnings.length > 0 ? `<ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '<p>None.</p>',
+  );
   body.push('</section>');
 
   const specs = charts.drawn.map((c) => ({ id: c.id, config: c.config, tickLabels: c.tickLabels }));

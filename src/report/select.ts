@@ -38,7 +38,13 @@ export function rawBytesOf(r: Results, scenario: string, format: string): number
   return r.sizes.find((s) => s.scenario === scenario && s.format === format)?.rawBytes;
 }
 
-export function microOf(r: Results, scenario: string, format: string, op: MicroOp, codec = 'identity'): MicroRecord | undefined {
+export function microOf(
+  r: Results,
+  scenario: string,
+  format: string,
+  op: MicroOp,
+  codec = 'identity',
+): MicroRecord | undefined {
   return r.micro.find((m) => m.scenario === scenario && m.format === format && m.op === op && m.codec === codec);
 }
 
@@ -80,7 +86,9 @@ export function uniqueNames(): (name: string) => string {
 
 /** The offered load exactly: runs compare only when it is equal. */
 export function loadKey(run: E2eRun): string {
-  return run.mode === 'closed' ? `closed|${run.concurrency ?? ''}` : `open|${run.arrival ?? ''}|${run.targetRate ?? ''}`;
+  return run.mode === 'closed'
+    ? `closed|${run.concurrency ?? ''}`
+    : `open|${run.arrival ?? ''}|${run.targetRate ?? ''}`;
 }
 
 /** The load of a set of runs in words: one load when they share it, else each one. */
@@ -88,7 +96,9 @@ export function loadLabelOf(runs: readonly E2eRun[]): string {
   const first = runs[0];
   if (!first) return '';
   if (runs.every((x) => loadKey(x) === loadKey(first))) {
-    const common = first.commonRate ? ` (common rate: ${Math.round(first.commonRate.fraction * 100)} % of ${first.commonRate.from}'s one-at-a-time rate)` : '';
+    const common = first.commonRate
+      ? ` (common rate: ${Math.round(first.commonRate.fraction * 100)} % of ${first.commonRate.from}'s one-at-a-time rate)`
+      : '';
     return `${loadLabel(first)}${common}`;
   }
   const rates = runs.map((x) => x.targetRate ?? 0);
@@ -143,16 +153,27 @@ export function headlineE2e(r: Results, scenario: string): E2eSlice | undefined 
   const load = mostCommon(atBatch.filter((x) => x.endReason !== 'error').map(loadKey)) ?? loadKey(atBatch[0]!);
   const byFormat = new Map<string, E2eRun>();
   // Cells that could not be measured belong to every load: they are named with the rest.
-  for (const run of atBatch) if ((loadKey(run) === load || run.endReason === 'error') && !byFormat.has(run.format)) byFormat.set(run.format, run);
+  for (const run of atBatch)
+    if ((loadKey(run) === load || run.endReason === 'error') && !byFormat.has(run.format))
+      byFormat.set(run.format, run);
   const runs = orderFormats(byFormat.keys()).map((f) => byFormat.get(f)!);
   const otherLoad = atBatch.filter((x) => !runs.includes(x));
   const measured = runs.filter((x) => x.endReason !== 'error');
   const shaped = runs[0]!.bandwidth === undefined ? 'unshaped link' : `link ${runs[0]!.bandwidth}`;
-  return { runs, batchSize, compression, otherLoad, conditions: `batch ${batchSize}, ${compression}, ${loadLabelOf(measured.length ? measured : runs)}, ${shaped}` };
+  return {
+    runs,
+    batchSize,
+    compression,
+    otherLoad,
+    conditions: `batch ${batchSize}, ${compression}, ${loadLabelOf(measured.length ? measured : runs)}, ${shaped}`,
+  };
 }
 
 /** Runs for the batch-size sweep: as the headline slice, but every batch size (their loads may differ). */
-export function batchSweepRuns(r: Results, scenario: string): { runs: E2eRun[]; compression: string; conditions: string } | undefined {
+export function batchSweepRuns(
+  r: Results,
+  scenario: string,
+): { runs: E2eRun[]; compression: string; conditions: string } | undefined {
   const base = baseRuns(r, scenario);
   const compression = preferredCompression(base);
   if (compression === undefined) return undefined;
@@ -174,15 +195,25 @@ export function unrankable(run: E2eRun): string[] {
   const s = run.searches;
   const why: string[] = [];
   const errors = Object.entries(run.requests.errors);
-  if (s.completed === 0) why.push(`nothing completed: ${s.intended - s.dropped} searches started, none answered in full within the ${duration(run.hardCapMs)} hard cap`);
-  if (s.failed > 0) why.push(`${s.failed} of ${s.intended} searches failed (${errors.map(([k, v]) => `${k} x${v}`).join(', ')})`);
-  if (s.capped > 0 && s.completed > 0) why.push(`${s.capped} of ${s.intended} searches reached the ${duration(run.hardCapMs)} hard cap`);
+  if (s.completed === 0)
+    why.push(
+      `nothing completed: ${s.intended - s.dropped} searches started, none answered in full within the ${duration(run.hardCapMs)} hard cap`,
+    );
+  if (s.failed > 0)
+    why.push(`${s.failed} of ${s.intended} searches failed (${errors.map(([k, v]) => `${k} x${v}`).join(', ')})`);
+  if (s.capped > 0 && s.completed > 0)
+    why.push(`${s.capped} of ${s.intended} searches reached the ${duration(run.hardCapMs)} hard cap`);
   if (s.dropped > 0) why.push(`${s.dropped} of ${s.intended} searches dropped by the load generator`);
   if (run.saturated) {
     const keptUp = run.targetRate !== undefined && run.achievedRate >= 0.9 * run.targetRate;
-    why.push(keptUp ? `saturated: at ${run.targetRate}/s offered its latency kept growing through the run` : `saturated: ${run.targetRate}/s offered, ${run.achievedRate}/s answered`);
+    why.push(
+      keptUp
+        ? `saturated: at ${run.targetRate}/s offered its latency kept growing through the run`
+        : `saturated: ${run.targetRate}/s offered, ${run.achievedRate}/s answered`,
+    );
   }
-  if (s.completed > 0 && run.latency.search.count < MIN_RANKED_SEARCHES) why.push(`only ${run.latency.search.count} searches (ranking needs ${MIN_RANKED_SEARCHES})`);
+  if (s.completed > 0 && run.latency.search.count < MIN_RANKED_SEARCHES)
+    why.push(`only ${run.latency.search.count} searches (ranking needs ${MIN_RANKED_SEARCHES})`);
   if (run.endReason === 'interrupted') why.push('interrupted');
   return why;
 }
@@ -207,14 +238,17 @@ export function describeCell(run: E2eRun): string {
     const answered = req.answered ?? req.count - req.capped;
     parts.push(
       `nothing completed: ${s.intended - s.dropped} started, 0 completed, ${s.capped} cut at the ${duration(run.hardCapMs)} hard cap` +
-        (req.count > 0 ? `; ${answered} of their ${req.count} requests answered${req.answeredMedianMs != null ? `, median ${duration(req.answeredMedianMs)}` : ''}` : ''),
+        (req.count > 0
+          ? `; ${answered} of their ${req.count} requests answered${req.answeredMedianMs != null ? `, median ${duration(req.answeredMedianMs)}` : ''}`
+          : ''),
     );
   } else {
     const p50 = l.percentiles.find((p) => p.p === 50);
     const median = p50 ? p50.ms : l.maxMs;
     const atCap = l.capped > 0 && median >= run.hardCapMs;
     parts.push(`median ${atCap ? '≥ ' : ''}${duration(median)}`);
-    if (atCap && l.answeredMedianMs != null) parts.push(`median of the ${l.answered} that finished ${duration(l.answeredMedianMs)}`);
+    if (atCap && l.answeredMedianMs != null)
+      parts.push(`median of the ${l.answered} that finished ${duration(l.answeredMedianMs)}`);
   }
   for (const w of unrankable(run)) if (!w.startsWith('nothing completed')) parts.push(w);
   return parts.join('; ');
@@ -226,7 +260,10 @@ export function describeCell(run: E2eRun): string {
  */
 export function harnessFloorMs(r: Results, transports?: readonly ('grpc' | 'rest')[]): number | undefined {
   const floors = (r.harnessFloor ?? []).filter((f) => !transports || transports.includes(f.transport));
-  const p50s = floors.flatMap((f) => [f.latency, f.idle.latency]).map((l) => l.percentiles.find((p) => p.p === 50)?.ms).filter((x): x is number => x !== undefined);
+  const p50s = floors
+    .flatMap((f) => [f.latency, f.idle.latency])
+    .map((l) => l.percentiles.find((p) => p.p === 50)?.ms)
+    .filter((x): x is number => x !== undefined);
   return p50s.length ? Math.max(...p50s) : undefined;
 }
 
@@ -245,7 +282,11 @@ export function parseBandwidthMbps(text: string): number | undefined {
 }
 
 /** Sweep records of one dimension, for the codec most records use (identity if present). */
-export function sweepOf(r: Results, scenario: string, dimension: SweepRecord['dimension']): { records: SweepRecord[]; codec: string } | undefined {
+export function sweepOf(
+  r: Results,
+  scenario: string,
+  dimension: SweepRecord['dimension'],
+): { records: SweepRecord[]; codec: string } | undefined {
   const all = (r.sweeps ?? []).filter((s) => s.scenario === scenario && s.dimension === dimension);
   if (all.length === 0) return undefined;
   const codec = all.some((s) => s.codec === 'identity') ? 'identity' : mostCommon(all.map((s) => s.codec))!;

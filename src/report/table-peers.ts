@@ -14,7 +14,10 @@ const R = 'right' as const;
 export function peerImpls(records: readonly PeerRecord[]): string[] {
   const order = ['protobufjs', 'protobuf-es', 'JSON', 'msgpackr'];
   const present = new Set(records.map((p) => p.impl));
-  return [...order.filter((x) => present.has(x)), ...[...present].filter((x) => !order.includes(x) && x !== 'ours' && x !== 'copy').sort()];
+  return [
+    ...order.filter((x) => present.has(x)),
+    ...[...present].filter((x) => !order.includes(x) && x !== 'ours' && x !== 'copy').sort(),
+  ];
 }
 
 export function peerRecords(r: Results, scenario: string): PeerRecord[] {
@@ -22,7 +25,11 @@ export function peerRecords(r: Results, scenario: string): PeerRecord[] {
 }
 
 /** ours ÷ the fastest peer (not the copy reference) for one format and op, or undefined. */
-export function oursVsFastest(records: readonly PeerRecord[], format: string, op: 'encode' | 'decode'): { ratio: number; peer: PeerRecord } | undefined {
+export function oursVsFastest(
+  records: readonly PeerRecord[],
+  format: string,
+  op: 'encode' | 'decode',
+): { ratio: number; peer: PeerRecord } | undefined {
   const ours = records.find((p) => p.format === format && p.op === op && p.impl === 'ours');
   const peers = records.filter((p) => p.format === format && p.op === op && p.impl !== 'ours' && p.impl !== 'copy');
   if (!ours || peers.length === 0) return undefined;

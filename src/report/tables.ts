@@ -6,7 +6,16 @@ import { byteUnit, timeUnit } from './chart-common.js';
 import { floorSentence, intervalText, P99_MIN_SAMPLES, p99Text } from './micro-stats.js';
 import { num, sig3 } from './number-format.js';
 import { orderCodecs, orderFormats } from './palette.js';
-import { codecsOf, formatsOf, loadLabel, microOf, MIN_RANKED_SEARCHES, parseBandwidthMbps, sizeOf, sweepOf } from './select.js';
+import {
+  codecsOf,
+  formatsOf,
+  loadLabel,
+  microOf,
+  MIN_RANKED_SEARCHES,
+  parseBandwidthMbps,
+  sizeOf,
+  sweepOf,
+} from './select.js';
 import type { Table } from './types.js';
 
 const L = 'left' as const;
@@ -24,15 +33,25 @@ export function sizeTable(r: Results, scenario: string): Table | undefined {
   const bu = byteUnit(r.sizes.filter((s) => s.scenario === scenario).map((s) => s.rawBytes));
   const shown = (bytes: number) => sig3(bytes * bu.factor);
   const rows = formats.map((f) => {
-    const raw = sizeOf(r, scenario, f, 'identity')?.rawBytes ?? r.sizes.find((s) => s.scenario === scenario && s.format === f)!.rawBytes;
+    const raw =
+      sizeOf(r, scenario, f, 'identity')?.rawBytes ??
+      r.sizes.find((s) => s.scenario === scenario && s.format === f)!.rawBytes;
     const cells = codecs.map((c) => sizeOf(r, scenario, f, c)?.compressedBytes);
     const min = Math.min(raw, ...cells.filter((x): x is number => x !== undefined));
     // Bold every cell that shows the same rounded value as the smallest.
-    return [`\`${f}\``, bold(shown(raw), shown(raw) === shown(min)), ...cells.map((x) => (x === undefined ? '–' : bold(shown(x), shown(x) === shown(min))))];
+    return [
+      `\`${f}\``,
+      bold(shown(raw), shown(raw) === shown(min)),
+      ...cells.map((x) => (x === undefined ? '–' : bold(shown(x), shown(x) === shown(min)))),
+    ];
   });
   return {
     title: `Bytes per request (${bu.unit})`,
-    columns: [{ label: 'format', align: L }, { label: 'raw', align: R }, ...codecs.map((c) => ({ label: c, align: R }))],
+    columns: [
+      { label: 'format', align: L },
+      { label: 'raw', align: R },
+      ...codecs.map((c) => ({ label: c, align: R })),
+    ],
     rows,
     note: `${bu.note}, on the wire for one request; the smallest per format in bold.`,
   };
@@ -40,7 +59,9 @@ export function sizeTable(r: Results, scenario: string): Table | undefined {
 
 /** Encode/decode medians, decode against the scenario's floor, totals (sums of medians), decode p99 and interval. */
 export function cpuTable(r: Results, scenario: string): Table | undefined {
-  const formats = formatsOf(r, scenario).filter((f) => microOf(r, scenario, f, 'encode') || microOf(r, scenario, f, 'decode'));
+  const formats = formatsOf(r, scenario).filter(
+    (f) => microOf(r, scenario, f, 'encode') || microOf(r, scenario, f, 'decode'),
+  );
   if (formats.length === 0) return undefined;
   const codecs = codecsOf(r, scenario).filter((c) => c !== 'identity');
   const tu = timeUnit(r.micro.filter((m) => m.scenario === scenario && m.op === 'total').map((m) => m.stats.medianMs));
@@ -153,7 +174,9 @@ export function e2eTable(r: Results, scenario: string, limit = Infinity): Table 
     String(x.batchSize),
     x.bandwidth ?? 'unshaped',
     loadLabel(x).replace('closed loop, concurrency ', 'closed c=').replace('open loop, ', ''),
-    x.endReason === 'error' ? '–' : `${x.searches.completed.toLocaleString('en-US')} / ${x.searches.intended.toLocaleString('en-US')}`,
+    x.endReason === 'error'
+      ? '–'
+      : `${x.searches.completed.toLocaleString('en-US')} / ${x.searches.intended.toLocaleString('en-US')}`,
     x.searches.intended === 0 ? '–' : `${num((x.searches.withinBudget / x.searches.intended) * 100)} %`,
     percentileText(x.latency.search, 50),
     percentileText(x.latency.search, 99),
@@ -215,7 +238,7 @@ export function harnessFloorTable(r: Results): Table | undefined {
       sig3(f.clientCpuMsPerCall),
       f.serverCpuMsPerCall === null ? 'unknown' : sig3(f.serverCpuMsPerCall),
     ]),
-    note: "A no-op call, one at a time, through the same client, transport and server process as the end-to-end runs: what the harness costs by itself, back to back and after an idle pause (as paced searches arrive; waking an idle process costs time too). Findings claim no difference smaller than the larger p50.",
+    note: 'A no-op call, one at a time, through the same client, transport and server process as the end-to-end runs: what the harness costs by itself, back to back and after an idle pause (as paced searches arrive; waking an idle process costs time too). Findings claim no difference smaller than the larger p50.',
   };
 }
 
@@ -238,7 +261,14 @@ export function breakdownTable(r: Results, scenario: string): Table | undefined 
     ],
     rows: runs.map((x) => {
       const b = x.breakdown!;
-      return [`\`${x.format}\``, x.compression, String(x.batchSize), cell(b.latencyMs), ...stages.map(([k]) => cell(b[k])), `${num(b.attributedShare * 100)} %`];
+      return [
+        `\`${x.format}\``,
+        x.compression,
+        String(x.batchSize),
+        cell(b.latencyMs),
+        ...stages.map(([k]) => cell(b[k])),
+        `${num(b.attributedShare * 100)} %`,
+      ];
     }),
     note: "Mean of each stage over the requests between p45 and p55 of their own latency (encode start to response decoded); each stage is its own measurement, unattributed is what they leave (network and transport). Stages cover = share of the request's latency the stages account for.",
   };
@@ -280,11 +310,31 @@ export function envTable(r: Results): Table {
     ['node / v8 / zlib', `${e.node} / ${e.v8} / ${e.zlib}`],
     ['os', `${e.os} (${e.platform} ${e.arch})`],
     ['cpu', `${e.cpuModel}, ${e.cores} cores, ${num(e.totalMemGiB)} GiB`],
-    ['packages', Object.entries(e.packages).map(([k, v]) => `${k} ${v}`).join(', ') || '–'],
-    ['codecs', Object.entries(e.codecVersions).map(([k, v]) => `${k} ${v}`).join(', ') || '–'],
+    [
+      'packages',
+      Object.entries(e.packages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '–',
+    ],
+    [
+      'codecs',
+      Object.entries(e.codecVersions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '–',
+    ],
   ];
   for (const s of r.scenarios) {
-    rows.push([`scenario ${s.name}`, `${num(s.candidates)} candidates × ${s.features} features (${s.contextFeatures} context), seed ${s.seed}, ${s.fingerprint}`]);
+    rows.push([
+      `scenario ${s.name}`,
+      `${num(s.candidates)} candidates × ${s.features} features (${s.contextFeatures} context), seed ${s.seed}, ${s.fingerprint}`,
+    ]);
   }
-  return { title: 'Environment', columns: [{ label: 'what', align: L }, { label: 'value', align: L }], rows };
+  return {
+    title: 'Environment',
+    columns: [
+      { label: 'what', align: L },
+      { label: 'value', align: L },
+    ],
+    rows,
+  };
 }

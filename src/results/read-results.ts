@@ -16,7 +16,8 @@ const MAX_ERRORS = 12;
 
 /** Classifies parsed JSON: valid Results, an unknown schema version, or invalid (problems listed, at most 12). */
 export function readResults(value: unknown): ResultsValidation {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { state: 'invalid', errors: ['results: expected an object'] };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { state: 'invalid', errors: ['results: expected an object'] };
   const v = (value as { schemaVersion?: unknown }).schemaVersion;
   if (typeof v !== 'number' || !KNOWN_SCHEMA_VERSIONS.includes(v)) {
     const shown = v === undefined ? 'nothing' : JSON.stringify(v);
@@ -29,5 +30,9 @@ export function readResults(value: unknown): ResultsValidation {
   // Paths without the leading "$." read as the file's own field names.
   const problems = strictProblems(value).map((e) => e.replace(/^\$\.?/, ''));
   if (problems.length === 0) return { state: 'valid', results: value as Results };
-  return { state: 'invalid', errors: problems.length > MAX_ERRORS ? [...problems.slice(0, MAX_ERRORS), '... (more problems not listed)'] : problems };
+  return {
+    state: 'invalid',
+    errors:
+      problems.length > MAX_ERRORS ? [...problems.slice(0, MAX_ERRORS), '... (more problems not listed)'] : problems,
+  };
 }

@@ -81,7 +81,15 @@ export interface SizeRecord {
  * through enough copies that it is not in cache. `calibration`: a fixed CPU-bound reference
  * workload (src/bench/calibration.ts) the regression check divides timings by.
  */
-export type MicroOp = 'encode' | 'compress' | 'decompress' | 'decode' | 'total' | 'floor' | 'floor-cold' | 'calibration';
+export type MicroOp =
+  | 'encode'
+  | 'compress'
+  | 'decompress'
+  | 'decode'
+  | 'total'
+  | 'floor'
+  | 'floor-cold'
+  | 'calibration';
 
 export interface MicroRecord {
   scenario: string;

@@ -10,7 +10,8 @@ const describe = (v: unknown): string => {
 
 function num(opts: { int?: boolean; min?: number; max?: number } = {}): Check {
   return (v, path, errs) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return void errs.push(`${path}: expected a finite number, got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return void errs.push(`${path}: expected a finite number, got ${describe(v)}`);
     if (opts.int && !Number.isSafeInteger(v)) errs.push(`${path}: expected an integer, got ${v}`);
     if (opts.min !== undefined && v < opts.min) errs.push(`${path}: expected >= ${opts.min}, got ${v}`);
     if (opts.max !== undefined && v > opts.max) errs.push(`${path}: expected <= ${opts.max}, got ${v}`);
@@ -33,7 +34,8 @@ const name = str({ nonEmpty: true });
 
 function oneOf(...allowed: readonly (string | number | boolean | null)[]): Check {
   return (v, path, errs) => {
-    if (!allowed.includes(v as string)) errs.push(`${path}: expected one of ${allowed.map((a) => describe(a)).join(', ')}, got ${describe(v)}`);
+    if (!allowed.includes(v as string))
+      errs.push(`${path}: expected one of ${allowed.map((a) => describe(a)).join(', ')}, got ${describe(v)}`);
   };
 }
 
@@ -54,7 +56,8 @@ function array(item: Check): Check {
 
 function record(value: Check): Check {
   return (v, path, errs) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return void errs.push(`${path}: expected an object, got ${describe(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return void errs.push(`${path}: expected an object, got ${describe(v)}`);
     for (const [k, x] of Object.entries(v)) value(x, `${path}.${k}`, errs);
   };
 }
@@ -62,7 +65,8 @@ function record(value: Check): Check {
 /** An object with exactly these fields (`optional` may be absent); unknown fields fail. */
 function obj(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
   return (v, path, errs) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return void errs.push(`${path}: expected an object, got ${describe(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return void errs.push(`${path}: expected an object, got ${describe(v)}`);
     const o = v as Record<string, unknown>;
     for (const [k, c] of Object.entries(required)) {
       if (!(k in o)) errs.push(`${path}.${k}: missing`);
@@ -170,7 +174,15 @@ const instructionRecord = obj({
 const percentile = obj({ p: num({ min: 0, max: 100 }), ms: nonNeg, lowMs: nullable(nonNeg), highMs: nullable(nonNeg) });
 
 const latency = obj(
-  { count, capped: count, overBudget: count, minMs: nonNeg, meanMs: nonNeg, maxMs: nonNeg, percentiles: array(percentile) },
+  {
+    count,
+    capped: count,
+    overBudget: count,
+    minMs: nonNeg,
+    meanMs: nonNeg,
+    maxMs: nonNeg,
+    percentiles: array(percentile),
+  },
   { answered: count, answeredMedianMs: nullable(nonNeg) },
 );
 
@@ -207,12 +219,22 @@ const e2eRun = obj(
     budgetMs: nonNeg,
     hardCapMs: nonNeg,
     requests: obj({ intended: count, sent: count, dropped: count, ok: count, errors: record(count), capped: count }),
-    searches: obj({ intended: count, completed: count, withinBudget: count, capped: count, failed: count, dropped: count }),
+    searches: obj({
+      intended: count,
+      completed: count,
+      withinBudget: count,
+      capped: count,
+      failed: count,
+      dropped: count,
+    }),
     achievedRate: nonNeg,
     saturated: bool,
     latency: obj({ request: latency, search: latency, service: latency }),
     breakdown: nullable(breakdown),
-    cost: obj({ clientCpuMsPerSearch: nonNeg, serverCpuMsPerSearch: nonNeg, coresPer1kSearchesPerSec: nonNeg }, { monthlyUsd: nonNeg }),
+    cost: obj(
+      { clientCpuMsPerSearch: nonNeg, serverCpuMsPerSearch: nonNeg, coresPer1kSearchesPerSec: nonNeg },
+      { monthlyUsd: nonNeg },
+    ),
     schedulerLagP99Ms: nonNeg,
     warnings: array(text),
   },
@@ -223,7 +245,10 @@ const e2eRun = obj(
     commonRate: obj({ from: name, fraction: nonNeg, serialSearchMs: nonNeg }),
     bandwidth: name,
     rttMs: nonNeg,
-    server: obj({ workers: nullable(count), batching: nullable(name) }, { modelCallsPerSearch: nonNeg, droppedExpired: count }),
+    server: obj(
+      { workers: nullable(count), batching: nullable(name) },
+      { modelCallsPerSearch: nonNeg, droppedExpired: count },
+    ),
   },
 );
 
@@ -246,15 +271,18 @@ function e2eConsistency(runs: readonly E2eRun[], errs: string[]): void {
       const at = `$.e2e[${i}].latency.${kind}`;
       if (l.capped > l.count || l.overBudget > l.count) errs.push(`${at}: capped or overBudget above count`);
       l.percentiles.forEach((p, j) => {
-        if ((p.lowMs !== null && p.lowMs > p.ms) || (p.highMs !== null && p.highMs < p.ms)) errs.push(`${at}.percentiles[${j}]: interval does not contain the estimate`);
-        if (j > 0 && (p.p <= l.percentiles[j - 1]!.p || p.ms < l.percentiles[j - 1]!.ms)) errs.push(`${at}.percentiles[${j}]: not ascending`);
+        if ((p.lowMs !== null && p.lowMs > p.ms) || (p.highMs !== null && p.highMs < p.ms))
+          errs.push(`${at}.percentiles[${j}]: interval does not contain the estimate`);
+        if (j > 0 && (p.p <= l.percentiles[j - 1]!.p || p.ms < l.percentiles[j - 1]!.ms))
+          errs.push(`${at}.percentiles[${j}]: not ascending`);
       });
     }
   });
 }
 
 const configCheck: Check = (v, path, errs) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) errs.push(`${path}: expected an object, got ${describe(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    errs.push(`${path}: expected an object, got ${describe(v)}`);
 };
 
 const results = obj(
@@ -270,7 +298,13 @@ const results = obj(
     state: oneOf('complete', 'interrupted'),
     warnings: array(text),
   },
-  { sweeps: array(sweepRecord), e2e: array(e2eRun), harnessFloor: array(harnessFloor), peers: peersSection, instructions: array(instructionRecord) },
+  {
+    sweeps: array(sweepRecord),
+    e2e: array(e2eRun),
+    harnessFloor: array(harnessFloor),
+    peers: peersSection,
+    instructions: array(instructionRecord),
+  },
 );
 
 /** Every problem found, as `path: what is wrong`; empty when `v` is a valid Results. */
@@ -293,13 +327,15 @@ export function validateResults(v: unknown): string[] {
     if (a.aligned > a.tensors) errs.push(`$.peers.alignment[${i}]: aligned (${a.aligned}) > tensors (${a.tensors})`);
   });
   r.micro.forEach((m, i) => {
-    if (m.derived === 'sum-of-medians' && m.stats.p99Ms !== undefined) errs.push(`$.micro[${i}].stats.p99Ms: a sum of medians has no p99`);
+    if (m.derived === 'sum-of-medians' && m.stats.p99Ms !== undefined)
+      errs.push(`$.micro[${i}].stats.p99Ms: a sum of medians has no p99`);
   });
   known(r.instructions ?? [], 'instructions');
   known(r.e2e ?? [], 'e2e');
   e2eConsistency(r.e2e ?? [], errs);
   r.micro.forEach((m, i) => {
-    if (m.stats.minMs > m.stats.medianMs || m.stats.medianMs > m.stats.maxMs) errs.push(`$.micro[${i}].stats: expected minMs <= medianMs <= maxMs`);
+    if (m.stats.minMs > m.stats.medianMs || m.stats.medianMs > m.stats.maxMs)
+      errs.push(`$.micro[${i}].stats: expected minMs <= medianMs <= maxMs`);
   });
   return errs;
 }
@@ -313,7 +349,9 @@ export function assertResults(v: unknown): Results {
   const errs = validateResults(v);
   if (errs.length) {
     const more = errs.length > 20 ? `\n  ... and ${errs.length - 20} more` : '';
-    throw new InvalidResultsError(`invalid results (${errs.length} problem${errs.length === 1 ? '' : 's'}):\n  ${errs.slice(0, 20).join('\n  ')}${more}`);
+    throw new InvalidResultsError(
+      `invalid results (${errs.length} problem${errs.length === 1 ? '' : 's'}):\n  ${errs.slice(0, 20).join('\n  ')}${more}`,
+    );
   }
   return v as Results;
 }

@@ -4,7 +4,30 @@ import type { Distribution, FeatureSpec, Scenario } from './types.js';
 import { allocValues, fixedWidth, type Column, type RankingRequest } from '../tensors/feature-batch.js';
 
 const utf8 = new TextEncoder();
-const SYLLABLES = ['ka', 'ri', 'to', 'ne', 'sa', 'mo', 'lu', 'vi', 'de', 'po', 'an', 'el', 'is', 'or', 'un', 'ha', 'bi', 'zo', 'che', 'qua', 'ñu', 'zé'];
+const SYLLABLES = [
+  'ka',
+  'ri',
+  'to',
+  'ne',
+  'sa',
+  'mo',
+  'lu',
+  'vi',
+  'de',
+  'po',
+  'an',
+  'el',
+  'is',
+  'or',
+  'un',
+  'ha',
+  'bi',
+  'zo',
+  'che',
+  'qua',
+  'ñu',
+  'zé',
+];
 
 /** The k-th word of the synthetic vocabulary: 1-4 syllables, stable for a given k. */
 export function vocabularyWord(k: number): string {
@@ -99,7 +122,16 @@ export const EDGE_FLOAT32_BITS: readonly number[] = [
 
 /** int64 edge values: min, max, just beyond 2^53 both ways, 2^53, 2^53 - 1, 0, ±1, 2^32. */
 export const EDGE_INT64: readonly bigint[] = [
-  -(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, -(2n ** 53n + 1n), 2n ** 53n, 2n ** 53n - 1n, 0n, -1n, 1n, 2n ** 32n,
+  -(2n ** 63n),
+  2n ** 63n - 1n,
+  2n ** 53n + 1n,
+  -(2n ** 53n + 1n),
+  2n ** 53n,
+  2n ** 53n - 1n,
+  0n,
+  -1n,
+  1n,
+  2n ** 32n,
 ];
 
 /** bytes edge values: empty, invalid UTF-8 (stray byte, truncated sequence, surrogate), NUL, JSON specials, multi-byte UTF-8. */

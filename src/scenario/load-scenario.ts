@@ -21,7 +21,9 @@ export function loadScenario(ref: string, opts: ParseOptions = {}): Scenario {
   const file = isPath ? resolve(ref) : join(PRESET_DIR, `${ref}.json`);
   if (!existsSync(file)) {
     throw new ScenarioError(
-      isPath ? `scenario file not found: ${ref}` : `unknown scenario preset "${ref}" (presets: ${presetNames().join(', ')}; or pass a path to a .json file)`,
+      isPath
+        ? `scenario file not found: ${ref}`
+        : `unknown scenario preset "${ref}" (presets: ${presetNames().join(', ')}; or pass a path to a .json file)`,
     );
   }
   let json: unknown;

@@ -52,7 +52,8 @@ class Ctx {
     return v;
   }
   oneOf<T extends string>(path: string, v: Json, allowed: readonly T[]): T {
-    if (typeof v !== 'string' || !allowed.includes(v as T)) this.fail(path, v, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    if (typeof v !== 'string' || !allowed.includes(v as T))
+      this.fail(path, v, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
     return v as T;
   }
 }
@@ -79,9 +80,14 @@ export function parseScenario(json: Json, source = 'scenario', opts: ParseOption
   c.keys('(root)', root, ['$schema', 'name', 'description', 'candidates', 'seed', 'features']);
   const name = c.str('name', root.name);
   const description = root.description === undefined ? '' : c.str('description', root.description);
-  const candidates = c.num('candidates', opts.candidates ?? root.candidates, { int: true, min: 1, max: MAX_CANDIDATES });
+  const candidates = c.num('candidates', opts.candidates ?? root.candidates, {
+    int: true,
+    min: 1,
+    max: MAX_CANDIDATES,
+  });
   const seed = c.num('seed', opts.seed ?? root.seed ?? 1, { int: true, min: 0, max: 0xffffffff });
-  if (!Array.isArray(root.features) || root.features.length === 0) c.fail('features', root.features, 'a non-empty array of feature specs');
+  if (!Array.isArray(root.features) || root.features.length === 0)
+    c.fail('features', root.features, 'a non-empty array of feature specs');
   const features: FeatureSpec[] = [];
   (root.features as Json[]).forEach((f, i) => features.push(...parseFeature(c, `features[${i}]`, f)));
   checkNames(c, features);
@@ -104,7 +110,8 @@ function parseFeature(c: Ctx, path: string, json: Json): FeatureSpec[] {
   if (!name.includes('{i}')) c.fail(`${path}.name`, name, 'a name containing {i} when "count" is given');
   const digits = String(count - 1).length;
   const out: FeatureSpec[] = [];
-  for (let i = 0; i < count; i++) out.push({ name: name.replaceAll('{i}', String(i).padStart(digits, '0')), dtype, scope, shape, dist });
+  for (let i = 0; i < count; i++)
+    out.push({ name: name.replaceAll('{i}', String(i).padStart(digits, '0')), dtype, scope, shape, dist });
   return out;
 }
 
@@ -146,7 +153,8 @@ function parseDist(c: Ctx, path: string, json: Json, dtype: DType): Distribution
   switch (kind) {
     case 'continuous':
       c.keys(path, o, ['kind', 'mean', 'std', 'lognormal']);
-      if (o.lognormal !== undefined && typeof o.lognormal !== 'boolean') c.fail(`${path}.lognormal`, o.lognormal, 'true or false');
+      if (o.lognormal !== undefined && typeof o.lognormal !== 'boolean')
+        c.fail(`${path}.lognormal`, o.lognormal, 'true or false');
       return {
         kind,
         mean: c.num(`${path}.mean`, o.mean ?? 0),
@@ -188,7 +196,11 @@ function parseDist(c: Ctx, path: string, json: Json, dtype: DType): Distribution
       return {
         kind,
         minWords,
-        maxWords: c.num(`${path}.maxWords`, o.maxWords ?? Math.max(minWords, 3), { int: true, min: Math.max(minWords, 1), max: 10_000 }),
+        maxWords: c.num(`${path}.maxWords`, o.maxWords ?? Math.max(minWords, 3), {
+          int: true,
+          min: Math.max(minWords, 1),
+          max: 10_000,
+        }),
         vocabulary: c.num(`${path}.vocabulary`, o.vocabulary ?? 1000, { int: true, min: 1, max: 10_000_000 }),
       };
     }
@@ -199,15 +211,25 @@ function checkNames(c: Ctx, features: FeatureSpec[]): void {
   const seen = new Map<string, number>();
   features.forEach((f, i) => {
     const path = `features (expanded) [${i}].name`;
-    if (!NAME_RE.test(f.name)) c.fail(path, f.name, 'a name of letters, digits, "_", ".", "-" starting with a letter or "_" (at most 128 characters)');
-    if (RESERVED_NAMES.has(f.name)) c.fail(path, f.name, `a name other than the reserved ${[...RESERVED_NAMES].join(', ')}`);
+    if (!NAME_RE.test(f.name))
+      c.fail(
+        path,
+        f.name,
+        'a name of letters, digits, "_", ".", "-" starting with a letter or "_" (at most 128 characters)',
+      );
+    if (RESERVED_NAMES.has(f.name))
+      c.fail(path, f.name, `a name other than the reserved ${[...RESERVED_NAMES].join(', ')}`);
     const prev = seen.get(f.name);
     if (prev !== undefined) c.fail(path, f.name, `a unique name (also used by expanded feature ${prev})`);
     seen.set(f.name, i);
   });
   for (const f of features) {
     if (f.shape.kind === 'list' && seen.has(f.name + ROW_SPLITS_SUFFIX)) {
-      c.fail(`feature "${f.name + ROW_SPLITS_SUFFIX}".name`, f.name + ROW_SPLITS_SUFFIX, `a name that does not collide with the row_splits input of list feature "${f.name}"`);
+      c.fail(
+        `feature "${f.name + ROW_SPLITS_SUFFIX}".name`,
+        f.name + ROW_SPLITS_SUFFIX,
+        `a name that does not collide with the row_splits input of list feature "${f.name}"`,
+      );
     }
   }
 }

@@ -73,7 +73,10 @@ class SignatureQueue<T> {
   schedule(task: BatchTask<T>, now: number): ServingError | undefined {
     const l = this.limits;
     if (task.size > l.inputLimit) {
-      return new ServingError(Status.INVALID_ARGUMENT, `Task size ${task.size} is larger than maximum input batch size ${l.inputLimit}`);
+      return new ServingError(
+        Status.INVALID_ARGUMENT,
+        `Task size ${task.size} is larger than maximum input batch size ${l.inputLimit}`,
+      );
     }
     if (this.splitting) {
       if (task.size > this.capacity()) {
@@ -167,7 +170,12 @@ export class Batcher<T> {
       if (!b) continue;
       this.nextQueue = (idx + 1) % this.order.length;
       this.processing++;
-      return { signature: q.signature, pieces: b.pieces, size: b.size, paddedSize: paddedSize(this.params.allowedBatchSizes, b.size) };
+      return {
+        signature: q.signature,
+        pieces: b.pieces,
+        size: b.size,
+        paddedSize: paddedSize(this.params.allowedBatchSizes, b.size),
+      };
     }
     return undefined;
   }

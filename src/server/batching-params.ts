@@ -95,7 +95,8 @@ function tokenize(src: string, where: string): Token[] {
       let j = i + 1;
       let s = '';
       while (j < src.length && src[j] !== ch) {
-        if (src[j] === '\n') throw new BatchingParamsError(`${where} line ${line}: string not closed before the end of the line`);
+        if (src[j] === '\n')
+          throw new BatchingParamsError(`${where} line ${line}: string not closed before the end of the line`);
         if (src[j] === '\\' && j + 1 < src.length) j++;
         s += src[j];
         j++;
@@ -116,7 +117,8 @@ function tokenize(src: string, where: string): Token[] {
 function parseInt64(t: Token, field: string, where: string): number {
   const s = t.text;
   const v = /^[+-]?(0x[0-9a-f]+|\d+)$/i.test(s) && !t.quoted ? Number(s.replace(/^\+/, '')) : NaN;
-  if (!Number.isSafeInteger(v)) throw new BatchingParamsError(`${where} line ${t.line}: ${field}: expected an integer, got "${s}"`);
+  if (!Number.isSafeInteger(v))
+    throw new BatchingParamsError(`${where} line ${t.line}: ${field}: expected an integer, got "${s}"`);
   return v;
 }
 
@@ -130,7 +132,11 @@ function parseBool(t: Token, field: string, where: string): boolean {
  * Parse a BatchingParameters text file into parameters over TF Serving's defaults, then
  * check them as TF Serving does at model load. `where` names the file in messages.
  */
-export function parseBatchingParameters(src: string, where = 'batching parameters', cores = availableParallelism()): BatchingParameters {
+export function parseBatchingParameters(
+  src: string,
+  where = 'batching parameters',
+  cores = availableParallelism(),
+): BatchingParameters {
   const toks = tokenize(src, where);
   const p = defaultBatchingParameters(cores);
   const seen = new Map<string, number>();
@@ -146,10 +152,14 @@ export function parseBatchingParameters(src: string, where = 'batching parameter
     if (name.text === ',' || name.text === ';') continue;
     const f = FIELDS[name.text];
     if (!f || name.quoted) {
-      throw new BatchingParamsError(`${where} line ${name.line}: unknown field "${name.text}" (BatchingParameters has: ${FIELD_LIST})`);
+      throw new BatchingParamsError(
+        `${where} line ${name.line}: unknown field "${name.text}" (BatchingParameters has: ${FIELD_LIST})`,
+      );
     }
     if (!f.repeated && seen.has(name.text)) {
-      throw new BatchingParamsError(`${where} line ${name.line}: ${name.text} is given twice (first on line ${seen.get(name.text)})`);
+      throw new BatchingParamsError(
+        `${where} line ${name.line}: ${name.text} is given twice (first on line ${seen.get(name.text)})`,
+      );
     }
     seen.set(name.text, name.line);
     const values: Token[] = [];
@@ -165,17 +175,25 @@ export function parseBatchingParameters(src: string, where = 'batching parameter
       let t = next(`"value" or "${close}"`);
       if (t.text === 'value') {
         const colon = next('":"');
-        if (colon.text !== ':') throw new BatchingParamsError(`${where} line ${colon.line}: ${name.text}: expected ":" after value, got "${colon.text}"`);
+        if (colon.text !== ':')
+          throw new BatchingParamsError(
+            `${where} line ${colon.line}: ${name.text}: expected ":" after value, got "${colon.text}"`,
+          );
         values.push(next(`the value of ${name.text}`));
         t = next(`"${close}"`);
         if (t.text === ',' || t.text === ';') t = next(`"${close}"`);
       }
       if (t.text !== close) {
-        throw new BatchingParamsError(`${where} line ${t.line}: ${name.text}: expected "${close}" (the wrapper has one field, value), got "${t.text}"`);
+        throw new BatchingParamsError(
+          `${where} line ${t.line}: ${name.text}: expected "${close}" (the wrapper has one field, value), got "${t.text}"`,
+        );
       }
     } else {
       const colon = next('":"');
-      if (colon.text !== ':') throw new BatchingParamsError(`${where} line ${colon.line}: ${name.text}: expected ":" after the field name, got "${colon.text}"`);
+      if (colon.text !== ':')
+        throw new BatchingParamsError(
+          `${where} line ${colon.line}: ${name.text}: expected ":" after the field name, got "${colon.text}"`,
+        );
       const t = next(`the value of ${name.text}`);
       if (t.text === '[' && f.repeated) {
         for (;;) {
@@ -228,14 +246,16 @@ export function parseBatchingParameters(src: string, where = 'batching parameter
 /** TF Serving's load-time checks (worded as TF Serving words them, with what is allowed); undefined when fine. */
 export function checkBatchingParameters(p: BatchingParameters): string | undefined {
   if (p.maxBatchSize <= 0) return `max_batch_size: input_batch_size_limit must be positive; was ${p.maxBatchSize}`;
-  if (p.batchTimeoutMicros < 0) return `batch_timeout_micros: batch_timeout_micros must be non-negative; was ${p.batchTimeoutMicros}`;
+  if (p.batchTimeoutMicros < 0)
+    return `batch_timeout_micros: batch_timeout_micros must be non-negative; was ${p.batchTimeoutMicros}`;
   // AddQueue rewrites 0 to 1 when splitting is off ("many existing models rely on this"); negative never loads.
   if (p.maxEnqueuedBatches < 0 || (p.maxEnqueuedBatches === 0 && p.enableLargeBatchSplitting)) {
     return `max_enqueued_batches: max_enqueued_batches must be positive; was ${p.maxEnqueuedBatches}`;
   }
   if (p.numBatchThreads < 1) return `num_batch_threads: num_batch_threads must be positive; was ${p.numBatchThreads}`;
   if (p.enableLargeBatchSplitting) {
-    if (p.maxExecutionBatchSize <= 0) return `max_execution_batch_size: must be positive; was ${p.maxExecutionBatchSize}`;
+    if (p.maxExecutionBatchSize <= 0)
+      return `max_execution_batch_size: must be positive; was ${p.maxExecutionBatchSize}`;
     if (p.maxBatchSize < p.maxExecutionBatchSize) {
       return `max_execution_batch_size: When enable_large_batch_splitting is true, input_batch_size_limit must be greater than or equal to max_execution_batch_size (max_batch_size ${p.maxBatchSize}, max_execution_batch_size ${p.maxExecutionBatchSize})`;
     }
@@ -244,7 +264,8 @@ export function checkBatchingParameters(p: BatchingParameters): string | undefin
   if (a.length > 0) {
     for (let k = 0; k < a.length; k++) {
       if (a[k]! <= 0) return `allowed_batch_sizes: entries must be positive; got ${a[k]}`;
-      if (k > 0 && a[k]! <= a[k - 1]!) return `allowed_batch_sizes: allowed_batch_sizes entries must be monotonically increasing (got ${a.join(', ')})`;
+      if (k > 0 && a[k]! <= a[k - 1]!)
+        return `allowed_batch_sizes: allowed_batch_sizes entries must be monotonically increasing (got ${a.join(', ')})`;
     }
     if (a[a.length - 1] !== p.maxBatchSize) {
       return `allowed_batch_sizes: Last entry in allowed_batch_sizes must match max_batch_size; last entry was ${a[a.length - 1]}; expected ${p.maxBatchSize}`;
@@ -254,7 +275,11 @@ export function checkBatchingParameters(p: BatchingParameters): string | undefin
 }
 
 /** The effective queue settings TF Serving derives (GetQueueOptions; AddQueue's 0 -> 1 rewrite). */
-export function effectiveQueue(p: BatchingParameters): { inputLimit: number; executionLimit: number; maxEnqueued: number } {
+export function effectiveQueue(p: BatchingParameters): {
+  inputLimit: number;
+  executionLimit: number;
+  maxEnqueued: number;
+} {
   return {
     inputLimit: p.maxBatchSize,
     executionLimit: p.enableLargeBatchSplitting ? p.maxExecutionBatchSize : p.maxBatchSize,
@@ -271,7 +296,10 @@ export function formatBatchingParameters(p: BatchingParameters): string {
     `num_batch_threads { value: ${p.numBatchThreads} }`,
   ];
   if (p.enableLargeBatchSplitting) {
-    lines.push('enable_large_batch_splitting { value: true }', `max_execution_batch_size { value: ${p.maxExecutionBatchSize} }`);
+    lines.push(
+      'enable_large_batch_splitting { value: true }',
+      `max_execution_batch_size { value: ${p.maxExecutionBatchSize} }`,
+    );
   }
   for (const s of p.allowedBatchSizes) lines.push(`allowed_batch_sizes: ${s}`);
   if (p.padVariableLengthInputs) lines.push('pad_variable_length_inputs: true');

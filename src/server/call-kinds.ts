@@ -48,7 +48,13 @@ export function callKind(id: string): CallKind {
 }
 
 registerCallKind('Predict', { decode: (s, b) => decodePredict(s, b), respond: respondPredict });
-registerCallKind('Classify', { decode: (s, b) => decodeInputMethod(s, b, 'Classify'), respond: (s, p, x) => respondInputMethod(s, p, x, 'Classify') });
-registerCallKind('Regress', { decode: (s, b) => decodeInputMethod(s, b, 'Regress'), respond: (s, p, x) => respondInputMethod(s, p, x, 'Regress') });
+registerCallKind('Classify', {
+  decode: (s, b) => decodeInputMethod(s, b, 'Classify'),
+  respond: (s, p, x) => respondInputMethod(s, p, x, 'Classify'),
+});
+registerCallKind('Regress', {
+  decode: (s, b) => decodeInputMethod(s, b, 'Regress'),
+  respond: (s, p, x) => respondInputMethod(s, p, x, 'Regress'),
+});
 registerCallKind('MultiInference', { decode: (s, b) => decodeMultiInference(s, b), respond: respondMultiInference });
 registerCallKind('rest', { decode: (s, b, a) => decodeRestCall(s, b, a as RestCallArgs), respond: respondRest });

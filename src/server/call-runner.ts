@@ -119,7 +119,8 @@ interface TaskItem {
   expiredCounted?: boolean;
 }
 
-const expired = (ctx: CallContext, t: number): boolean => (ctx.deadline !== undefined && t >= ctx.deadline) || (ctx.cancelled?.() ?? false);
+const expired = (ctx: CallContext, t: number): boolean =>
+  (ctx.deadline !== undefined && t >= ctx.deadline) || (ctx.cancelled?.() ?? false);
 
 export class CallRunner {
   private readonly queue: Pending<unknown>[] = [];
@@ -187,7 +188,11 @@ export class CallRunner {
     await this.executor.close();
   }
 
-  private enqueue<T>(arrivedAt: number, ctx: CallContext, what: { job?: CallJob; closure?: () => Decoded<T> }): Promise<Outcome<T>> {
+  private enqueue<T>(
+    arrivedAt: number,
+    ctx: CallContext,
+    what: { job?: CallJob; closure?: () => Decoded<T> },
+  ): Promise<Outcome<T>> {
     this.active++;
     const timing: ServerTiming = {};
     if (ctx.headersAt !== undefined && ctx.headersAt <= arrivedAt) timing.receive = arrivedAt - ctx.headersAt;
@@ -240,16 +245,20 @@ export class CallRunner {
   /** Wake up when the oldest open batch times out (only needed while a slot is free to take it). */
   private armTimer(): void {
     // With every worker or batch thread busy, the next completion pumps again: no timer (it would spin).
-    if (!this.batcher || this.busy >= this.executor.size || this.batcher.running >= this.batcher.params.numBatchThreads) return;
+    if (!this.batcher || this.busy >= this.executor.size || this.batcher.running >= this.batcher.params.numBatchThreads)
+      return;
     const at = this.batcher.nextTimeout();
     if (at === undefined || at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.pump();
-    }, Math.max(0, at - now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, at - now()),
+    );
   }
 
   private release(stallMs: number, call?: Pending<unknown>): void {
@@ -314,7 +323,10 @@ export class CallRunner {
     const kind = callKind(call.job!.kind);
     const d = res.decoded!;
     this.release(stall, call);
-    const prepared: Prepared<unknown> = { candidates: d.candidates, respond: (scores) => kind.respond(this.servable, d.plan, scores) };
+    const prepared: Prepared<unknown> = {
+      candidates: d.candidates,
+      respond: (scores) => kind.respond(this.servable, d.plan, scores),
+    };
     if (d.batch) prepared.batch = d.batch;
     if (d.packed) prepared.packed = d.packed;
     this.toBatcher(call, prepared, d.signature);
@@ -344,7 +356,11 @@ export class CallRunner {
     const fault = call.fault!;
     if (batching) {
       this.release(fault.stallMs, call);
-      this.toBatcher(call, { batch: decoded.batch, candidates: decoded.batch.candidates, respond: decoded.respond }, decoded.signature ?? 'default');
+      this.toBatcher(
+        call,
+        { batch: decoded.batch, candidates: decoded.batch.candidates, respond: decoded.respond },
+        decoded.signature ?? 'default',
+      );
       return;
     }
     let outcome: Outcome<unknown>;
@@ -392,7 +408,11 @@ export class CallRunner {
       return;
     }
     if (prepared.candidates === 0) {
-      this.afterStall(call, fault.stallMs, { ok: true, value: prepared.respond(new Float32Array(0)), timing: call.timing });
+      this.afterStall(call, fault.stallMs, {
+        ok: true,
+        value: prepared.respond(new Float32Array(0)),
+        timing: call.timing,
+      });
       return;
     }
     const task: BatchTask<TaskItem> = {
@@ -419,13 +439,17 @@ export class CallRunner {
       const timing = task.item.call.timing;
       if (timing.batchWait === undefined) timing.batchWait = t - task.enqueuedAt;
     }
-    const live = (task: BatchTask<TaskItem>): boolean => task.deadline > t && !(task.item.call.ctx.cancelled?.() ?? false);
+    const live = (task: BatchTask<TaskItem>): boolean =>
+      task.deadline > t && !(task.item.call.ctx.cancelled?.() ?? false);
     if (!tasks.some(live)) {
       // BatchingSession::ProcessBatch: every task timed out while queued; the batch is not run.
       this.batcher!.done();
       for (const task of tasks) {
         this.s.droppedInBatchQueue++;
-        this.failTask(task, new ServingError(Status.RESOURCE_EXHAUSTED, 'Run() timeout exceeded while waiting in batching queue'));
+        this.failTask(
+          task,
+          new ServingError(Status.RESOURCE_EXHAUSTED, 'Run() timeout exceeded while waiting in batching queue'),
+        );
       }
       this.pump();
       return;
@@ -438,11 +462,13 @@ export class CallRunner {
     }
     // Packed buffers move to the worker unless a task is split (its other pieces still need them).
     const threads = this.executor.threads;
-    const rowsIn = (task: BatchTask<TaskItem>): number => b.pieces.reduce((a, p) => a + (p.task === task ? p.end - p.start : 0), 0);
+    const rowsIn = (task: BatchTask<TaskItem>): number =>
+      b.pieces.reduce((a, p) => a + (p.task === task ? p.end - p.start : 0), 0);
     const transfer: ArrayBuffer[] = [];
     const segments: PackedSegment[] = b.pieces.map((p) => {
       const pr = p.task.item.prepared;
-      if (!threads) return { batch: pr.batch ?? unpackBatch(this.servable.schema, pr.packed!), start: p.start, end: p.end };
+      if (!threads)
+        return { batch: pr.batch ?? unpackBatch(this.servable.schema, pr.packed!), start: p.start, end: p.end };
       // A batch decoded on this thread (a closure call) is packed once, here.
       pr.packed ??= packBatch(this.servable.schema, pr.batch!);
       delete pr.batch;
@@ -509,9 +535,13 @@ function fromOpError(res: Extract<OpResult, { ok: false }>): ServingError {
   return new ServingError(res.error.code as ServingError['code'], res.error.message, res.error.httpStatus);
 }
 
-const injectedFault = (): ServingError => new ServingError(Status.UNAVAILABLE, 'injected fault (--error-rate): the server is pretending to be overloaded');
+const injectedFault = (): ServingError =>
+  new ServingError(Status.UNAVAILABLE, 'injected fault (--error-rate): the server is pretending to be overloaded');
 
 /** A call dropped before decoding: its deadline passed (or its client left) while it waited for a worker. */
 function deadlineExceeded(): ServingError {
-  return new ServingError(Status.DEADLINE_EXCEEDED, 'Deadline Exceeded: the call waited in the server queue past its deadline and was dropped before decoding');
+  return new ServingError(
+    Status.DEADLINE_EXCEEDED,
+    'Deadline Exceeded: the call waited in the server queue past its deadline and was dropped before decoding',
+  );
 }

@@ -98,9 +98,15 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
   const scenario = typeof o.scenario === 'string' ? loadScenario(o.scenario) : o.scenario;
   const servable = new Servable(o.modelName, { features: scenario.features }, o.modelCost);
-  if (!Number.isSafeInteger(o.workers) || o.workers < 0) throw new Error(`workers must be an integer >= 0, got ${o.workers}`);
-  const executor: Executor = o.workers === 0 ? new InlineExecutor(servable) : await WorkerPool.start(o.workers, servable);
-  const runner = new CallRunner(servable, { executor, faults: new FaultInjector(o.faults), ...(o.batching ? { batching: o.batching } : {}) });
+  if (!Number.isSafeInteger(o.workers) || o.workers < 0)
+    throw new Error(`workers must be an integer >= 0, got ${o.workers}`);
+  const executor: Executor =
+    o.workers === 0 ? new InlineExecutor(servable) : await WorkerPool.start(o.workers, servable);
+  const runner = new CallRunner(servable, {
+    executor,
+    faults: new FaultInjector(o.faults),
+    ...(o.batching ? { batching: o.batching } : {}),
+  });
   const fail = async (err: unknown): Promise<never> => {
     await runner.close();
     throw err;
@@ -114,7 +120,9 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   grpcServer.addService(oipServiceDefinition(), oipServiceHandlers(servable, runner));
   grpcServer.addService(harnessServiceDefinition(), harnessServiceHandlers());
   const grpcPort = await new Promise<number>((resolve, reject) => {
-    grpcServer.bindAsync(hostPort(o.host, o.port), grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    grpcServer.bindAsync(hostPort(o.host, o.port), grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
   }).catch(fail);
   try {
     attachToHttp2Servers(grpcServer, o.windowBytes);
@@ -125,7 +133,9 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
 
   const rest = new RestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs, o.maxDecompressedBytes);
   const oipRest = new OipRestHandler(servable, runner, o.maxMessageBytes, o.restTimeoutMs, o.maxDecompressedBytes);
-  const http: HttpServer = createHttpServer((req, res) => (OipRestHandler.handles(req.url) ? oipRest.handle : rest.handle)(req, res));
+  const http: HttpServer = createHttpServer((req, res) =>
+    (OipRestHandler.handles(req.url) ? oipRest.handle : rest.handle)(req, res),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -149,7 +159,9 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       const httpDone = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), o.drainTimeoutMs)));
+      const timeout = new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), o.drainTimeoutMs)),
+      );
       const r = await Promise.race([Promise.all([grpcDone, httpDone]), timeout]);
       clearTimeout(timer);
       if (r === 'timeout') {

@@ -72,7 +72,8 @@ export class ServingError extends Error {
 }
 
 export const invalidArgument = (message: string): ServingError => new ServingError(Status.INVALID_ARGUMENT, message);
-export const failedPrecondition = (message: string): ServingError => new ServingError(Status.FAILED_PRECONDITION, message);
+export const failedPrecondition = (message: string): ServingError =>
+  new ServingError(Status.FAILED_PRECONDITION, message);
 export const unavailable = (message: string): ServingError => new ServingError(Status.UNAVAILABLE, message);
 export const unimplemented = (message: string): ServingError => new ServingError(Status.UNIMPLEMENTED, message);
 
@@ -95,7 +96,10 @@ export function toServingError(err: unknown): ServingError {
   if (err instanceof ServingError) return err;
   if (err instanceof DecodeError) return invalidArgument(err.message);
   if (err instanceof RangeError && /allocation|Invalid (typed )?array length/i.test(err.message)) {
-    return new ServingError(Status.RESOURCE_EXHAUSTED, `request needs more memory than this server can allocate: ${err.message}`);
+    return new ServingError(
+      Status.RESOURCE_EXHAUSTED,
+      `request needs more memory than this server can allocate: ${err.message}`,
+    );
   }
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return new ServingError(Status.INTERNAL, `internal error while handling the request: ${what}`);

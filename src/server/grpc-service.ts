@@ -65,7 +65,11 @@ function reply(callback: grpc.sendUnaryData<Response>, outcome: Outcome<Response
  */
 function arrivalTiming(s: StreamStamps, arrived: number): ServerTiming {
   if (s.firstByteAt === undefined || s.lastByteAt === undefined || s.lastByteAt > arrived) return {};
-  return { firstByte: s.firstByteAt - s.headersAt, receive: s.lastByteAt - s.firstByteAt, decompress: arrived - s.lastByteAt };
+  return {
+    firstByte: s.firstByteAt - s.headersAt,
+    receive: s.lastByteAt - s.firstByteAt,
+    decompress: arrived - s.lastByteAt,
+  };
 }
 
 /** The call's deadline on the `now()` clock (grpc-timeout), if it has one. */

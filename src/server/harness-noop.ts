@@ -5,7 +5,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { NOOP_GRPC_PATH } from '../common/harness-paths.js';
 
-
 const identity = (b: Buffer): Buffer => b;
 
 /** The no-op service definition: raw bytes in, the same bytes out. */

@@ -123,7 +123,8 @@ export function sniffJson(b: Uint8Array): JsonSniff {
       out.dataKeys.push(key);
       // Common case: nothing more to learn past the (large) data value.
       const tail = Math.max(s.pos, b.length - TAIL_BYTES);
-      const more = (out.signatureName === undefined && indexOf(b, SIG_KEY, tail) >= 0) || indexOf(b, OTHER_KEY[key], tail) >= 0;
+      const more =
+        (out.signatureName === undefined && indexOf(b, SIG_KEY, tail) >= 0) || indexOf(b, OTHER_KEY[key], tail) >= 0;
       if (!more) {
         out.wellFormed = true;
         return out;

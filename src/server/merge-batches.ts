@@ -18,7 +18,8 @@ export function mergeSegments(schema: Schema, segments: readonly BatchSegment[],
   const rows = segments.reduce((a, s) => a + (s.end - s.start), 0);
   if (paddedRows < rows) throw new Error(`mergeSegments: padded size ${paddedRows} is below the ${rows} rows to merge`);
   const only = segments[0]!;
-  if (segments.length === 1 && paddedRows === rows && only.start === 0 && only.end === only.batch.candidates) return only.batch;
+  if (segments.length === 1 && paddedRows === rows && only.start === 0 && only.end === only.batch.candidates)
+    return only.batch;
   // Padding repeats one row: the first row of the last segment.
   const pieces = segments.slice();
   const last = segments[segments.length - 1]!;
@@ -30,7 +31,10 @@ export function mergeSegments(schema: Schema, segments: readonly BatchSegment[],
       if (!c) throw new Error(`batch has no tensor for feature "${spec.name}"`);
       return c;
     });
-    tensors.set(spec.name, cols[0]!.rowSplits ? mergeRagged(pieces, cols) : mergeFixed(pieces, cols, fixedWidth(spec) ?? 1));
+    tensors.set(
+      spec.name,
+      cols[0]!.rowSplits ? mergeRagged(pieces, cols) : mergeFixed(pieces, cols, fixedWidth(spec) ?? 1),
+    );
   }
   return { candidates: paddedRows, tensors };
 }

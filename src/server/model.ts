@@ -57,9 +57,13 @@ export class RankingModel {
   private readonly w2: Float64Array;
   private readonly scale: number;
 
-  constructor(readonly schema: Schema, opts: ModelOptions = {}) {
+  constructor(
+    readonly schema: Schema,
+    opts: ModelOptions = {},
+  ) {
     const cost = opts.cost ?? 0;
-    if (!Number.isSafeInteger(cost) || cost < 0) throw new Error(`model cost must be a non-negative integer, got ${cost}`);
+    if (!Number.isSafeInteger(cost) || cost < 0)
+      throw new Error(`model cost must be a non-negative integer, got ${cost}`);
     this.cost = cost;
     this.features = schema.features.map((spec) => {
       const seed = hashString(spec.name, 0x5eed);
@@ -140,7 +144,13 @@ function contributions(f: FeatureModel, col: Column, n: number, c: Float64Array)
   if (v instanceof BigInt64Array) {
     const halves = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
     const id = (p: number, pos: number): number =>
-      unit((fmix((f.seed + Math.imul(pos + 1, 0x9e3779b9)) ^ fmix(halves[2 * p]!) ^ Math.imul(halves[2 * p + 1]!, 0x27d4eb2f)) & (BUCKETS - 1)) ^ f.seed);
+      unit(
+        (fmix(
+          (f.seed + Math.imul(pos + 1, 0x9e3779b9)) ^ fmix(halves[2 * p]!) ^ Math.imul(halves[2 * p + 1]!, 0x27d4eb2f),
+        ) &
+          (BUCKETS - 1)) ^
+          f.seed,
+      );
     pooled(f, n, c, splits, id);
     return;
   }
@@ -155,7 +165,13 @@ function contributions(f: FeatureModel, col: Column, n: number, c: Float64Array)
 }
 
 /** Hashed-bucket features: sum over positions (fixed shapes) or mean over a list. */
-function pooled(f: FeatureModel, n: number, c: Float64Array, splits: Int32Array | undefined, id: (p: number, pos: number) => number): void {
+function pooled(
+  f: FeatureModel,
+  n: number,
+  c: Float64Array,
+  splits: Int32Array | undefined,
+  id: (p: number, pos: number) => number,
+): void {
   const w = f.weights;
   if (splits) {
     for (let i = 0; i < n; i++) {

@@ -21,7 +21,8 @@ export const OIP_QUEUE = 'oip';
 export function checkOipModel(servable: Servable, name: string, version: string): void {
   if (name !== servable.name) throw invalidArgument(`Request for unknown model: '${name}' is not found`);
   if (version === '' || version === String(servable.version)) return;
-  if (!/^-?\d+$/.test(version)) throw invalidArgument(`failed to parse model version '${version}' of model '${name}': expected an integer`);
+  if (!/^-?\d+$/.test(version))
+    throw invalidArgument(`failed to parse model version '${version}' of model '${name}': expected an integer`);
   if (version === '-1') return;
   throw new ServingError(Status.NOT_FOUND, `Request for unknown model: '${name}' version ${version} is not found`);
 }
@@ -65,7 +66,11 @@ function decodeGrpc(servable: Servable, bytes: Uint8Array): DecodedCall {
 
 function respondGrpc(servable: Servable, plan: unknown, scores: Float32Array): Uint8Array {
   const p = plan as GrpcPlan;
-  return encodeModelInferResponse({ modelName: servable.name, modelVersion: String(servable.version), id: p.id }, OIP_SCORES_OUTPUT, scores);
+  return encodeModelInferResponse(
+    { modelName: servable.name, modelVersion: String(servable.version), id: p.id },
+    OIP_SCORES_OUTPUT,
+    scores,
+  );
 }
 
 function decodeRest(servable: Servable, body: Uint8Array, args: OipRestArgs): DecodedCall {
@@ -78,7 +83,11 @@ function decodeRest(servable: Servable, body: Uint8Array, args: OipRestArgs): De
     decompressMs = now() - t;
   }
   const d = decodeOipRest(bytes, servable.schema, args.model, args.headerLength);
-  const plan: RestPlan = { binary: d.binaryOutput, modelVersion: String(servable.version), ...(d.id !== undefined ? { id: d.id } : {}) };
+  const plan: RestPlan = {
+    binary: d.binaryOutput,
+    modelVersion: String(servable.version),
+    ...(d.id !== undefined ? { id: d.id } : {}),
+  };
   return { batch: d.batch, plan, signature: OIP_QUEUE, ...(decompressMs !== undefined ? { decompressMs } : {}) };
 }
 
@@ -89,13 +98,22 @@ function respondRest(servable: Servable, plan: unknown, scores: Float32Array): O
   if (!p.binary) {
     const parts = new Array<string>(scores.length);
     for (let i = 0; i < scores.length; i++) parts[i] = floatText(scores[i]!);
-    return { status: 200, contentType: 'application/json', body: `{${head},"outputs":[{${out},"data":[${parts.join(',')}]}]}` };
+    return {
+      status: 200,
+      contentType: 'application/json',
+      body: `{${head},"outputs":[{${out},"data":[${parts.join(',')}]}]}`,
+    };
   }
   const json = Buffer.from(`{${head},"outputs":[{${out},"parameters":{"binary_data_size":${scores.byteLength}}}]}`);
   const body = new Uint8Array(json.length + scores.byteLength);
   body.set(json, 0);
   body.set(new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength), json.length);
-  return { status: 200, contentType: 'application/octet-stream', body, headers: { [INFERENCE_HEADER]: String(json.length) } };
+  return {
+    status: 200,
+    contentType: 'application/octet-stream',
+    body,
+    headers: { [INFERENCE_HEADER]: String(json.length) },
+  };
 }
 
 registerCallKind('ModelInfer', { decode: (s, b) => decodeGrpc(s, b), respond: respondGrpc });

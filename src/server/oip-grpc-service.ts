@@ -33,7 +33,9 @@ export function oipServiceDefinition(): grpc.ServiceDefinition {
       requestSerialize: (b: Buffer) => b,
       requestDeserialize: (b: Buffer) => b,
       responseSerialize: (r: Response) =>
-        r instanceof Uint8Array ? Buffer.from(r.buffer, r.byteOffset, r.byteLength) : Buffer.from(T.encode(T.fromObject(r)).finish()),
+        r instanceof Uint8Array
+          ? Buffer.from(r.buffer, r.byteOffset, r.byteLength)
+          : Buffer.from(T.encode(T.fromObject(r)).finish()),
       responseDeserialize: () => ({}),
       originalName: m[0]!.toLowerCase() + m.slice(1),
     };
@@ -74,9 +76,9 @@ export function oipServiceHandlers(servable: Servable, runner: CallRunner): grpc
       if (outcome.ok) callback(null, outcome.value, md);
       else callback({ code: outcome.error.code, details: outcome.error.message, metadata: md }, null);
     };
-    runner.runJob<Uint8Array>(arrived, { kind: 'ModelInfer', bytes: call.request }, ctx).then(reply, (err: unknown) =>
-      reply({ ok: false, error: toServingError(err), timing: {} }),
-    );
+    runner
+      .runJob<Uint8Array>(arrived, { kind: 'ModelInfer', bytes: call.request }, ctx)
+      .then(reply, (err: unknown) => reply({ ok: false, error: toServingError(err), timing: {} }));
   };
   return {
     ServerLive: small(() => ({ live: true })),

@@ -88,11 +88,24 @@ export class OipRestHandler {
       }
       if (method !== 'GET') {
         const known = m || path === '/v2' || path === '/v2/health/live' || path === '/v2/health/ready';
-        return this.send(res, json(restErrorBody(known ? 'Method Not Allowed' : `Not found: ${method} ${path}`), known ? 405 : 404));
+        return this.send(
+          res,
+          json(restErrorBody(known ? 'Method Not Allowed' : `Not found: ${method} ${path}`), known ? 405 : 404),
+        );
       }
       if (path === '/v2') return this.send(res, json(this.serverJson));
-      if (path === '/v2/health/live' || path === '/v2/health/ready') return this.send(res, json('', this.draining && path.endsWith('ready') ? 400 : 200));
-      if (!m) return this.send(res, json(restErrorBody(`Not found: ${method} ${path} (the Open Inference Protocol routes are /v2, /v2/health/*, /v2/models/{name}[/versions/{v}][/ready|/infer])`), 404));
+      if (path === '/v2/health/live' || path === '/v2/health/ready')
+        return this.send(res, json('', this.draining && path.endsWith('ready') ? 400 : 200));
+      if (!m)
+        return this.send(
+          res,
+          json(
+            restErrorBody(
+              `Not found: ${method} ${path} (the Open Inference Protocol routes are /v2, /v2/health/*, /v2/models/{name}[/versions/{v}][/ready|/infer])`,
+            ),
+            404,
+          ),
+        );
       try {
         checkOipModel(this.servable, safeDecode(m[1]!), m[2] === undefined ? '' : safeDecode(m[2]));
       } catch (err) {
@@ -103,14 +116,32 @@ export class OipRestHandler {
     });
   };
 
-  private infer(req: IncomingMessage, res: ServerResponse, body: Buffer, model: string, version: string, headersAt: number): void {
+  private infer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    model: string,
+    version: string,
+    headersAt: number,
+  ): void {
     const arrived = now();
-    const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const encoding = String(req.headers['content-encoding'] ?? '')
+      .trim()
+      .toLowerCase();
     if (!ENCODINGS.has(encoding)) {
-      this.send(res, json(restErrorBody(`Unsupported Content-Encoding "${encoding}" (supported: gzip, deflate, identity)`), 415));
+      this.send(
+        res,
+        json(restErrorBody(`Unsupported Content-Encoding "${encoding}" (supported: gzip, deflate, identity)`), 415),
+      );
       return;
     }
-    const args: OipRestArgs = { model, version, encoding, maxMessageBytes: this.maxMessageBytes, maxDecompressedBytes: this.maxDecompressedBytes };
+    const args: OipRestArgs = {
+      model,
+      version,
+      encoding,
+      maxMessageBytes: this.maxMessageBytes,
+      maxDecompressedBytes: this.maxDecompressedBytes,
+    };
     const h = req.headers[INFERENCE_HEADER.toLowerCase()];
     if (h !== undefined) {
       const text = String(h).trim();
@@ -119,7 +150,8 @@ export class OipRestHandler {
     const ctx: CallContext = { headersAt, cancelled: () => res.destroyed || (req.socket?.destroyed ?? false) };
     if (this.timeoutMs > 0) ctx.deadline = arrived + this.timeoutMs;
     this.runner.runJob<OipReply>(arrived, { kind: 'oip-rest', bytes: body, args }, ctx).then(
-      (outcome: Outcome<OipReply>) => this.send(res, outcome.ok ? outcome.value : errorReply(outcome.error), outcome.timing, outcome.batch),
+      (outcome: Outcome<OipReply>) =>
+        this.send(res, outcome.ok ? outcome.value : errorReply(outcome.error), outcome.timing, outcome.batch),
       (err: unknown) => this.send(res, errorReply(err)),
     );
   }
@@ -138,7 +170,11 @@ export class OipRestHandler {
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (over) {
-        const e = new ServingError(Status.RESOURCE_EXHAUSTED, `Request body of ${size} bytes is larger than the limit of ${this.maxMessageBytes} bytes (--max-message-bytes)`, 413);
+        const e = new ServingError(
+          Status.RESOURCE_EXHAUSTED,
+          `Request body of ${size} bytes is larger than the limit of ${this.maxMessageBytes} bytes (--max-message-bytes)`,
+          413,
+        );
         this.send(res, errorReply(e));
         return;
       }

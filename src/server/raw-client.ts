@@ -51,18 +51,27 @@ export function createRawClient(address: string, channelOptions: grpc.ChannelOpt
   return {
     call(method, bytes, opts = {}) {
       return new Promise((resolve) => {
-        const callOpts: grpc.CallOptions = opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {};
+        const callOpts: grpc.CallOptions =
+          opts.deadlineMs !== undefined ? { deadline: Date.now() + opts.deadlineMs } : {};
         let response: Buffer | undefined;
         let settled = false;
-        const fn = (client as unknown as Record<string, (...a: unknown[]) => grpc.ClientUnaryCall>)[method]!.bind(client);
-        const call = fn(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res?: Buffer) => {
-          if (!err) response = res;
-        });
+        const fn = (client as unknown as Record<string, (...a: unknown[]) => grpc.ClientUnaryCall>)[method]!.bind(
+          client,
+        );
+        const call = fn(
+          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          new grpc.Metadata(),
+          callOpts,
+          (err: grpc.ServiceError | null, res?: Buffer) => {
+            if (!err) response = res;
+          },
+        );
         call.on('status', (status: grpc.StatusObject) => {
           if (settled) return;
           settled = true;
           const trailers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(status.metadata.getMap())) trailers[k] = typeof v === 'string' ? v : v.toString('base64');
+          for (const [k, v] of Object.entries(status.metadata.getMap()))
+            trailers[k] = typeof v === 'string' ? v : v.toString('base64');
           // The callback runs before 'status' for OK calls; give it one tick in case of reordering.
           setImmediate(() =>
             resolve({

@@ -59,7 +59,11 @@ export function decompressBody(body: Uint8Array, encoding: string, max: number, 
       return fn(body, { maxOutputLength });
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new ServingError(Status.RESOURCE_EXHAUSTED, `${encoding} request body decompresses to more than ${max} bytes (${flag})`, 413);
+        throw new ServingError(
+          Status.RESOURCE_EXHAUSTED,
+          `${encoding} request body decompresses to more than ${max} bytes (${flag})`,
+          413,
+        );
       }
       throw invalidArgument(`Failed to decompress ${encoding} request body: ${(err as Error).message}`);
     }
@@ -74,7 +78,11 @@ export function decompressBody(body: Uint8Array, encoding: string, max: number, 
  * Inflate a REST body under both limits: the smaller of --max-message-bytes and
  * --max-decompressed-bytes, the error naming the one that applied.
  */
-export function decompressCapped(body: Uint8Array, encoding: string, limits: { maxMessageBytes: number; maxDecompressedBytes?: number }): Buffer {
+export function decompressCapped(
+  body: Uint8Array,
+  encoding: string,
+  limits: { maxMessageBytes: number; maxDecompressedBytes?: number },
+): Buffer {
   const cap = limits.maxDecompressedBytes;
   return cap !== undefined && cap < limits.maxMessageBytes
     ? decompressBody(body, encoding, cap, '--max-decompressed-bytes')
@@ -92,7 +100,10 @@ export function decodeRestCall(servable: Servable, body: Uint8Array, args: RestC
     bytes = decompressCapped(body, args.encoding, args);
     decompressMs = now() - t;
   }
-  const d = args.verb === 'predict' ? decodePredictBody(servable, bytes, args.msgpack) : decodeExamplesBody(servable, bytes, args.verb === 'classify');
+  const d =
+    args.verb === 'predict'
+      ? decodePredictBody(servable, bytes, args.msgpack)
+      : decodeExamplesBody(servable, bytes, args.verb === 'classify');
   if (decompressMs !== undefined) d.decompressMs = decompressMs;
   return d;
 }
@@ -107,12 +118,15 @@ function decodePredictBody(servable: Servable, bytes: Uint8Array, msgpack: boole
   // A body the scan cannot follow: let the JSON parser word the error.
   if (!sniff.wellFormed) parseJsonBody(bytes);
   if (sniff.dataKeys.length === 0) throw invalidArgument("Missing 'inputs' or 'instances' key");
-  if (sniff.dataKeys.length > 1) throw invalidArgument("Not formatted correctly expecting only one of 'inputs' or 'instances' keys exists");
+  if (sniff.dataKeys.length > 1)
+    throw invalidArgument("Not formatted correctly expecting only one of 'inputs' or 'instances' keys exists");
   const key = sniff.signatureName || DEFAULT_SIGNATURE;
   const sig = servable.signatures.get(key);
   if (!sig) throw invalidArgument(`Serving signature name: "${key}" not found in signature def`);
   if (sig.kind !== 'columnar') {
-    throw invalidArgument(`signature "${key}" is not served over REST by this stub: REST :predict decodes the columnar "${DEFAULT_SIGNATURE}" signature (json-rows, json-columnar, msgpack-columnar); use gRPC Predict for "${key}"`);
+    throw invalidArgument(
+      `signature "${key}" is not served over REST by this stub: REST :predict decodes the columnar "${DEFAULT_SIGNATURE}" signature (json-rows, json-columnar, msgpack-columnar); use gRPC Predict for "${key}"`,
+    );
   }
   const rows = sniff.dataKeys[0] === 'instances';
   const { batch } = (rows ? JSON_ROWS : JSON_COLUMNAR).decode(bytes, schema);
@@ -133,14 +147,23 @@ export function respondRest(_servable: Servable, plan: unknown, scores: Float32A
       return {
         status: 200,
         contentType: 'application/msgpack',
-        body: packr.pack({ outputs: { [SCORES_OUTPUT]: { dtype: 'float32', shape: [scores.length], data: Buffer.from(scores.buffer, scores.byteOffset, scores.byteLength) } } }),
+        body: packr.pack({
+          outputs: {
+            [SCORES_OUTPUT]: {
+              dtype: 'float32',
+              shape: [scores.length],
+              data: Buffer.from(scores.buffer, scores.byteOffset, scores.byteLength),
+            },
+          },
+        }),
       };
     }
     return jsonReply(`{"${p.shape === 'rows' ? 'predictions' : 'outputs'}":[${floatList(scores)}]}`);
   }
   const classify = p.verb === 'classify';
   const parts = new Array<string>(scores.length);
-  for (let i = 0; i < scores.length; i++) parts[i] = classify ? `[["",${floatText(scores[i]!)}]]` : floatText(scores[i]!);
+  for (let i = 0; i < scores.length; i++)
+    parts[i] = classify ? `[["",${floatText(scores[i]!)}]]` : floatText(scores[i]!);
   return jsonReply(`{"results":[${parts.join(',')}]}`);
 }
 

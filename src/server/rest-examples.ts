@@ -17,7 +17,8 @@ export interface ExamplesRequest {
 const KIND_NAME = { float32: 'float', int64: 'int64', bytes: 'string' } as const;
 
 function asObject(x: unknown, what: string): Record<string, unknown> {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new DecodeError(`${what}: expected an object of named features`);
+  if (typeof x !== 'object' || x === null || Array.isArray(x))
+    throw new DecodeError(`${what}: expected an object of named features`);
   return x as Record<string, unknown>;
 }
 
@@ -36,7 +37,9 @@ export function decodeExamplesJson(bytes: Uint8Array, schema: Schema): ExamplesR
     const raw = (i: number): unknown[] => {
       const x = examples[i]![f.name] ?? context[f.name];
       if (x === undefined) {
-        throw new DecodeError(`Name: <unknown>, Feature: ${f.name} (data type: ${KIND_NAME[f.dtype]}) is required but could not be found.`);
+        throw new DecodeError(
+          `Name: <unknown>, Feature: ${f.name} (data type: ${KIND_NAME[f.dtype]}) is required but could not be found.`,
+        );
       }
       return Array.isArray(x) ? x : [x];
     };
@@ -47,7 +50,9 @@ export function decodeExamplesJson(bytes: Uint8Array, schema: Schema): ExamplesR
       for (let i = 0; i < n; i++) {
         const list = raw(i);
         if (list.length !== w) {
-          throw new DecodeError(`Name: <unknown>, Key: ${f.name}, Index: ${i}.  Number of ${KIND_NAME[f.dtype]} values != expected.  Values size: ${list.length} but output shape: [${w}]`);
+          throw new DecodeError(
+            `Name: <unknown>, Key: ${f.name}, Index: ${i}.  Number of ${KIND_NAME[f.dtype]} values != expected.  Values size: ${list.length} but output shape: [${w}]`,
+          );
         }
         for (let j = 0; j < w; j++) (values as unknown[])[i * w + j] = scalarFrom(list[j], f.dtype, what(i));
       }
@@ -62,7 +67,8 @@ export function decodeExamplesJson(bytes: Uint8Array, schema: Schema): ExamplesR
       const values = allocValues(f.dtype, splits[n]!);
       for (let i = 0; i < n; i++) {
         const list = lists[i]!;
-        for (let j = 0; j < list.length; j++) (values as unknown[])[splits[i]! + j] = scalarFrom(list[j], f.dtype, what(i));
+        for (let j = 0; j < list.length; j++)
+          (values as unknown[])[splits[i]! + j] = scalarFrom(list[j], f.dtype, what(i));
       }
       tensors.set(f.name, { values, rowSplits: splits });
     }

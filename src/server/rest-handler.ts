@@ -65,14 +65,21 @@ export class RestHandler {
     private readonly maxDecompressedBytes = maxMessageBytes,
   ) {
     this.statusJson = JSON.stringify(
-      { model_version_status: [{ version: String(servable.version), state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] },
+      {
+        model_version_status: [
+          { version: String(servable.version), state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } },
+        ],
+      },
       null,
       1,
     );
     const T = protoType('tensorflow.serving.SignatureDefMap');
     const defs = T.toObject(T.decode(signatureDefMapBytes(servable)), { longs: String, enums: String, defaults: true });
     this.metadataJson = JSON.stringify(
-      { model_spec: { name: servable.name, signature_name: '', version: String(servable.version) }, metadata: { signature_def: defs } },
+      {
+        model_spec: { name: servable.name, signature_name: '', version: String(servable.version) },
+        metadata: { signature_def: defs },
+      },
       null,
       1,
     );
@@ -107,7 +114,10 @@ export class RestHandler {
       } else if (/^\/v1\//i.test(path)) {
         this.send(res, errorReply(invalidArgument(`Malformed request: ${method} ${path}`)));
       } else {
-        this.send(res, jsonReply(restErrorBody(`Not found: ${method} ${path} (TF Serving's REST API lives under /v1/models/)`), 404));
+        this.send(
+          res,
+          jsonReply(restErrorBody(`Not found: ${method} ${path} (TF Serving's REST API lives under /v1/models/)`), 404),
+        );
       }
     });
   };
@@ -126,7 +136,11 @@ export class RestHandler {
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (over) {
-        const e = new ServingError(Status.RESOURCE_EXHAUSTED, `Request body of ${size} bytes is larger than the limit of ${this.maxMessageBytes} bytes (--max-message-bytes)`, 413);
+        const e = new ServingError(
+          Status.RESOURCE_EXHAUSTED,
+          `Request body of ${size} bytes is larger than the limit of ${this.maxMessageBytes} bytes (--max-message-bytes)`,
+          413,
+        );
         this.send(res, errorReply(e));
         return;
       }
@@ -134,15 +148,32 @@ export class RestHandler {
     });
   }
 
-  private predictionCall(req: IncomingMessage, res: ServerResponse, body: Buffer, m: RegExpExecArray, headersAt: number): void {
+  private predictionCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    m: RegExpExecArray,
+    headersAt: number,
+  ): void {
     const arrived = now();
     const verb = m[4]!.toLowerCase();
-    const encoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const encoding = String(req.headers['content-encoding'] ?? '')
+      .trim()
+      .toLowerCase();
     if (!ENCODINGS.has(encoding)) {
-      this.send(res, jsonReply(restErrorBody(`Unsupported Content-Encoding "${encoding}" (supported: gzip, deflate, identity)`), 415));
+      this.send(
+        res,
+        jsonReply(
+          restErrorBody(`Unsupported Content-Encoding "${encoding}" (supported: gzip, deflate, identity)`),
+          415,
+        ),
+      );
       return;
     }
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     let spec: ModelSpec;
     try {
       spec = specFromPath(m[1]!, m[2], m[3]);
@@ -151,7 +182,13 @@ export class RestHandler {
       this.send(res, errorReply(err));
       return;
     }
-    const args: RestCallArgs = { verb: verb as RestVerb, encoding, msgpack: MSGPACK_TYPES.has(contentType), maxMessageBytes: this.maxMessageBytes, maxDecompressedBytes: this.maxDecompressedBytes };
+    const args: RestCallArgs = {
+      verb: verb as RestVerb,
+      encoding,
+      msgpack: MSGPACK_TYPES.has(contentType),
+      maxMessageBytes: this.maxMessageBytes,
+      maxDecompressedBytes: this.maxDecompressedBytes,
+    };
     const ctx: CallContext = { headersAt, cancelled: () => res.destroyed || (req.socket?.destroyed ?? false) };
     if (this.timeoutMs > 0) ctx.deadline = arrived + this.timeoutMs;
     this.runner.runJob<Reply>(arrived, { kind: 'rest', bytes: body, args }, ctx).then(

@@ -78,7 +78,9 @@ export function inputSignature(servable: Servable, signatureName: string, method
   if (!sig) throw invalidArgument(`No signature was found with the name: ${key}`);
   const want = method === 'Classify' ? CLASSIFY_METHOD : REGRESS_METHOD;
   if (sig.methodName !== want) {
-    throw invalidArgument(`Expected ${method === 'Classify' ? 'classification' : 'regression'} signature method_name to be ${want}. Was: ${sig.methodName}`);
+    throw invalidArgument(
+      `Expected ${method === 'Classify' ? 'classification' : 'regression'} signature method_name to be ${want}. Was: ${sig.methodName}`,
+    );
   }
   return sig;
 }
@@ -92,7 +94,12 @@ export function decodeInputMethod(servable: Servable, bytes: Uint8Array, method:
   return { batch, plan: sig.key, signature: sig.key };
 }
 
-export function respondInputMethod(servable: Servable, plan: unknown, scores: Float32Array, method: InputMethod): Record<string, unknown> {
+export function respondInputMethod(
+  servable: Servable,
+  plan: unknown,
+  scores: Float32Array,
+  method: InputMethod,
+): Record<string, unknown> {
   return {
     model_spec: servable.specObject(plan as string),
     result: method === 'Classify' ? classificationResult(scores) : regressionResult(scores),
@@ -131,7 +138,11 @@ export function decodeMultiInference(servable: Servable, bytes: Uint8Array): Dec
   return { batch, plan, signature: `multi-inference:${plan.map((p) => p.key).join(',')}` };
 }
 
-export function respondMultiInference(servable: Servable, plan: unknown, scores: Float32Array): Record<string, unknown> {
+export function respondMultiInference(
+  servable: Servable,
+  plan: unknown,
+  scores: Float32Array,
+): Record<string, unknown> {
   return {
     results: (plan as MultiTask[]).map((p) =>
       p.classify
@@ -163,7 +174,9 @@ export function getModelMetadata(servable: Servable, bytes: Uint8Array): Record<
   servable.checkSpec(spec);
   return {
     model_spec: { name: servable.name, version: { value: servable.version }, signature_name: '' },
-    metadata: { [SIGNATURE_DEF_FIELD]: { type_url: SIGNATURE_DEF_MAP_TYPE_URL, value: signatureDefMapBytes(servable) } },
+    metadata: {
+      [SIGNATURE_DEF_FIELD]: { type_url: SIGNATURE_DEF_MAP_TYPE_URL, value: signatureDefMapBytes(servable) },
+    },
   };
 }
 

@@ -35,7 +35,8 @@ export class Servable {
     if (spec.versionLabel !== undefined) {
       throw invalidArgument("ModelSpec has 'version_label' set, but it is not currently allowed by the server.");
     }
-    if (spec.name !== this.name || (spec.version !== undefined && spec.version !== this.version)) throw modelNotFound(spec);
+    if (spec.name !== this.name || (spec.version !== undefined && spec.version !== this.version))
+      throw modelNotFound(spec);
   }
 
   specObject(signatureName: string): ModelSpecObject {

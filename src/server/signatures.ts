@@ -77,11 +77,41 @@ export function buildSignatures(schema: Schema): Map<string, Signature> {
   const scores: TensorSpec[] = [{ name: SCORES_OUTPUT, dtype: 'float32', shape: [-1] }];
   const serialized: TensorSpec[] = [{ name: 'inputs', dtype: 'bytes', shape: [-1] }];
   const list: Signature[] = [
-    { key: SIGNATURE_KEYS.columnar, kind: 'columnar', methodName: PREDICT_METHOD, inputs: columnarInputs(schema, false), outputs: scores },
-    { key: SIGNATURE_KEYS.packed, kind: 'packed', methodName: PREDICT_METHOD, inputs: columnarInputs(schema, true), outputs: scores },
-    { key: SIGNATURE_KEYS.examples, kind: 'examples', methodName: PREDICT_METHOD, inputs: [{ name: EXAMPLES_INPUT, dtype: 'bytes', shape: [-1] }], outputs: scores },
-    { key: SIGNATURE_KEYS.regression, kind: 'regression', methodName: REGRESS_METHOD, inputs: serialized, outputs: [{ name: 'outputs', dtype: 'float32', shape: [-1, 1] }] },
-    { key: SIGNATURE_KEYS.classification, kind: 'classification', methodName: CLASSIFY_METHOD, inputs: serialized, outputs: [{ name: 'scores', dtype: 'float32', shape: [-1, 1] }] },
+    {
+      key: SIGNATURE_KEYS.columnar,
+      kind: 'columnar',
+      methodName: PREDICT_METHOD,
+      inputs: columnarInputs(schema, false),
+      outputs: scores,
+    },
+    {
+      key: SIGNATURE_KEYS.packed,
+      kind: 'packed',
+      methodName: PREDICT_METHOD,
+      inputs: columnarInputs(schema, true),
+      outputs: scores,
+    },
+    {
+      key: SIGNATURE_KEYS.examples,
+      kind: 'examples',
+      methodName: PREDICT_METHOD,
+      inputs: [{ name: EXAMPLES_INPUT, dtype: 'bytes', shape: [-1] }],
+      outputs: scores,
+    },
+    {
+      key: SIGNATURE_KEYS.regression,
+      kind: 'regression',
+      methodName: REGRESS_METHOD,
+      inputs: serialized,
+      outputs: [{ name: 'outputs', dtype: 'float32', shape: [-1, 1] }],
+    },
+    {
+      key: SIGNATURE_KEYS.classification,
+      kind: 'classification',
+      methodName: CLASSIFY_METHOD,
+      inputs: serialized,
+      outputs: [{ name: 'scores', dtype: 'float32', shape: [-1, 1] }],
+    },
   ];
   return new Map(list.map((s) => [s.key, s]));
 }

@@ -55,7 +55,11 @@ export function runOp(servable: Servable, msg: WorkerOp, pack = false): { result
   try {
     if (msg.op === 'score') {
       const t0 = now();
-      const segments: BatchSegment[] = msg.segments.map((g) => ({ batch: g.batch ?? unpackBatch(servable.schema, g.packed!), start: g.start, end: g.end }));
+      const segments: BatchSegment[] = msg.segments.map((g) => ({
+        batch: g.batch ?? unpackBatch(servable.schema, g.packed!),
+        start: g.start,
+        end: g.end,
+      }));
       const merged = mergeSegments(servable.schema, segments, msg.padTo);
       const t1 = now();
       const scores = servable.model.score(merged);
@@ -85,9 +89,19 @@ export function runOp(servable: Servable, msg: WorkerOp, pack = false): { result
     const t1 = now();
     const scores = servable.model.score(d.batch);
     timing.compute = now() - t1;
-    return { result: { ok: true, value: kind.respond(servable, d.plan, scores), rows: d.batch.candidates, timing }, transfer: [] };
+    return {
+      result: { ok: true, value: kind.respond(servable, d.plan, scores), rows: d.batch.candidates, timing },
+      transfer: [],
+    };
   } catch (err) {
     const e = toServingError(err);
-    return { result: { ok: false, error: { code: e.code, message: e.message, ...(e.httpStatus ? { httpStatus: e.httpStatus } : {}) }, timing }, transfer: [] };
+    return {
+      result: {
+        ok: false,
+        error: { code: e.code, message: e.message, ...(e.httpStatus ? { httpStatus: e.httpStatus } : {}) },
+        timing,
+      },
+      transfer: [],
+    };
   }
 }

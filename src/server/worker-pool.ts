@@ -56,7 +56,9 @@ interface Slot {
   pending?: { id: number; resolve: (r: ExecResult) => void };
 }
 
-const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./worker-boot.mjs', import.meta.url) : new URL('./decode-worker.js', import.meta.url);
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./worker-boot.mjs', import.meta.url)
+  : new URL('./decode-worker.js', import.meta.url);
 
 export class WorkerPool implements Executor {
   readonly threads = true;
@@ -72,8 +74,13 @@ export class WorkerPool implements Executor {
 
   /** Start `size` workers and wait until each has built its model. */
   static async start(size: number, servable: Servable): Promise<WorkerPool> {
-    if (!Number.isSafeInteger(size) || size < 1) throw new Error(`worker pool size must be a positive integer, got ${size}`);
-    const init: WorkerInit = { modelName: servable.name, features: [...servable.schema.features], modelCost: servable.modelCost };
+    if (!Number.isSafeInteger(size) || size < 1)
+      throw new Error(`worker pool size must be a positive integer, got ${size}`);
+    const init: WorkerInit = {
+      modelName: servable.name,
+      features: [...servable.schema.features],
+      modelCost: servable.modelCost,
+    };
     const pool = new WorkerPool(size, init);
     try {
       await Promise.all(Array.from({ length: size }, () => pool.spawn()));
@@ -92,19 +99,22 @@ export class WorkerPool implements Executor {
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       let ready = false;
-      worker.on('message', (m: { ready?: true; id?: number; result?: OpResult; handoffIn?: number; doneAt?: number }) => {
-        if (m.ready) {
-          ready = true;
+      worker.on(
+        'message',
+        (m: { ready?: true; id?: number; result?: OpResult; handoffIn?: number; doneAt?: number }) => {
+          if (m.ready) {
+            ready = true;
+            this.idle.push(slot);
+            resolve();
+            return;
+          }
+          const p = slot.pending;
+          if (!p || p.id !== m.id) return;
+          slot.pending = undefined;
           this.idle.push(slot);
-          resolve();
-          return;
-        }
-        const p = slot.pending;
-        if (!p || p.id !== m.id) return;
-        slot.pending = undefined;
-        this.idle.push(slot);
-        p.resolve({ result: m.result!, handoffMs: m.handoffIn! + (wallNow() - m.doneAt!) });
-      });
+          p.resolve({ result: m.result!, handoffMs: m.handoffIn! + (wallNow() - m.doneAt!) });
+        },
+      );
       const lost = (why: string): void => {
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots.splice(i, 1);
@@ -116,7 +126,13 @@ export class WorkerPool implements Executor {
         }
         const p = slot.pending;
         slot.pending = undefined;
-        p?.resolve({ result: { ok: false, error: { code: Status.INTERNAL, message: `stub worker thread died: ${why}` }, timing: {} } });
+        p?.resolve({
+          result: {
+            ok: false,
+            error: { code: Status.INTERNAL, message: `stub worker thread died: ${why}` },
+            timing: {},
+          },
+        });
         if (!this.closed) this.spawn().catch(() => undefined);
       };
       worker.on('error', (err) => lost(err.message));
@@ -127,7 +143,13 @@ export class WorkerPool implements Executor {
   run(op: WorkerOp, transfer: ArrayBuffer[]): Promise<ExecResult> {
     const slot = this.idle.pop();
     if (!slot) {
-      return Promise.resolve({ result: { ok: false, error: { code: Status.INTERNAL, message: 'no idle stub worker (runner bug)' }, timing: {} } });
+      return Promise.resolve({
+        result: {
+          ok: false,
+          error: { code: Status.INTERNAL, message: 'no idle stub worker (runner bug)' },
+          timing: {},
+        },
+      });
     }
     const id = this.nextId++;
     return new Promise<ExecResult>((resolve) => {

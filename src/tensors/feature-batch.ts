@@ -117,7 +117,12 @@ export interface DiffOptions {
  * First difference between two batches, or undefined when they are identical
  * value for value (floats compared bit for bit, NaN included).
  */
-export function diffBatches(schema: Schema, a: FeatureBatch, b: FeatureBatch, opts: DiffOptions = {}): string | undefined {
+export function diffBatches(
+  schema: Schema,
+  a: FeatureBatch,
+  b: FeatureBatch,
+  opts: DiffOptions = {},
+): string | undefined {
   if (a.candidates !== b.candidates) return `candidates: ${a.candidates} vs ${b.candidates}`;
   if (a.tensors.size !== b.tensors.size) return `tensor count: ${a.tensors.size} vs ${b.tensors.size}`;
   for (const spec of schema.features) {
@@ -133,7 +138,8 @@ export function diffBatches(schema: Schema, a: FeatureBatch, b: FeatureBatch, op
 export function diffColumns(x: Column, y: Column, opts: DiffOptions = {}): string | undefined {
   if (!!x.rowSplits !== !!y.rowSplits) return 'one side is ragged, the other is not';
   if (x.rowSplits && y.rowSplits) {
-    if (x.rowSplits.length !== y.rowSplits.length) return `row_splits length ${x.rowSplits.length} vs ${y.rowSplits.length}`;
+    if (x.rowSplits.length !== y.rowSplits.length)
+      return `row_splits length ${x.rowSplits.length} vs ${y.rowSplits.length}`;
     for (let i = 0; i < x.rowSplits.length; i++)
       if (x.rowSplits[i] !== y.rowSplits[i]) return `row_splits[${i}] ${x.rowSplits[i]} vs ${y.rowSplits[i]}`;
   }
@@ -149,7 +155,8 @@ export function diffColumns(x: Column, y: Column, opts: DiffOptions = {}): strin
   const ub = new Uint8Array(u.buffer, u.byteOffset, u.byteLength);
   const vb = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   if (!bytesEqual(ub, vb)) {
-    for (let i = 0; i < u.length; i++) if (!Object.is(u[i], v[i])) return `value ${i}: ${String(u[i])} vs ${String(v[i])}`;
+    for (let i = 0; i < u.length; i++)
+      if (!Object.is(u[i], v[i])) return `value ${i}: ${String(u[i])} vs ${String(v[i])}`;
     if (opts.nanPayloads === false && u instanceof Float32Array) {
       // Same values as numbers (NaN is NaN); only NaN payloads may differ, and -0 vs 0 was caught above.
       return undefined;
@@ -163,7 +170,10 @@ function firstBitDiff(a: Uint8Array, b: Uint8Array, width: number): string {
   for (let i = 0; i < a.length; i++) {
     if (a[i] !== b[i]) {
       const at = Math.floor(i / width) * width;
-      const hex = (x: Uint8Array): string => Buffer.from(x.subarray(at, at + width)).reverse().toString('hex');
+      const hex = (x: Uint8Array): string =>
+        Buffer.from(x.subarray(at, at + width))
+          .reverse()
+          .toString('hex');
       return `value ${at / width} differs bitwise (0x${hex(a)} vs 0x${hex(b)}, NaN payloads differ)`;
     }
   }

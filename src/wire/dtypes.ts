@@ -8,8 +8,16 @@ export const DT_INT64 = 9;
 export const TF_DTYPE: Record<DType, number> = { float32: DT_FLOAT, int64: DT_INT64, bytes: DT_STRING };
 
 const NAMES: Record<number, string> = {
-  0: 'DT_INVALID', 1: 'DT_FLOAT', 2: 'DT_DOUBLE', 3: 'DT_INT32', 4: 'DT_UINT8', 5: 'DT_INT16',
-  6: 'DT_INT8', 7: 'DT_STRING', 9: 'DT_INT64', 10: 'DT_BOOL',
+  0: 'DT_INVALID',
+  1: 'DT_FLOAT',
+  2: 'DT_DOUBLE',
+  3: 'DT_INT32',
+  4: 'DT_UINT8',
+  5: 'DT_INT16',
+  6: 'DT_INT8',
+  7: 'DT_STRING',
+  9: 'DT_INT64',
+  10: 'DT_BOOL',
 };
 
 export function tfDtypeName(code: number): string {

@@ -114,7 +114,10 @@ export class ExampleParser {
   private readonly byName = new Map<string, number>();
   private guess = 0;
 
-  constructor(specs: readonly FeatureSpec[], private readonly rows: number) {
+  constructor(
+    specs: readonly FeatureSpec[],
+    private readonly rows: number,
+  ) {
     this.accs = specs.map((spec, i) => {
       this.byName.set(spec.name, i);
       const width = fixedWidth(spec);
@@ -126,7 +129,8 @@ export class ExampleParser {
         kind: KIND[spec.dtype],
         width,
         f32: values instanceof Float32Array ? values : undefined,
-        bits: values instanceof Float32Array ? new Int32Array(values.buffer, values.byteOffset, values.length) : undefined,
+        bits:
+          values instanceof Float32Array ? new Int32Array(values.buffer, values.byteOffset, values.length) : undefined,
         i64: values instanceof BigInt64Array ? values : undefined,
         halves: values instanceof BigInt64Array ? halvesOf(values) : undefined,
         strs: Array.isArray(values) ? values : undefined,
@@ -228,7 +232,9 @@ export class ExampleParser {
       } else r.skip(t & 7);
     }
     if (kind !== acc.kind) {
-      throw new DecodeError(`Name: <unknown>, Key: ${acc.spec.name}, Index: ${row}.  Data types don't match. Expected type: ${KIND_NAME[acc.kind]}, Actual type: ${kind ? KIND_NAME[kind] : 'none'}`);
+      throw new DecodeError(
+        `Name: <unknown>, Key: ${acc.spec.name}, Index: ${row}.  Data types don't match. Expected type: ${KIND_NAME[acc.kind]}, Actual type: ${kind ? KIND_NAME[kind] : 'none'}`,
+      );
     }
     // Proto map merge: a repeated key replaces this row's earlier value.
     const base = acc.width === undefined ? (acc.seen === row ? acc.splits![row]! : acc.len) : row * acc.width;
@@ -250,7 +256,8 @@ export class ExampleParser {
             const b = lr.buf;
             const bits = acc.bits!;
             let p = lr.pos;
-            for (let i = 0; i < c; i++, p += 4) bits[at + i] = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+            for (let i = 0; i < c; i++, p += 4)
+              bits[at + i] = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
           } else copyFloats(lr.buf, lr.pos, c, acc.f32!, at);
           lr.pos += n;
           at += c;
@@ -290,7 +297,9 @@ export class ExampleParser {
     const count = at - base;
     if (acc.width !== undefined) {
       if (count !== acc.width) {
-        throw new DecodeError(`Name: <unknown>, Key: ${acc.spec.name}, Index: ${row}.  Number of ${KIND_NAME[acc.kind]} values != expected.  Values size: ${count} but output shape: [${acc.width}]`);
+        throw new DecodeError(
+          `Name: <unknown>, Key: ${acc.spec.name}, Index: ${row}.  Number of ${KIND_NAME[acc.kind]} values != expected.  Values size: ${count} but output shape: [${acc.width}]`,
+        );
       }
     } else {
       acc.len = at;
@@ -302,7 +311,9 @@ export class ExampleParser {
   private room(acc: Acc, need: number, row: number): void {
     if (acc.width !== undefined) {
       if (need > (row + 1) * acc.width) {
-        throw new DecodeError(`Name: <unknown>, Key: ${acc.spec.name}, Index: ${row}.  Number of ${KIND_NAME[acc.kind]} values != expected.  Values size: more than ${acc.width} but output shape: [${acc.width}]`);
+        throw new DecodeError(
+          `Name: <unknown>, Key: ${acc.spec.name}, Index: ${row}.  Number of ${KIND_NAME[acc.kind]} values != expected.  Values size: more than ${acc.width} but output shape: [${acc.width}]`,
+        );
       }
       return;
     }
@@ -330,7 +341,9 @@ export class ExampleParser {
   finishRow(row: number): void {
     for (const acc of this.accs) {
       if (acc.seen !== row) {
-        throw new DecodeError(`Name: <unknown>, Feature: ${acc.spec.name} (data type: ${KIND_NAME[acc.kind]}) is required but could not be found.`);
+        throw new DecodeError(
+          `Name: <unknown>, Feature: ${acc.spec.name} (data type: ${KIND_NAME[acc.kind]}) is required but could not be found.`,
+        );
       }
       if (acc.splits) acc.splits[row + 1] = acc.len;
     }

@@ -31,8 +31,14 @@ export function writeInput(w: ProtoWriter, req: RankingRequest, kind: InputKind)
       w.end(ex);
     }
   } else {
-    const items = featureSources(req, features.filter((f) => f.scope === 'item'));
-    const context = featureSources(req, features.filter((f) => f.scope === 'context'));
+    const items = featureSources(
+      req,
+      features.filter((f) => f.scope === 'item'),
+    );
+    const context = featureSources(
+      req,
+      features.filter((f) => f.scope === 'context'),
+    );
     for (let i = 0; i < req.candidates; i++) {
       w.tag(1, WIRE_LEN);
       const ex = w.begin();
@@ -49,7 +55,12 @@ export function writeInput(w: ProtoWriter, req: RankingRequest, kind: InputKind)
 }
 
 /** A Classification/RegressionRequest: model_spec then input. */
-export function encodeInputRequest(spec: ModelSpec, req: RankingRequest, kind: InputKind, sizeHint: number): Uint8Array {
+export function encodeInputRequest(
+  spec: ModelSpec,
+  req: RankingRequest,
+  kind: InputKind,
+  sizeHint: number,
+): Uint8Array {
   const w = new ProtoWriter(sizeHint);
   writeModelSpec(w, 1, spec);
   writeInput(w, req, kind);
@@ -57,7 +68,12 @@ export function encodeInputRequest(spec: ModelSpec, req: RankingRequest, kind: I
 }
 
 /** A MultiInferenceRequest: tasks then input. */
-export function encodeMultiInferenceRequest(tasks: { modelSpec: ModelSpec; methodName: string }[], req: RankingRequest, kind: InputKind, sizeHint: number): Uint8Array {
+export function encodeMultiInferenceRequest(
+  tasks: { modelSpec: ModelSpec; methodName: string }[],
+  req: RankingRequest,
+  kind: InputKind,
+  sizeHint: number,
+): Uint8Array {
   const w = new ProtoWriter(sizeHint);
   for (const t of tasks) {
     w.tag(1, WIRE_LEN);

@@ -49,7 +49,7 @@ export function readModelSpec(r: ProtoReader): ModelSpec {
           if (u === ((1 << 3) | 0)) {
             const halves = new Int32Array(2);
             s.varint64Into(halves, 0);
-            spec.version = (halves[1]! * 2 ** 32) + (halves[0]! >>> 0);
+            spec.version = halves[1]! * 2 ** 32 + (halves[0]! >>> 0);
           } else s.skip(u & 7);
         }
         break;

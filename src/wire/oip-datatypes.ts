@@ -4,11 +4,36 @@
 import type { DType } from '../scenario/types.js';
 
 export type OipDatatype =
-  | 'BOOL' | 'UINT8' | 'UINT16' | 'UINT32' | 'UINT64' | 'INT8' | 'INT16' | 'INT32' | 'INT64'
-  | 'FP16' | 'FP32' | 'FP64' | 'BF16' | 'BYTES';
+  | 'BOOL'
+  | 'UINT8'
+  | 'UINT16'
+  | 'UINT32'
+  | 'UINT64'
+  | 'INT8'
+  | 'INT16'
+  | 'INT32'
+  | 'INT64'
+  | 'FP16'
+  | 'FP32'
+  | 'FP64'
+  | 'BF16'
+  | 'BYTES';
 
 export const OIP_DATATYPES: readonly OipDatatype[] = [
-  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BF16', 'BYTES',
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BF16',
+  'BYTES',
 ];
 
 export const OIP_DATATYPE: Record<DType, OipDatatype> = { float32: 'FP32', int64: 'INT64', bytes: 'BYTES' };
@@ -25,10 +50,24 @@ export function isOipDatatype(s: string): s is OipDatatype {
 /** Bytes per element of a fixed-size datatype (BYTES: undefined). */
 export function oipElementSize(datatype: OipDatatype): number | undefined {
   switch (datatype) {
-    case 'BOOL': case 'UINT8': case 'INT8': return 1;
-    case 'UINT16': case 'INT16': case 'FP16': case 'BF16': return 2;
-    case 'UINT32': case 'INT32': case 'FP32': return 4;
-    case 'UINT64': case 'INT64': case 'FP64': return 8;
-    case 'BYTES': return undefined;
+    case 'BOOL':
+    case 'UINT8':
+    case 'INT8':
+      return 1;
+    case 'UINT16':
+    case 'INT16':
+    case 'FP16':
+    case 'BF16':
+      return 2;
+    case 'UINT32':
+    case 'INT32':
+    case 'FP32':
+      return 4;
+    case 'UINT64':
+    case 'INT64':
+    case 'FP64':
+      return 8;
+    case 'BYTES':
+      return undefined;
   }
 }

@@ -16,10 +16,25 @@ import { halvesOf, ProtoWriter, WIRE_LEN, WIRE_VARINT } from './proto-writer.js'
 export type OipEncoding = 'typed' | 'raw';
 
 /** InferTensorContents field numbers, by the datatype they carry. */
-export const CONTENTS_FIELD = { BOOL: 1, INT32: 2, INT64: 3, UINT32: 4, UINT64: 5, FP32: 6, FP64: 7, BYTES: 8 } as const;
+export const CONTENTS_FIELD = {
+  BOOL: 1,
+  INT32: 2,
+  INT64: 3,
+  UINT32: 4,
+  UINT64: 5,
+  FP32: 6,
+  FP64: 7,
+  BYTES: 8,
+} as const;
 const CONTENTS_FIELD_NAMES: Record<number, string> = {
-  1: 'bool_contents', 2: 'int_contents', 3: 'int64_contents', 4: 'uint_contents',
-  5: 'uint64_contents', 6: 'fp32_contents', 7: 'fp64_contents', 8: 'bytes_contents',
+  1: 'bool_contents',
+  2: 'int_contents',
+  3: 'int64_contents',
+  4: 'uint_contents',
+  5: 'uint64_contents',
+  6: 'fp32_contents',
+  7: 'fp64_contents',
+  8: 'bytes_contents',
 };
 
 export interface InferHead {
@@ -58,7 +73,12 @@ export function writeContents(w: ProtoWriter, v: Values): void {
 }
 
 /** Serializes a ModelInferRequest carrying `tensors` in the given encoding. */
-export function encodeModelInferRequest(head: InferHead, tensors: readonly NamedTensor[], enc: OipEncoding, sizeHint = 1 << 16): Uint8Array {
+export function encodeModelInferRequest(
+  head: InferHead,
+  tensors: readonly NamedTensor[],
+  enc: OipEncoding,
+  sizeHint = 1 << 16,
+): Uint8Array {
   const w = new ProtoWriter(sizeHint);
   w.tag(1, WIRE_LEN);
   w.string(head.modelName);
@@ -127,7 +147,14 @@ function readShape(r: ProtoReader, wireType: number, into: number[]): void {
 
 export function decodeModelInferRequest(bytes: Uint8Array): DecodedInferRequest {
   const r = new ProtoReader(bytes);
-  const out: DecodedInferRequest = { modelName: '', modelVersion: '', id: '', inputs: [], rawInputContents: [], outputs: [] };
+  const out: DecodedInferRequest = {
+    modelName: '',
+    modelVersion: '',
+    id: '',
+    inputs: [],
+    rawInputContents: [],
+    outputs: [],
+  };
   while (!r.done()) {
     const t = r.tag();
     switch (t) {
@@ -199,12 +226,16 @@ export function readContents(c: ProtoReader, dtype: DType, count: number, input:
         loose.push(new ProtoReader(c.buf, at, c.pos));
       }
     } else if (CONTENTS_FIELD_NAMES[field]) {
-      throw new DecodeError(`unexpected explicit tensor data for input tensor '${input}' for model '${model}': ${CONTENTS_FIELD_NAMES[field]} set, expected ${CONTENTS_FIELD_NAMES[want]} for datatype '${OIP_DATATYPE[dtype]}'`);
+      throw new DecodeError(
+        `unexpected explicit tensor data for input tensor '${input}' for model '${model}': ${CONTENTS_FIELD_NAMES[field]} set, expected ${CONTENTS_FIELD_NAMES[want]} for datatype '${OIP_DATATYPE[dtype]}'`,
+      );
     } else c.skip(t & 7);
   }
   c.pos = start;
   const mismatch = (got: number): never => {
-    throw new DecodeError(`unexpected number of elements in ${CONTENTS_FIELD_NAMES[want]} of input '${input}' for model '${model}'. Expected ${count}, got ${got}`);
+    throw new DecodeError(
+      `unexpected number of elements in ${CONTENTS_FIELD_NAMES[want]} of input '${input}' for model '${model}'. Expected ${count}, got ${got}`,
+    );
   };
   if (dtype === 'bytes') {
     if (strings.length !== count) mismatch(strings.length);
@@ -213,7 +244,10 @@ export function readContents(c: ProtoReader, dtype: DType, count: number, input:
   if (dtype === 'float32') {
     let got = 0;
     for (const ch of chunks) {
-      if ((ch.end - ch.pos) % 4 !== 0) throw new DecodeError(`fp32_contents of input '${input}': packed field of ${ch.end - ch.pos} bytes is not a whole number of floats`);
+      if ((ch.end - ch.pos) % 4 !== 0)
+        throw new DecodeError(
+          `fp32_contents of input '${input}': packed field of ${ch.end - ch.pos} bytes is not a whole number of floats`,
+        );
       got += (ch.end - ch.pos) / 4;
     }
     got += loose.length;

@@ -66,12 +66,18 @@ export function readInferResponseOutput(bytes: Uint8Array, name: string): Float3
     else r.skip(t & 7);
   }
   const i = outputs.findIndex((o) => o.name === name);
-  if (i < 0) throw new DecodeError(`ModelInferResponse has no "${name}" output (outputs: ${outputs.map((o) => o.name).join(', ') || 'none'})`);
+  if (i < 0)
+    throw new DecodeError(
+      `ModelInferResponse has no "${name}" output (outputs: ${outputs.map((o) => o.name).join(', ') || 'none'})`,
+    );
   const o = outputs[i]!;
   if (o.datatype !== 'FP32') throw new DecodeError(`output "${name}" is ${o.datatype}, expected FP32 scores`);
   if (raw.length) {
     const b = raw[i];
-    if (!b || b.length !== o.count * 4) throw new DecodeError(`raw_output_contents[${i}] of "${name}" holds ${b?.length ?? 0} bytes, expected ${o.count * 4}`);
+    if (!b || b.length !== o.count * 4)
+      throw new DecodeError(
+        `raw_output_contents[${i}] of "${name}" holds ${b?.length ?? 0} bytes, expected ${o.count * 4}`,
+      );
     const v = new Float32Array(o.count);
     new Uint8Array(v.buffer).set(b);
     return v;

@@ -48,13 +48,17 @@ export function readRaw(bytes: Uint8Array, dtype: DType, count: number, input: s
   if (dtype !== 'bytes') {
     const size = dtype === 'float32' ? 4 : 8;
     if (bytes.length !== count * size) {
-      throw new DecodeError(`input byte size mismatch for input '${input}' for model '${model}'. Expected ${count * size}, got ${bytes.length}`);
+      throw new DecodeError(
+        `input byte size mismatch for input '${input}' for model '${model}'. Expected ${count * size}, got ${bytes.length}`,
+      );
     }
     return dtype === 'float32' ? floatsView(bytes) : int64View(bytes);
   }
   // Every element takes at least its 4-byte length: refuse a count the bytes cannot hold before allocating.
   if (count > bytes.length / 4) {
-    throw new DecodeError(`expected ${count} string elements for inference input '${input}' for model '${model}', got at most ${Math.floor(bytes.length / 4)} in ${bytes.length} bytes`);
+    throw new DecodeError(
+      `expected ${count} string elements for inference input '${input}' for model '${model}', got at most ${Math.floor(bytes.length / 4)} in ${bytes.length} bytes`,
+    );
   }
   const out = new Array<Uint8Array>(count);
   let p = 0;
@@ -62,17 +66,27 @@ export function readRaw(bytes: Uint8Array, dtype: DType, count: number, input: s
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   while (p < bytes.length) {
     if (bytes.length - p < 4) {
-      throw new DecodeError(`incomplete string length indicator for inference input '${input}' for model '${model}', expecting 4 bytes but only ${bytes.length - p} bytes available`);
+      throw new DecodeError(
+        `incomplete string length indicator for inference input '${input}' for model '${model}', expecting 4 bytes but only ${bytes.length - p} bytes available`,
+      );
     }
     const n = view.getUint32(p, true);
     p += 4;
-    if (i >= count) throw new DecodeError(`unexpected number of string elements ${i + 1} for inference input '${input}' for model '${model}', expecting ${count}`);
+    if (i >= count)
+      throw new DecodeError(
+        `unexpected number of string elements ${i + 1} for inference input '${input}' for model '${model}', expecting ${count}`,
+      );
     if (n > bytes.length - p) {
-      throw new DecodeError(`string element ${i} of inference input '${input}' for model '${model}' claims ${n} bytes, only ${bytes.length - p} remain`);
+      throw new DecodeError(
+        `string element ${i} of inference input '${input}' for model '${model}' claims ${n} bytes, only ${bytes.length - p} remain`,
+      );
     }
     out[i++] = bytes.subarray(p, p + n);
     p += n;
   }
-  if (i !== count) throw new DecodeError(`expected ${count} string elements for inference input '${input}' for model '${model}', got ${i}`);
+  if (i !== count)
+    throw new DecodeError(
+      `expected ${count} string elements for inference input '${input}' for model '${model}', got ${i}`,
+    );
   return out;
 }

@@ -6,7 +6,12 @@ import { DecodeError, ProtoReader, readMapEntry } from './proto-reader.js';
 import { ProtoWriter, WIRE_LEN } from './proto-writer.js';
 import { readTensorProto, writeTensorProto, type NumericEncoding } from './tensor-proto.js';
 
-export function encodePredictRequest(spec: ModelSpec, tensors: readonly NamedTensor[], enc: NumericEncoding, sizeHint = 1 << 16): Uint8Array {
+export function encodePredictRequest(
+  spec: ModelSpec,
+  tensors: readonly NamedTensor[],
+  enc: NumericEncoding,
+  sizeHint = 1 << 16,
+): Uint8Array {
   const w = new ProtoWriter(sizeHint);
   writeModelSpec(w, 1, spec);
   for (const t of tensors) {

@@ -134,7 +134,10 @@ export class ProtoReader {
   /** Length prefix of a LEN field, checked against the buffer end. */
   len(): number {
     const n = this.uint32();
-    if (n > this.end - this.pos) throw new DecodeError(`length ${n} at byte ${this.pos} runs past the end of the message (${this.end - this.pos} bytes left)`);
+    if (n > this.end - this.pos)
+      throw new DecodeError(
+        `length ${n} at byte ${this.pos} runs past the end of the message (${this.end - this.pos} bytes left)`,
+      );
     return n;
   }
 
@@ -189,7 +192,8 @@ export class ProtoReader {
   }
 
   advance(n: number): void {
-    if (n > this.end - this.pos) throw new DecodeError(`field of ${n} bytes at byte ${this.pos} runs past the end of the message`);
+    if (n > this.end - this.pos)
+      throw new DecodeError(`field of ${n} bytes at byte ${this.pos} runs past the end of the message`);
     this.pos += n;
   }
 

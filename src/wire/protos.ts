@@ -6,10 +6,7 @@ import protobuf from 'protobufjs';
 
 export const PROTO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../protos');
 
-const FILES = [
-  'tensorflow_serving/apis/prediction_service.proto',
-  'tensorflow/core/example/example.proto',
-];
+const FILES = ['tensorflow_serving/apis/prediction_service.proto', 'tensorflow/core/example/example.proto'];
 
 let cached: protobuf.Root | undefined;
 

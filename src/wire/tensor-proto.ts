@@ -54,8 +54,17 @@ export function writeTensorProto(w: ProtoWriter, t: NamedTensor, enc: NumericEnc
 /** Scratch for one shape dimension's varint halves (decoding is single-threaded and not re-entrant here). */
 const DIM = new Int32Array(2);
 
-function countError(name: string, shape: readonly number[], count: number, dtypeCode: number, got: number, how: string): never {
-  throw new DecodeError(`tensor parsing error: ${name} (shape [${shape.join(',')}] needs ${count} ${tfDtypeName(dtypeCode)} values, ${how} holds ${got})`);
+function countError(
+  name: string,
+  shape: readonly number[],
+  count: number,
+  dtypeCode: number,
+  got: number,
+  how: string,
+): never {
+  throw new DecodeError(
+    `tensor parsing error: ${name} (shape [${shape.join(',')}] needs ${count} ${tfDtypeName(dtypeCode)} values, ${how} holds ${got})`,
+  );
 }
 
 /**
@@ -120,7 +129,8 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
         break;
       case (5 << 3) | 2: {
         const b = r.bytes();
-        if (b.length % 4 !== 0) throw new DecodeError(`tensor parsing error: ${name} (packed float_val of ${b.length} bytes)`);
+        if (b.length % 4 !== 0)
+          throw new DecodeError(`tensor parsing error: ${name} (packed float_val of ${b.length} bytes)`);
         floatChunks.push(b);
         break;
       }
@@ -149,7 +159,8 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
   if (unknownRank) throw new DecodeError(`tensor parsing error: ${name} (unknown rank)`);
   const count = elementCount(name, shape);
   if (dtypeCode === DT_STRING) {
-    if (contentLen > 0) throw new DecodeError(`tensor parsing error: ${name} (tensor_content is not allowed for DT_STRING)`);
+    if (contentLen > 0)
+      throw new DecodeError(`tensor parsing error: ${name} (tensor_content is not allowed for DT_STRING)`);
     if (strings.length !== count) countError(name, shape, count, dtypeCode, strings.length, 'string_val');
     return { name, dtype, shape, values: strings };
   }
@@ -162,11 +173,13 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
     return { name, dtype, shape, values: contentValues(r, contentStart, count, size) };
   }
   if (dtypeCode === DT_FLOAT) {
-    if (int64Readers.length || looseInt64.length) throw new DecodeError(`tensor parsing error: ${name} (int64_val set on a DT_FLOAT tensor)`);
+    if (int64Readers.length || looseInt64.length)
+      throw new DecodeError(`tensor parsing error: ${name} (int64_val set on a DT_FLOAT tensor)`);
     let got = looseFloats.length;
     for (const c of floatChunks) got += c.length / 4;
     if (got !== count) countError(name, shape, count, dtypeCode, got, 'float_val');
-    if (floatChunks.length === 1 && !looseFloats.length) return { name, dtype, shape, values: floatsView(floatChunks[0]!) };
+    if (floatChunks.length === 1 && !looseFloats.length)
+      return { name, dtype, shape, values: floatsView(floatChunks[0]!) };
     const out = new Float32Array(count);
     let at = 0;
     for (const c of floatChunks) {
@@ -177,10 +190,12 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
     return { name, dtype, shape, values: out };
   }
   if (dtypeCode === DT_INT64) {
-    if (floatChunks.length || looseFloats.length) throw new DecodeError(`tensor parsing error: ${name} (float_val set on a DT_INT64 tensor)`);
+    if (floatChunks.length || looseFloats.length)
+      throw new DecodeError(`tensor parsing error: ${name} (float_val set on a DT_INT64 tensor)`);
     // Count the varints (bytes without the continuation bit) before allocating from the shape.
     let got = 0;
-    for (const rd of [...int64Readers, ...looseInt64]) for (let p = rd.pos; p < rd.end; p++) if (rd.buf[p]! < 128) got++;
+    for (const rd of [...int64Readers, ...looseInt64])
+      for (let p = rd.pos; p < rd.end; p++) if (rd.buf[p]! < 128) got++;
     if (got !== count) countError(name, shape, count, dtypeCode, got, 'int64_val');
     const out = new BigInt64Array(count);
     const halves = halvesOf(out);

@@ -8,9 +8,11 @@ const shapeText = (s: readonly number[]): string => `[${s.join(',')}]`;
 export function elementCount(name: string, shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new DecodeError(`tensor parsing error: ${name} (dimension ${d} in shape ${shapeText(shape)})`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new DecodeError(`tensor parsing error: ${name} (dimension ${d} in shape ${shapeText(shape)})`);
     n *= d;
   }
-  if (n > 2 ** 31) throw new DecodeError(`tensor parsing error: ${name} (shape ${shapeText(shape)} holds ${n} elements)`);
+  if (n > 2 ** 31)
+    throw new DecodeError(`tensor parsing error: ${name} (shape ${shapeText(shape)} holds ${n} elements)`);
   return n;
 }

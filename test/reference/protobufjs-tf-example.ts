@@ -3,7 +3,13 @@
 // gathers values per feature. An independent oracle for the tests (test-only: the
 // timed comparison with protobufjs is `payload-bench bench --peers`).
 import protobuf from 'protobufjs';
-import { allocValues, fixedWidth, type Column, type FeatureBatch, type Schema } from '../../src/tensors/feature-batch.js';
+import {
+  allocValues,
+  fixedWidth,
+  type Column,
+  type FeatureBatch,
+  type Schema,
+} from '../../src/tensors/feature-batch.js';
 import { protoType } from '../../src/wire/protos.js';
 
 interface FeatureObj {
@@ -22,19 +28,28 @@ export function decodeTfExampleWithProtobufjs(bytes: Uint8Array, schema: Schema)
   const Example = protoType('tensorflow.Example');
   const req = Predict.decode(bytes) as unknown as { inputs: Record<string, { string_val: Uint8Array[] }> };
   const serialized = req.inputs.examples!.string_val;
-  const examples = serialized.map((b) => Example.decode(b) as unknown as { features: { feature: Record<string, FeatureObj> } });
+  const examples = serialized.map(
+    (b) => Example.decode(b) as unknown as { features: { feature: Record<string, FeatureObj> } },
+  );
   const n = examples.length;
   const tensors = new Map<string, Column>();
   for (const spec of schema.features) {
     const lists = examples.map((e, i) => {
       const f = e.features.feature[spec.name];
       if (!f) throw new Error(`example ${i}: feature ${spec.name} missing`);
-      return (spec.dtype === 'float32' ? f.float_list?.value : spec.dtype === 'int64' ? f.int64_list?.value : f.bytes_list?.value) ?? [];
+      return (
+        (spec.dtype === 'float32'
+          ? f.float_list?.value
+          : spec.dtype === 'int64'
+            ? f.int64_list?.value
+            : f.bytes_list?.value) ?? []
+      );
     });
     const w = fixedWidth(spec);
     const splits = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
-      if (w !== undefined && lists[i]!.length !== w) throw new Error(`example ${i}: feature ${spec.name} has ${lists[i]!.length} values, expected ${w}`);
+      if (w !== undefined && lists[i]!.length !== w)
+        throw new Error(`example ${i}: feature ${spec.name} has ${lists[i]!.length} values, expected ${w}`);
       splits[i + 1] = splits[i]! + lists[i]!.length;
     }
     const values = allocValues(spec.dtype, splits[n]!);

@@ -21,7 +21,14 @@ import type { CountJob, CountOutput } from './count-protocol.js';
 const WORKER = moduleEntry(import.meta.url, 'count-worker');
 
 /** Node flags that make a count repeatable: fixed seeds, interpreter and baseline code only, GC on a fixed schedule. */
-export const NODE_FLAGS = ['--hash-seed=1', '--random-seed=1', '--no-opt', '--predictable', '--predictable-gc-schedule', '--expose-gc'] as const;
+export const NODE_FLAGS = [
+  '--hash-seed=1',
+  '--random-seed=1',
+  '--no-opt',
+  '--predictable',
+  '--predictable-gc-schedule',
+  '--expose-gc',
+] as const;
 
 export interface InstructionConfig {
   /** Scenario references (preset names or files). */
@@ -38,7 +45,12 @@ export interface InstructionConfig {
 }
 
 /** The CI-sized instruction scenario: etsy-search's 300 features with 50 candidates (tf-example decode ~0.4 G instructions, not 8 G: 14 formats count in minutes on 2 cores). */
-export const INSTRUCTION_DEFAULTS = { scenarios: ['etsy-search'], candidates: 50, codecs: ['zstd:3'], runs: 1 } as const;
+export const INSTRUCTION_DEFAULTS = {
+  scenarios: ['etsy-search'],
+  candidates: 50,
+  codecs: ['zstd:3'],
+  runs: 1,
+} as const;
 
 export interface InstructionProgress {
   scenario: string;
@@ -53,17 +65,25 @@ export interface InstructionProgress {
  * Count every format x op of `config`.
  * @throws ValgrindMissingError when valgrind, its headers or a C compiler are missing; Error when a worker fails
  */
-export async function countInstructions(config: InstructionConfig, opts: { env?: NodeJS.ProcessEnv; onProgress?: (p: InstructionProgress) => void } = {}): Promise<Results> {
+export async function countInstructions(
+  config: InstructionConfig,
+  opts: { env?: NodeJS.ProcessEnv; onProgress?: (p: InstructionProgress) => void } = {},
+): Promise<Results> {
   const env = opts.env ?? process.env;
   const valgrind = findValgrind(env);
   const addon = buildAddon(valgrind);
   const started = performance.now();
-  const scenarioOpts = { ...(config.candidates !== null ? { candidates: config.candidates } : {}), ...(config.seed !== null ? { seed: config.seed } : {}) };
+  const scenarioOpts = {
+    ...(config.candidates !== null ? { candidates: config.candidates } : {}),
+    ...(config.seed !== null ? { seed: config.seed } : {}),
+  };
   const scenarios = config.scenarios.map((ref) => loadScenario(ref, scenarioOpts));
   const codecs = parseCodecList(config.codecs.join(','));
   const root = mkdtempSync(join(tmpdir(), 'payload-bench-cg-'));
   const tasks: { scenario: Scenario; format: string; run: number }[] = [];
-  for (const scenario of scenarios) for (const format of config.formats) for (let run = 0; run < config.runs; run++) tasks.push({ scenario, format, run });
+  for (const scenario of scenarios)
+    for (const format of config.formats)
+      for (let run = 0; run < config.runs; run++) tasks.push({ scenario, format, run });
   const outputs = new Map<string, CountOutput[]>();
   const parallel = Math.max(1, config.parallel ?? Math.min(4, availableParallelism()));
   let next = 0;
@@ -76,7 +96,12 @@ export async function countInstructions(config: InstructionConfig, opts: { env?:
         const dir = join(root, String(i));
         mkdirSync(dir);
         const job: CountJob = {
-          scenario: t.scenario, format: t.format, codecs: codecs.map((c) => c.label), addon, dumpDir: dir, outFile: join(dir, 'out.json'),
+          scenario: t.scenario,
+          format: t.format,
+          codecs: codecs.map((c) => c.label),
+          addon,
+          dumpDir: dir,
+          outFile: join(dir, 'out.json'),
           ...(env.PAYLOAD_BENCH_INJECT_SLOWDOWN ? { slowdown: env.PAYLOAD_BENCH_INJECT_SLOWDOWN } : {}),
         };
         writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
@@ -86,7 +111,14 @@ export async function countInstructions(config: InstructionConfig, opts: { env?:
         const key = `${t.scenario.name}\u0000${t.format}`;
         outputs.set(key, [...(outputs.get(key) ?? []), out]);
         rmSync(dir, { recursive: true, force: true });
-        opts.onProgress?.({ scenario: t.scenario.name, format: t.format, run: t.run, wallMs: performance.now() - t0, done: ++done, total: tasks.length });
+        opts.onProgress?.({
+          scenario: t.scenario.name,
+          format: t.format,
+          run: t.run,
+          wallMs: performance.now() - t0,
+          done: ++done,
+          total: tasks.length,
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, lane));
@@ -101,13 +133,36 @@ export async function countInstructions(config: InstructionConfig, opts: { env?:
     for (const format of config.formats) {
       const outs = outputs.get(`${scenario.name}\u0000${format}`)!;
       const first = outs[0]!;
-      sizes.push({ scenario: scenario.name, format, codec: 'identity', rawBytes: first.rawBytes, compressedBytes: first.rawBytes });
-      for (const c of first.compressed) sizes.push({ scenario: scenario.name, format, codec: c.codec, rawBytes: first.rawBytes, compressedBytes: c.bytes });
+      sizes.push({
+        scenario: scenario.name,
+        format,
+        codec: 'identity',
+        rawBytes: first.rawBytes,
+        compressedBytes: first.rawBytes,
+      });
+      for (const c of first.compressed)
+        sizes.push({
+          scenario: scenario.name,
+          format,
+          codec: c.codec,
+          rawBytes: first.rawBytes,
+          compressedBytes: c.bytes,
+        });
       for (const c of first.counts) {
         const runs = outs.map((o) => o.counts.find((x) => x.op === c.op && x.codec === c.codec)!.instructions);
-        instructions.push({ scenario: scenario.name, format, codec: c.codec, op: c.op, instructions: median(runs), runs });
+        instructions.push({
+          scenario: scenario.name,
+          format,
+          codec: c.codec,
+          op: c.op,
+          instructions: median(runs),
+          runs,
+        });
         const spread = (Math.max(...runs) - Math.min(...runs)) / Math.max(1, Math.min(...runs));
-        if (spread > 0.001) warnings.push(`${scenario.name} ${format} ${c.op} ${c.codec}: counts differ by ${(spread * 100).toFixed(2)}% between runs (${runs.join(', ')})`);
+        if (spread > 0.001)
+          warnings.push(
+            `${scenario.name} ${format} ${c.op} ${c.codec}: counts differ by ${(spread * 100).toFixed(2)}% between runs (${runs.join(', ')})`,
+          );
       }
     }
   }
@@ -118,7 +173,12 @@ export async function countInstructions(config: InstructionConfig, opts: { env?:
     env: collectEnv(codecs.map((c) => c.id)),
     config: {
       mode: 'instructions',
-      scenarios: config.scenarios, candidates: config.candidates, seed: config.seed, formats: config.formats, codecs: config.codecs, runs: config.runs,
+      scenarios: config.scenarios,
+      candidates: config.candidates,
+      seed: config.seed,
+      formats: config.formats,
+      codecs: config.codecs,
+      runs: config.runs,
       valgrind: valgrind.version,
       counter: `valgrind --tool=callgrind --instr-atstart=no; node ${NODE_FLAGS.join(' ')}; one call per op between callgrind client requests (native/callgrind), after two untimed calls and gc()`,
       wallMs: Math.round(performance.now() - started),
@@ -137,8 +197,16 @@ const NO_ASLR = process.platform === 'linux' && spawnSync('setarch', ['linux64',
 
 function runWorker(valgrind: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const args = [
-    '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${join(dir, 'cg.%p')}`, `--log-file=${join(dir, 'valgrind.log')}`,
-    process.execPath, ...NODE_FLAGS, ...WORKER.execArgv, WORKER.file, join(dir, 'job.json'),
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+    `--log-file=${join(dir, 'valgrind.log')}`,
+    process.execPath,
+    ...NODE_FLAGS,
+    ...WORKER.execArgv,
+    WORKER.file,
+    join(dir, 'job.json'),
   ];
   return new Promise((resolve, reject) => {
     // Without address-space randomisation where setarch allows it: hash tables keyed by
@@ -161,7 +229,11 @@ function runWorker(valgrind: string, dir: string, env: NodeJS.ProcessEnv): Promi
       } catch {
         // no log written
       }
-      reject(new Error(`instruction counting worker failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-2000)}${log ? `\nvalgrind log:\n${log}` : ''}`));
+      reject(
+        new Error(
+          `instruction counting worker failed (${signal ?? `exit ${code}`}): ${stderr.trim().slice(-2000)}${log ? `\nvalgrind log:\n${log}` : ''}`,
+        ),
+      );
     });
   });
 }

@@ -78,7 +78,11 @@ for (const c of codecs) {
 const slow = parseSlowdown(job.slowdown);
 // Instructions per spin iteration, counted once when a slowdown is injected.
 let perSpin = 0;
-const out: CountOutput = { rawBytes: encoded.length, compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })), counts: [] };
+const out: CountOutput = {
+  rawBytes: encoded.length,
+  compressed: codecs.map((c) => ({ codec: c.label, bytes: compressed.get(c.label)!.length })),
+  counts: [],
+};
 for (const { op, codec, fn } of ops) {
   const label = `${job.format} ${op} ${codec}`;
   let instructions = countRegion(label, fn);

@@ -44,7 +44,8 @@ export function gatherExamples(schema: Schema, n: number, lookup: Lookup): Featu
     for (let i = 0; i < n; i++) {
       const v = lookup(i, spec);
       if (v === undefined) throw new GatherError(`example ${i}: feature "${spec.name}" missing or of the wrong kind`);
-      if (w !== undefined && v.length !== w) throw new GatherError(`example ${i}: feature "${spec.name}" has ${v.length} values, expected ${w}`);
+      if (w !== undefined && v.length !== w)
+        throw new GatherError(`example ${i}: feature "${spec.name}" has ${v.length} values, expected ${w}`);
       lists[i] = v;
     }
     if (w !== undefined) {

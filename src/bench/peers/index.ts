@@ -38,7 +38,12 @@ export function peersFor(format: string): PeerCodec[] {
 
 /** Versions of the peer packages, for the results. */
 export function peerVersions(): Record<string, string> {
-  return { protobufjs: pkgVersion('protobufjs'), 'protobuf-es': pkgVersion('@bufbuild/protobuf'), msgpackr: pkgVersion('msgpackr'), JSON: `V8 ${process.versions.v8}` };
+  return {
+    protobufjs: pkgVersion('protobufjs'),
+    'protobuf-es': pkgVersion('@bufbuild/protobuf'),
+    msgpackr: pkgVersion('msgpackr'),
+    JSON: `V8 ${process.versions.v8}`,
+  };
 }
 
 function pkgVersion(name: string): string {

@@ -3,7 +3,15 @@
 // array, converting numbers to float32 / int64 and strings (or {"b64": ...}) to bytes.
 import { assembleBatch, ROW_SPLITS_SUFFIX } from '../../formats/columnar.js';
 import type { DType } from '../../scenario/types.js';
-import { allocValues, fixedWidth, type Column, type FeatureBatch, type NamedTensor, type Schema, type Values } from '../../tensors/index.js';
+import {
+  allocValues,
+  fixedWidth,
+  type Column,
+  type FeatureBatch,
+  type NamedTensor,
+  type Schema,
+  type Values,
+} from '../../tensors/index.js';
 import type { PeerCodec } from './peer-types.js';
 
 const utf8In = new TextDecoder();
@@ -48,7 +56,8 @@ function dtypes(schema: Schema): Map<string, DType> {
   return m;
 }
 
-const ENCODE_WORK = 'JSON.stringify of the parsed body (prebuilt) and UTF-8 encoding; its float text differs from ours (shortest round-trip, not 9 digits)';
+const ENCODE_WORK =
+  'JSON.stringify of the parsed body (prebuilt) and UTF-8 encoding; its float text differs from ours (shortest round-trip, not 9 digits)';
 
 export function jsonColumnarPeer(): PeerCodec {
   return {
@@ -58,8 +67,10 @@ export function jsonColumnarPeer(): PeerCodec {
       const types = dtypes(schema);
       return Object.entries(body.inputs).map(([name, v]) => flatten(name, v, types.get(name) ?? 'float32'));
     },
-    toBatch: (decoded, schema) => assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), false),
-    decodeWork: 'UTF-8 decode, JSON.parse, then each input flattened into one typed array by the signature dtype; less than ours: no shape or name checks',
+    toBatch: (decoded, schema) =>
+      assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), false),
+    decodeWork:
+      'UTF-8 decode, JSON.parse, then each input flattened into one typed array by the signature dtype; less than ours: no shape or name checks',
     prebuiltEncode(bytes) {
       const body: unknown = JSON.parse(utf8In.decode(bytes));
       return () => utf8Out.encode(JSON.stringify(body));
@@ -102,7 +113,8 @@ export function jsonRowsPeer(): PeerCodec {
       return { candidates: n, tensors };
     },
     toBatch: (decoded) => decoded as FeatureBatch,
-    decodeWork: 'UTF-8 decode, JSON.parse, then each feature gathered across instances into one typed array; less than ours: no key-set or length checks',
+    decodeWork:
+      'UTF-8 decode, JSON.parse, then each feature gathered across instances into one typed array; less than ours: no key-set or length checks',
     prebuiltEncode(bytes) {
       const body: unknown = JSON.parse(utf8In.decode(bytes));
       return () => utf8Out.encode(JSON.stringify(body));

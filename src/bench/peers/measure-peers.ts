@@ -13,7 +13,8 @@ import { contentAlignment } from './alignment.js';
 import { peersFor } from './index.js';
 import { quietNaNs } from './peer-types.js';
 
-export const COPY_WORK = 'new Uint8Array(n).set(bytes): a fresh-allocation copy of the same encoded bytes (decode reference)';
+export const COPY_WORK =
+  'new Uint8Array(n).set(bytes): a fresh-allocation copy of the same encoded bytes (decode reference)';
 
 export async function measurePeers(
   format: string,
@@ -41,9 +42,13 @@ export async function measurePeers(
     const diff = diffBatches(schema, got, expected);
     if (!diff) continue;
     if (diffBatches(schema, got, quietNaNs(expected)) === undefined) quiet.add(p.impl);
-    else throw new VerificationError(`${format}: peer ${p.impl} decodes to different tensors (${diff}); the comparison would not be fair`);
+    else
+      throw new VerificationError(
+        `${format}: peer ${p.impl} decodes to different tensors (${diff}); the comparison would not be fair`,
+      );
   }
-  const noted = (impl: string, work: string): string => (quiet.has(impl) ? `${work}; signalling NaN payloads come back quiet` : work);
+  const noted = (impl: string, work: string): string =>
+    quiet.has(impl) ? `${work}; signalling NaN payloads come back quiet` : work;
   send({ type: 'alignment', ...contentAlignment(encoded) });
   const src = new Uint8Array(encoded);
   const steps: { op: 'encode' | 'decode'; impl: string; work: string; fn: () => unknown }[] = [
@@ -65,7 +70,12 @@ export async function measurePeers(
   // The check above already ran every peer decode once (and JIT-warmed it); a peer parsing
   // 1,000 tf.Examples takes ~0.6 s a call, so the peers keep the run's time budget but need
   // one sample fewer (at least 3) and a single warmup call.
-  const peerPlan: MeasurePlan = { ...plan, minSamples: Math.max(3, plan.minSamples - 1), warmupMs: 0, warmupSamples: 1 };
+  const peerPlan: MeasurePlan = {
+    ...plan,
+    minSamples: Math.max(3, plan.minSamples - 1),
+    warmupMs: 0,
+    warmupSamples: 1,
+  };
   for (const s of steps) {
     await yieldToLoop();
     const sample = timeOp(`${format} peer ${s.impl} ${s.op}`, s.fn, s.impl === 'copy' ? plan : peerPlan);

@@ -22,13 +22,16 @@ export function msgpackrPeer(): PeerCodec {
       const body = unpackr.unpack(bytes) as { inputs: Record<string, WireTensor> };
       const out: NamedTensor[] = [];
       for (const [name, t] of Object.entries(body.inputs)) {
-        const values: Values = t.dtype === 'bytes' ? (t.data as Uint8Array[]) : contentView(t.data as Uint8Array, t.dtype);
+        const values: Values =
+          t.dtype === 'bytes' ? (t.data as Uint8Array[]) : contentView(t.data as Uint8Array, t.dtype);
         out.push({ name, dtype: t.dtype, shape: t.shape, values });
       }
       return out;
     },
-    toBatch: (decoded, schema) => assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), false),
-    decodeWork: 'Unpackr.unpack, then a typed-array view of each raw bin (one copy when unaligned); less than ours: no dtype, shape or size checks',
+    toBatch: (decoded, schema) =>
+      assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), false),
+    decodeWork:
+      'Unpackr.unpack, then a typed-array view of each raw bin (one copy when unaligned); less than ours: no dtype, shape or size checks',
     prebuiltEncode(bytes) {
       const body: unknown = unpackr.unpack(bytes);
       return () => packr.pack(body);

@@ -39,7 +39,9 @@ export function esRegistry(): FileRegistry {
         if (!target) throw new Error(`protobuf-es descriptors: cannot resolve ${f.typeName} in ${full}`);
         f.typeName = target;
         const pkg = target.slice(1, target.lastIndexOf('.'));
-        const owner = [...fileOfPackage.keys()].filter((p) => pkg === p || pkg.startsWith(`${p}.`)).sort((a, b) => b.length - a.length)[0];
+        const owner = [...fileOfPackage.keys()]
+          .filter((p) => pkg === p || pkg.startsWith(`${p}.`))
+          .sort((a, b) => b.length - a.length)[0];
         if (owner !== undefined && owner !== file.package) deps.add(fileOfPackage.get(owner)!);
       }
       for (const n of m.nestedType) visit(n, full);

@@ -13,7 +13,11 @@ import { toNamed } from './tensor-views.js';
 /* eslint-disable @typescript-eslint/no-explicit-any -- messages of runtime descriptors are untyped */
 type Msg = any;
 
-const LIST_CASE: Record<FeatureSpec['dtype'], string> = { float32: 'floatList', int64: 'int64List', bytes: 'bytesList' };
+const LIST_CASE: Record<FeatureSpec['dtype'], string> = {
+  float32: 'floatList',
+  int64: 'int64List',
+  bytes: 'bytesList',
+};
 
 function listOf(features: Msg, spec: FeatureSpec): ListValues | undefined {
   const kind = features?.feature?.[spec.name]?.kind;
@@ -54,7 +58,8 @@ export function protobufEsTensorPeer(pack: boolean): PeerCodec {
   return {
     impl: 'protobuf-es',
     decode: (bytes) => tensors(fromBinary(desc, bytes)),
-    toBatch: (decoded, schema) => assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), pack),
+    toBatch: (decoded, schema) =>
+      assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), pack),
     decodeWork:
       'fromBinary(PredictRequest), then one typed array per input (a view over tensor_content where aligned, else one copy; ' +
       'Float32Array/BigInt64Array from floatVal/int64Val); less than ours: no check of names, dtypes, shapes or value counts, no context broadcast',
@@ -93,7 +98,10 @@ export function protobufEsInputPeer(): PeerCodec {
       return gatherExamples(schema, examples.length, (i, spec) => listOf(examples[i], spec) ?? listOf(context, spec));
     },
     toBatch: (decoded) => decoded as FeatureBatch,
-    decodeWork: GATHER_WORK.replace('fromBinary of the request and of every tf.Example', 'fromBinary of the request (every tf.Example nested in it)'),
+    decodeWork: GATHER_WORK.replace(
+      'fromBinary of the request and of every tf.Example',
+      'fromBinary of the request (every tf.Example nested in it)',
+    ),
     prebuiltEncode: encoder(desc),
     encodeWork: ENCODE_WORK,
   };

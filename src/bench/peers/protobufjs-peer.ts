@@ -13,7 +13,11 @@ import { toNamed } from './tensor-views.js';
 /* eslint-disable @typescript-eslint/no-explicit-any -- protobufjs messages are untyped objects */
 type Msg = any;
 
-const LIST_FIELD: Record<FeatureSpec['dtype'], string> = { float32: 'float_list', int64: 'int64_list', bytes: 'bytes_list' };
+const LIST_FIELD: Record<FeatureSpec['dtype'], string> = {
+  float32: 'float_list',
+  int64: 'int64_list',
+  bytes: 'bytes_list',
+};
 
 function listOf(features: Msg, spec: FeatureSpec): ListValues | undefined {
   const f = features?.feature?.[spec.name];
@@ -44,7 +48,8 @@ function encoder(type: protobuf.Type): (bytes: Uint8Array) => () => Uint8Array {
   };
 }
 
-const ENCODE_WORK = 'Type.encode(message).finish() of a message decoded beforehand (prebuilt; ours builds it from columns)';
+const ENCODE_WORK =
+  'Type.encode(message).finish() of a message decoded beforehand (prebuilt; ours builds it from columns)';
 
 /** Peer of tensor-typed, tensor-content, tensor-broadcast, tensor-packed. */
 export function protobufjsTensorPeer(pack: boolean): PeerCodec {
@@ -52,7 +57,8 @@ export function protobufjsTensorPeer(pack: boolean): PeerCodec {
   return {
     impl: 'protobufjs',
     decode: (bytes) => tensors(type.decode(bytes)),
-    toBatch: (decoded, schema) => assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), pack),
+    toBatch: (decoded, schema) =>
+      assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), pack),
     decodeWork:
       'PredictRequest.decode, then one typed array per input (a view over tensor_content where aligned, else one copy; ' +
       'Float32Array/BigInt64Array from float_val/int64_val); less than ours: no check of names, dtypes, shapes or value counts, no context broadcast',
@@ -99,7 +105,10 @@ export function protobufjsInputPeer(): PeerCodec {
       return gatherExamples(schema, examples.length, (i, spec) => listOf(examples[i], spec) ?? listOf(context, spec));
     },
     toBatch: (decoded) => decoded as FeatureBatch,
-    decodeWork: GATHER_WORK.replace('decode of the request and of every tf.Example', 'decode of the request (every tf.Example nested in it)'),
+    decodeWork: GATHER_WORK.replace(
+      'decode of the request and of every tf.Example',
+      'decode of the request (every tf.Example nested in it)',
+    ),
     prebuiltEncode: encoder(type),
     encodeWork: ENCODE_WORK,
   };

@@ -24,7 +24,9 @@ export function contentView(content: Uint8Array, dtype: DType): Float32Array | B
   const aligned = content.byteOffset % size === 0;
   // Uint8Array's slice copies (a Buffer's own slice would be another view).
   const src = aligned ? content : Uint8Array.prototype.slice.call(content, 0, n * size);
-  return dtype === 'float32' ? new Float32Array(src.buffer, src.byteOffset, n) : new BigInt64Array(src.buffer, src.byteOffset, n);
+  return dtype === 'float32'
+    ? new Float32Array(src.buffer, src.byteOffset, n)
+    : new BigInt64Array(src.buffer, src.byteOffset, n);
 }
 
 export function toNamed(name: string, t: TensorParts): NamedTensor {

@@ -2,14 +2,35 @@
 // scenario and writes results/latest.json, summary.md and results.csv. See --help.
 // Exit codes: 0 done, 1 unexpected failure, 2 bad arguments, 4 round-trip check failed,
 // 130 interrupted (what was measured is written).
-import { assertResults, createProgress, EXIT_VERIFICATION, renderConsole, resolveScenarios, runBench, VerificationError, type ResolvedScenarios } from '../../bench/index.js';
+import {
+  assertResults,
+  createProgress,
+  EXIT_VERIFICATION,
+  renderConsole,
+  resolveScenarios,
+  runBench,
+  VerificationError,
+  type ResolvedScenarios,
+} from '../../bench/index.js';
 import { parseBenchArgs } from '../../args/bench-args.js';
 import { writeResults } from '../../report/index.js';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from '../../bench/index.js';
 import { countInstructions, ValgrindMissingError } from '../../bench/instructions/index.js';
-import { assertComparable, check, CheckError, checkInstructions, confirm, EXIT_NO_VALGRIND, INSTRUCTION_BASELINE, loadResults, remeasure, renderCheckMarkdown, type CheckReport } from '../../check/index.js';
+import {
+  assertComparable,
+  check,
+  CheckError,
+  checkInstructions,
+  confirm,
+  EXIT_NO_VALGRIND,
+  INSTRUCTION_BASELINE,
+  loadResults,
+  remeasure,
+  renderCheckMarkdown,
+  type CheckReport,
+} from '../../check/index.js';
 import { BENCH_E2E_PASS, createE2eProgress, e2eConfigRecord, renderE2eTables, runE2e } from '../../load/index.js';
 import { defaultE2eConfig } from '../../args/e2e-args.js';
 import type { Results } from '../../results/index.js';
@@ -61,10 +82,22 @@ async function main(): Promise<number> {
   if (config.e2e && results.state === 'complete' && !abort.signal.aborted) {
     // The short end-to-end pass (BENCH_E2E_PASS): stub server in its own process, the main formats
     // at one common offered load, each cell until it has its searches.
-    const e2eConfig = defaultE2eConfig({ scenario: config.scenarios[0] ?? null, data: config.data ?? null, candidates: config.candidates, seed: config.seed, out: config.out, ...BENCH_E2E_PASS });
+    const e2eConfig = defaultE2eConfig({
+      scenario: config.scenarios[0] ?? null,
+      data: config.data ?? null,
+      candidates: config.candidates,
+      seed: config.seed,
+      out: config.out,
+      ...BENCH_E2E_PASS,
+    });
     const e2eProgress = createE2eProgress(process.stderr);
     try {
-      const pass = await runE2e(e2eConfig, { onProgress: (e) => e2eProgress.listener(e), signal: abort.signal, scenario: resolved.main[0]!, ...(resolved.data ? { requests: resolved.data.requests } : {}) });
+      const pass = await runE2e(e2eConfig, {
+        onProgress: (e) => e2eProgress.listener(e),
+        signal: abort.signal,
+        scenario: resolved.main[0]!,
+        ...(resolved.data ? { requests: resolved.data.requests } : {}),
+      });
       results.e2e = pass.runs;
       results.harnessFloor = pass.harnessFloor;
       results.warnings.push(...pass.warnings);
@@ -80,15 +113,19 @@ async function main(): Promise<number> {
   }
   assertResults(JSON.parse(JSON.stringify(results)));
   const files = writeResults(results, config.out);
-  const table = renderConsole(results) + (results.e2e?.length ? `\n${renderE2eTables(results.e2e, results.harnessFloor)}` : '');
+  const table =
+    renderConsole(results) + (results.e2e?.length ? `\n${renderE2eTables(results.e2e, results.harnessFloor)}` : '');
   if (config.json) {
     process.stderr.write(`\n${table}`);
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     process.stdout.write(`\n${table}`);
   }
-  process.stderr.write(`bench: wrote ${files.json} and ${files.report.files.length} report files in ${files.dir}${files.report.skipped.length ? ` (${files.report.skipped.length} charts skipped: no data)` : ''}\n`);
-  if (process.env.GITHUB_STEP_SUMMARY && !config.check) appendFileSync(process.env.GITHUB_STEP_SUMMARY, files.report.stepSummary);
+  process.stderr.write(
+    `bench: wrote ${files.json} and ${files.report.files.length} report files in ${files.dir}${files.report.skipped.length ? ` (${files.report.skipped.length} charts skipped: no data)` : ''}\n`,
+  );
+  if (process.env.GITHUB_STEP_SUMMARY && !config.check)
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, files.report.stepSummary);
   if (results.state === 'interrupted') return 130;
   if (config.check) return runCheck(config.check, results, files.dir);
   return 0;
@@ -102,16 +139,29 @@ async function runCheck(opts: NonNullable<BenchConfig['check']>, current: Result
     const checkOpts = { threshold: opts.threshold, strict: opts.strict };
     let report = check(baseline, current, checkOpts);
     if (report.suspects.length) {
-      process.stderr.write(`bench: ${report.suspects.length} suspected timing regression(s); re-measuring ${[...new Set(report.suspects.map((x) => x.format))].join(', ')}\n`);
-      report = confirm(report, check(baseline, await remeasure(current, report.suspects, (c) => runBench(c)), checkOpts));
+      process.stderr.write(
+        `bench: ${report.suspects.length} suspected timing regression(s); re-measuring ${[...new Set(report.suspects.map((x) => x.format))].join(', ')}\n`,
+      );
+      report = confirm(
+        report,
+        check(baseline, await remeasure(current, report.suspects, (c) => runBench(c)), checkOpts),
+      );
     }
     const reports: CheckReport[] = [report];
     let noValgrind = false;
     if (opts.instructions) {
       // Instruction counts: the deterministic gate, after the wall-time second opinion.
       try {
-        const onProgress = (p: { format: string; done: number; total: number; wallMs: number }): void => void process.stderr.write(`bench: counted ${p.format} instructions in ${(p.wallMs / 1000).toFixed(1)} s [${p.done}/${p.total}]\n`);
-        const out = await checkInstructions(loadResults(INSTRUCTION_BASELINE, 'baseline'), INSTRUCTION_BASELINE, (c) => countInstructions(c, { onProgress }), { strict: opts.strict });
+        const onProgress = (p: { format: string; done: number; total: number; wallMs: number }): void =>
+          void process.stderr.write(
+            `bench: counted ${p.format} instructions in ${(p.wallMs / 1000).toFixed(1)} s [${p.done}/${p.total}]\n`,
+          );
+        const out = await checkInstructions(
+          loadResults(INSTRUCTION_BASELINE, 'baseline'),
+          INSTRUCTION_BASELINE,
+          (c) => countInstructions(c, { onProgress }),
+          { strict: opts.strict },
+        );
         reports.push(out.report);
       } catch (err) {
         if (!(err instanceof ValgrindMissingError)) throw err;

@@ -10,7 +10,17 @@ import { join, resolve } from 'node:path';
 import { dataScenarioInfo } from '../../common/scenario-info.js';
 import { DataError } from '../../data/index.js';
 import { ScenarioError } from '../../scenario/index.js';
-import { createE2eProgress, e2eResults, E2eServerError, renderE2eTables, resolveE2eInput, runE2eSweep, SignatureError, type E2eInput, type E2ePass } from '../../load/index.js';
+import {
+  createE2eProgress,
+  e2eResults,
+  E2eServerError,
+  renderE2eTables,
+  resolveE2eInput,
+  runE2eSweep,
+  SignatureError,
+  type E2eInput,
+  type E2ePass,
+} from '../../load/index.js';
 import { parseE2eArgs } from '../../args/e2e-args.js';
 
 const parsed = parseE2eArgs(process.argv.slice(2));
@@ -50,7 +60,10 @@ if (input.data) {
       `schema ${d.schema === 'inferred' ? 'inferred from the data' : `checked against ${d.schema}`}: ${d.features} features${d.corruptSkipped ? `; ${d.corruptSkipped} corrupt record(s) skipped` : ''}`,
   );
 }
-if (input.signature) console.error(`e2e: signature "${input.signature.key}" of model "${config.modelName}": ${input.signature.use === 'built' ? `schema read from it (${scenario.features.length} inputs)` : input.signature.use}`);
+if (input.signature)
+  console.error(
+    `e2e: signature "${input.signature.key}" of model "${config.modelName}": ${input.signature.use === 'built' ? `schema read from it (${scenario.features.length} inputs)` : input.signature.use}`,
+  );
 
 const abort = new AbortController();
 let interrupts = 0;
@@ -60,7 +73,9 @@ process.on('SIGINT', () => {
     console.error('\ne2e: interrupted again, quitting without writing');
     process.exit(130);
   }
-  console.error('\ne2e: interrupted: finishing the current measurement and writing what was measured (Ctrl-C again to quit)');
+  console.error(
+    '\ne2e: interrupted: finishing the current measurement and writing what was measured (Ctrl-C again to quit)',
+  );
   abort.abort();
 });
 

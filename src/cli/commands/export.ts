@@ -32,7 +32,10 @@ export async function runExport(argv: readonly string[], io: ExportIo = STDIO): 
     const dir = writeExport(built, config.out);
     const m = built.manifest;
     const payloads = built.files.filter((f) => f.path.endsWith('.bin'));
-    const bytes = payloads.reduce((n, f) => n + (typeof f.content === 'string' ? f.content.length : f.content.byteLength), 0);
+    const bytes = payloads.reduce(
+      (n, f) => n + (typeof f.content === 'string' ? f.content.length : f.content.byteLength),
+      0,
+    );
     io.out(
       `export: ${m.combinations.length} combination(s), ${payloads.length} payload file(s) (${(bytes / 1e6).toFixed(1)} MB) of scenario ${m.scenario.name} written to ${dir}\n` +
         `  ${SCRIPT_FILE}: ${m.load.warmupMs / 1000} s warmup + ${m.load.durationMs / 1000} s at ${m.load.rate} searches/s; ${README_FILE} has the commands\n`,

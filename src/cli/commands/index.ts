@@ -18,15 +18,54 @@ export interface CommandEntry {
 }
 
 export const COMMANDS = {
-  bench: { summary: 'measure every format x codec: bytes, encode/compress/decompress/decode CPU; writes results/', formatModules: true, script: true, load: () => import('./bench.js') },
-  e2e: { summary: 'end-to-end load test against the stub server or a real TF Serving', formatModules: true, script: true, load: () => import('./e2e.js') },
-  serve: { summary: 'the stub TF Serving server (gRPC + REST)', formatModules: false, script: true, load: () => import('./serve.js') },
-  dump: { summary: 'write the exact request bytes of one format (and codec) to a file', formatModules: true, script: true, load: () => import('./dump.js') },
+  bench: {
+    summary: 'measure every format x codec: bytes, encode/compress/decompress/decode CPU; writes results/',
+    formatModules: true,
+    script: true,
+    load: () => import('./bench.js'),
+  },
+  e2e: {
+    summary: 'end-to-end load test against the stub server or a real TF Serving',
+    formatModules: true,
+    script: true,
+    load: () => import('./e2e.js'),
+  },
+  serve: {
+    summary: 'the stub TF Serving server (gRPC + REST)',
+    formatModules: false,
+    script: true,
+    load: () => import('./serve.js'),
+  },
+  dump: {
+    summary: 'write the exact request bytes of one format (and codec) to a file',
+    formatModules: true,
+    script: true,
+    load: () => import('./dump.js'),
+  },
   formats: { summary: 'list formats and codecs', formatModules: true, load: () => import('./formats.js') },
-  report: { summary: 'render charts, summary, HTML and exports from a results file', formatModules: false, script: true, load: () => import('./report.js') },
-  check: { summary: 'compare results with a baseline: the CI regression gate', formatModules: true, script: true, load: () => import('./check.js') },
-  scenario: { summary: 'infer a scenario from recorded requests, or show one', formatModules: true, script: true, load: () => import('./scenario.js') },
-  export: { summary: "write payloads, a manifest and an Artillery script to run them on Artillery's runners", formatModules: true, load: () => import('./export.js') },
+  report: {
+    summary: 'render charts, summary, HTML and exports from a results file',
+    formatModules: false,
+    script: true,
+    load: () => import('./report.js'),
+  },
+  check: {
+    summary: 'compare results with a baseline: the CI regression gate',
+    formatModules: true,
+    script: true,
+    load: () => import('./check.js'),
+  },
+  scenario: {
+    summary: 'infer a scenario from recorded requests, or show one',
+    formatModules: true,
+    script: true,
+    load: () => import('./scenario.js'),
+  },
+  export: {
+    summary: "write payloads, a manifest and an Artillery script to run them on Artillery's runners",
+    formatModules: true,
+    load: () => import('./export.js'),
+  },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -9,7 +9,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFil
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectEnv, toolVersion } from '../../common/env.js';
-import { ArtilleryImportError, importArtillery, parseArtilleryReport, parseManifest } from '../../report/import-artillery.js';
+import {
+  ArtilleryImportError,
+  importArtillery,
+  parseArtilleryReport,
+  parseManifest,
+} from '../../report/import-artillery.js';
 import { writeReport } from '../../report/index.js';
 import { readResults as validateResults } from '../../results/index.js';
 
@@ -32,7 +37,13 @@ function main(): void {
   let values: { in?: string; out?: string; artillery?: string; manifest?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { in: { type: 'string' }, out: { type: 'string' }, artillery: { type: 'string' }, manifest: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        in: { type: 'string' },
+        out: { type: 'string' },
+        artillery: { type: 'string' },
+        manifest: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: false,
     }));
   } catch (err) {
@@ -42,8 +53,10 @@ function main(): void {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (values.artillery !== undefined && values.in !== undefined) fail(2, '--in and --artillery both name the input; give one');
-  if (values.manifest !== undefined && values.artillery === undefined) fail(2, '--manifest goes with --artillery <report.json>');
+  if (values.artillery !== undefined && values.in !== undefined)
+    fail(2, '--in and --artillery both name the input; give one');
+  if (values.manifest !== undefined && values.artillery === undefined)
+    fail(2, '--manifest goes with --artillery <report.json>');
   const input = resolve(values.artillery ?? values.in ?? 'results/latest.json');
   const outDir = resolve(values.out ?? 'results');
 
@@ -53,7 +66,11 @@ function main(): void {
     text = readFileSync(input, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT' && values.artillery !== undefined) fail(2, `no Artillery report at ${input} (\`artillery run <export>/artillery.yml --output <export>/report.json\` writes it)`);
+    if (e.code === 'ENOENT' && values.artillery !== undefined)
+      fail(
+        2,
+        `no Artillery report at ${input} (\`artillery run <export>/artillery.yml --output <export>/report.json\` writes it)`,
+      );
     if (e.code === 'ENOENT') fail(2, `no results file at ${input} (run \`npm run bench\` first, or pass --in PATH)`);
     fail(2, `cannot read ${input}: ${e.message}`);
   }
@@ -97,7 +114,10 @@ function main(): void {
 function fromArtillery(report: unknown, reportPath: string, manifestArg: string | undefined): unknown {
   const manifestPath = resolve(manifestArg ?? join(dirname(reportPath), 'manifest.json'));
   if (!existsSync(manifestPath)) {
-    fail(2, `no export manifest at ${manifestPath}: write the report into the export folder, or pass --manifest <export>/manifest.json`);
+    fail(
+      2,
+      `no export manifest at ${manifestPath}: write the report into the export folder, or pass --manifest <export>/manifest.json`,
+    );
   }
   try {
     const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')), manifestPath);

@@ -4,7 +4,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCodec } from '../../codecs/index.js';
-import { compareInferred, DataError, importData, inferScenario, toRankingRequest, type DataFormat } from '../../data/index.js';
+import {
+  compareInferred,
+  DataError,
+  importData,
+  inferScenario,
+  toRankingRequest,
+  type DataFormat,
+} from '../../data/index.js';
 import { FORMATS, FormatError, parseFormatList } from '../../formats/index.js';
 import { loadScenario, parseScenario, ScenarioError } from '../../scenario/index.js';
 
@@ -36,9 +43,15 @@ function main(): void {
     ({ values } = parseArgs({
       args: rest,
       options: {
-        data: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, 'data-format': { type: 'string' },
-        'skip-corrupt': { type: 'boolean' }, candidates: { type: 'string' }, 'max-requests': { type: 'string' },
-        formats: { type: 'string' }, codec: { type: 'string' },
+        data: { type: 'string' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+        'data-format': { type: 'string' },
+        'skip-corrupt': { type: 'boolean' },
+        candidates: { type: 'string' },
+        'max-requests': { type: 'string' },
+        formats: { type: 'string' },
+        codec: { type: 'string' },
       },
       strict: true,
     }));
@@ -60,9 +73,16 @@ function main(): void {
   }
   const candidates = int('candidates');
   const maxRequests = int('max-requests') ?? 50;
-  const data = importData(values.data, { format: formatFlag as DataFormat | undefined, skipCorrupt: values['skip-corrupt'] === true, ...(candidates ? { candidates } : {}) });
+  const data = importData(values.data, {
+    format: formatFlag as DataFormat | undefined,
+    skipCorrupt: values['skip-corrupt'] === true,
+    ...(candidates ? { candidates } : {}),
+  });
   const name = typeof values.name === 'string' ? values.name : 'inferred';
-  const scenario = inferScenario(data.requests, { name, description: `Inferred by payload-bench from ${data.requests.length} requests of ${data.format} data (aggregate statistics only).` });
+  const scenario = inferScenario(data.requests, {
+    name,
+    description: `Inferred by payload-bench from ${data.requests.length} requests of ${data.format} data (aggregate statistics only).`,
+  });
   // Round-trip through the validator: what we write must load back.
   parseScenario(JSON.parse(JSON.stringify(scenario)), 'inferred scenario');
   writeFileSync(values.out, `${JSON.stringify(scenario, null, 2)}\n`);
@@ -78,15 +98,25 @@ function main(): void {
   const rows = compareInferred(scenario, sample, formats, codec);
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   process.stdout.write(`synthetic vs real over ${sample.length} request(s); compression ratio with ${codec.label}\n`);
-  process.stdout.write(`${'format'.padEnd(18)} ${'real bytes'.padStart(12)} ${'synthetic'.padStart(12)} ${'diff'.padStart(8)} ${'real ratio'.padStart(11)} ${'synth ratio'.padStart(12)} ${'diff'.padStart(8)}\n`);
+  process.stdout.write(
+    `${'format'.padEnd(18)} ${'real bytes'.padStart(12)} ${'synthetic'.padStart(12)} ${'diff'.padStart(8)} ${'real ratio'.padStart(11)} ${'synth ratio'.padStart(12)} ${'diff'.padStart(8)}\n`,
+  );
   for (const r of rows) {
-    process.stdout.write(`${r.format.padEnd(18)} ${String(r.realBytes).padStart(12)} ${String(r.syntheticBytes).padStart(12)} ${pct(r.bytesDiff).padStart(8)} ${r.realRatio.toFixed(2).padStart(11)} ${r.syntheticRatio.toFixed(2).padStart(12)} ${pct(r.ratioDiff).padStart(8)}\n`);
+    process.stdout.write(
+      `${r.format.padEnd(18)} ${String(r.realBytes).padStart(12)} ${String(r.syntheticBytes).padStart(12)} ${pct(r.bytesDiff).padStart(8)} ${r.realRatio.toFixed(2).padStart(11)} ${r.syntheticRatio.toFixed(2).padStart(12)} ${pct(r.ratioDiff).padStart(8)}\n`,
+    );
   }
 }
 
 try {
   main();
 } catch (err) {
-  if (err instanceof DataError || err instanceof ScenarioError || err instanceof FormatError || (err as Error).name === 'CodecError') fail((err as Error).message, 2, false);
+  if (
+    err instanceof DataError ||
+    err instanceof ScenarioError ||
+    err instanceof FormatError ||
+    (err as Error).name === 'CodecError'
+  )
+    fail((err as Error).message, 2, false);
   throw err;
 }
