@@ -6,7 +6,6 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { contentAlignment, peersFor } from '../src/bench/peers/index.js';
-import { quietNaNs } from '../src/bench/peers/peer-types.js';
 import { FORMATS, getFormat } from '../src/formats/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
 import { diffBatches, toFeatureBatch } from '../src/tensors/index.js';
@@ -73,7 +72,9 @@ describe('peers', () => {
               const exact = diffBatches(req.schema, b, expected);
               if (exact === undefined) continue;
               assert.match(exact, /NaN payloads differ/, `${where} ${what}`);
-              assert.equal(diffBatches(req.schema, b, quietNaNs(expected)), undefined, `${where} ${what}`);
+              // Compared with NaN payloads ignored (not through quietNaNs, whose Number() copy may or may not
+              // quiet a signalling NaN depending on V8's tier): every other bit must still match.
+              assert.equal(diffBatches(req.schema, b, expected, { nanPayloads: false }), undefined, `${where} ${what}`);
             }
             continue;
           }
