@@ -17,7 +17,7 @@ import {
   type Schema,
   type Values,
 } from '../tensors/feature-batch.js';
-import type { NamedTensor } from '../tensors/named-tensor.js';
+import { isFilled, type NamedTensor, type WireTensor } from '../tensors/named-tensor.js';
 import { DecodeError } from '../wire/proto-reader.js';
 import { elementCount } from '../wire/tensor-shape.js';
 
@@ -45,9 +45,22 @@ function splitsToInt64(splits: Int32Array): BigInt64Array {
   return out;
 }
 
-/** The tensors a request becomes. */
+/** The tensors a request becomes, every value materialized. */
 export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): NamedTensor[] {
-  const out: NamedTensor[] = [];
+  return toWireTensors(req, opts).map((t) => {
+    if (!isFilled(t)) return t;
+    const values = new Float32Array(elementCount(t.name, t.shape));
+    t.fill(bitsOf(values));
+    return { name: t.name, dtype: t.dtype, shape: t.shape, values };
+  });
+}
+
+/**
+ * The tensors a request becomes, for an encoder: the packed matrices (with `pack`) are
+ * filled by transposing the feature columns straight into the output.
+ */
+export function toWireTensors(req: RankingRequest, opts: ColumnarOptions): WireTensor[] {
+  const out: WireTensor[] = [];
   const n = req.candidates;
   const packed = new Set<string>();
   if (opts.pack) {
@@ -55,19 +68,16 @@ export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): Name
       const specs = packedFeatures(req.schema, scope);
       if (specs.length === 0) continue;
       const rows = scope === 'item' ? n : 1;
-      const widths = specs.map((s) => fixedWidth(s)!);
+      const widths = Int32Array.from(specs, (s) => fixedWidth(s)!);
       const total = widths.reduce((a, b) => a + b, 0);
-      const values = new Float32Array(rows * total);
       // Copied as 32-bit patterns: a float read into a JS number quiets a signaling NaN.
-      const dst = bitsOf(values);
       const srcs = specs.map((s) => bitsOf(req.columns.get(s.name)!.values as Float32Array));
-      transposeBlocked(srcs, Int32Array.from(widths), dst, rows, total, 'pack');
       for (const s of specs) packed.add(s.name);
       out.push({
         name: scope === 'item' ? PACKED_ITEM : PACKED_CONTEXT,
         dtype: 'float32',
         shape: [rows, total],
-        values,
+        fill: (matrix) => packMatrix(srcs, widths, matrix, rows, total),
       });
     }
   }
@@ -97,6 +107,21 @@ export function toNamedTensors(req: RankingRequest, opts: ColumnarOptions): Name
 
 const shapeText = (s: readonly number[]): string => `[${s.join(',')}]`;
 
+/** Per schema object, the signature's input names and their set, for plain and packed signatures. */
+const signatureCache = new WeakMap<Schema, { names: string[]; set: Set<string> }[]>();
+
+/** expectedInputs as a list and a set, computed once per schema (a server decodes many requests of one). */
+function signatureOf(schema: Schema, pack: boolean): { names: string[]; set: Set<string> } {
+  let cached = signatureCache.get(schema);
+  if (!cached) signatureCache.set(schema, (cached = []));
+  const i = pack ? 1 : 0;
+  if (!cached[i]) {
+    const names = expectedInputs(schema, pack);
+    cached[i] = { names, set: new Set(names) };
+  }
+  return cached[i]!;
+}
+
 /** The input names a columnar signature expects for a schema. */
 export function expectedInputs(schema: Schema, pack: boolean): string[] {
   const names: string[] = [];
@@ -122,8 +147,7 @@ export function expectedInputs(schema: Schema, pack: boolean): string[] {
  * dimension 1 (broadcast here) or with one row per candidate.
  */
 export function assembleBatch(schema: Schema, inputs: Map<string, NamedTensor>, pack: boolean): FeatureBatch {
-  const expected = expectedInputs(schema, pack);
-  const expectedSet = new Set(expected);
+  const { names: expected, set: expectedSet } = signatureOf(schema, pack);
   const extra: string[] = [];
   for (const k of inputs.keys()) if (!expectedSet.has(k)) extra.push(k);
   if (extra.length) {
@@ -219,55 +243,138 @@ function unpack(schema: Schema, inputs: Map<string, NamedTensor>, n: number, ten
       off += ws[f]!;
     }
     if (rows === 1) {
-      // Context sent once: every candidate's row is row 0.
+      // Context sent once: every candidate's row is row 0 (the first row copied, then doubled).
       for (let f = 0, o = 0; f < k; f++) {
         const w = ws[f]!;
-        for (let r = 0; r < n; r++) for (let j = 0; j < w; j++) cols[f]![r * w + j] = src[o + j]!;
+        const col = cols[f]!;
+        if (w === 1) col.fill(src[o]!);
+        else if (n > 0) {
+          for (let j = 0; j < w; j++) col[j] = src[o + j]!;
+          for (let have = w; have < n * w; have *= 2) col.copyWithin(have, 0, Math.min(have, n * w - have));
+        }
         o += w;
       }
-    } else transposeBlocked(cols, ws, src, n, total, 'unpack');
+    } else unpackMatrix(cols, ws, src, n, total);
     for (let f = 0; f < k; f++)
       tensors.set(specs[f]!.name, { values: new Float32Array(cols[f]!.buffer, cols[f]!.byteOffset, cols[f]!.length) });
   }
 }
 
-/** Rows per block of the packed-matrix transpose: 16 rows of ~270 floats stay in L1 across all features. */
+/**
+ * Rows per block of the packed-matrix transpose: a block of 16 rows of the matrix (~17 kB
+ * for 270 features) stays in L1 while every feature's slice of those rows is visited.
+ */
 const BLOCK_ROWS = 16;
+/** Scalar features moved together: eight adjacent columns per pass over a block's rows. */
+const RUN = 8;
 
 /**
- * Between the packed [rows, total] matrix and one column per feature (feature f: `ws[f]`
- * values per row), as 32-bit patterns. `pack` writes `matrix` from `cols`, `unpack` the
- * reverse. Blocked by rows: going feature by feature down all rows touched a new cache line
- * of the matrix per element (strides of ~1 kB), going row by row scattered the writes over
- * every column; a block of rows keeps both the matrix lines and each column's line in cache.
+ * The transpose's plan: feature `f` is either the start of a run of RUN scalar features
+ * (run[f] = 1; the next RUN - 1 features ride with it) or moved alone (run[f] = 0).
  */
-function transposeBlocked(
-  cols: Int32Array[],
-  ws: Int32Array,
-  matrix: Int32Array,
-  rows: number,
-  total: number,
-  dir: 'pack' | 'unpack',
-): void {
+function runsOf(ws: Int32Array): Uint8Array {
+  const run = new Uint8Array(ws.length);
+  for (let f = 0; f + RUN <= ws.length; ) {
+    let all = true;
+    for (let j = 0; j < RUN; j++) if (ws[f + j] !== 1) all = false;
+    if (all) {
+      run[f] = 1;
+      f += RUN;
+    } else f++;
+  }
+  return run;
+}
+
+/**
+ * Writes the packed [rows, total] `matrix` from one column per feature (feature f: `ws[f]`
+ * values per row), as 32-bit patterns. Blocked by rows so both the matrix lines and each
+ * column's line stay in cache, and eight scalar features at a time: one feature at a time
+ * down a block spent more on the loop than on the stores (1.3 ms against 0.45 ms for
+ * etsy-search's 1,000 x 281 matrix, measured in one process).
+ */
+function packMatrix(cols: Int32Array[], ws: Int32Array, matrix: Int32Array, rows: number, total: number): void {
   const k = ws.length;
+  const run = runsOf(ws);
   for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
     const r1 = Math.min(rows, r0 + BLOCK_ROWS);
     let off = 0;
-    for (let f = 0; f < k; f++) {
+    for (let f = 0; f < k; ) {
+      if (run[f] === 1) {
+        const c0 = cols[f]!,
+          c1 = cols[f + 1]!,
+          c2 = cols[f + 2]!,
+          c3 = cols[f + 3]!;
+        const c4 = cols[f + 4]!,
+          c5 = cols[f + 5]!,
+          c6 = cols[f + 6]!,
+          c7 = cols[f + 7]!;
+        for (let r = r0, m = r0 * total + off; r < r1; r++, m += total) {
+          matrix[m] = c0[r]!;
+          matrix[m + 1] = c1[r]!;
+          matrix[m + 2] = c2[r]!;
+          matrix[m + 3] = c3[r]!;
+          matrix[m + 4] = c4[r]!;
+          matrix[m + 5] = c5[r]!;
+          matrix[m + 6] = c6[r]!;
+          matrix[m + 7] = c7[r]!;
+        }
+        off += RUN;
+        f += RUN;
+        continue;
+      }
       const w = ws[f]!;
       const col = cols[f]!;
-      if (w === 1) {
-        if (dir === 'pack') for (let r = r0; r < r1; r++) matrix[r * total + off] = col[r]!;
-        else for (let r = r0; r < r1; r++) col[r] = matrix[r * total + off]!;
-      } else {
-        for (let r = r0; r < r1; r++) {
-          const m = r * total + off;
-          const c = r * w;
-          if (dir === 'pack') for (let j = 0; j < w; j++) matrix[m + j] = col[c + j]!;
-          else for (let j = 0; j < w; j++) col[c + j] = matrix[m + j]!;
-        }
+      for (let r = r0; r < r1; r++) {
+        const m = r * total + off;
+        const c = r * w;
+        for (let j = 0; j < w; j++) matrix[m + j] = col[c + j]!;
       }
       off += w;
+      f++;
+    }
+  }
+}
+
+/** The inverse of `packMatrix`: one column per feature from the packed [rows, total] matrix. */
+function unpackMatrix(cols: Int32Array[], ws: Int32Array, matrix: Int32Array, rows: number, total: number): void {
+  const k = ws.length;
+  const run = runsOf(ws);
+  for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+    const r1 = Math.min(rows, r0 + BLOCK_ROWS);
+    let off = 0;
+    for (let f = 0; f < k; ) {
+      if (run[f] === 1) {
+        const c0 = cols[f]!,
+          c1 = cols[f + 1]!,
+          c2 = cols[f + 2]!,
+          c3 = cols[f + 3]!;
+        const c4 = cols[f + 4]!,
+          c5 = cols[f + 5]!,
+          c6 = cols[f + 6]!,
+          c7 = cols[f + 7]!;
+        for (let r = r0, m = r0 * total + off; r < r1; r++, m += total) {
+          c0[r] = matrix[m]!;
+          c1[r] = matrix[m + 1]!;
+          c2[r] = matrix[m + 2]!;
+          c3[r] = matrix[m + 3]!;
+          c4[r] = matrix[m + 4]!;
+          c5[r] = matrix[m + 5]!;
+          c6[r] = matrix[m + 6]!;
+          c7[r] = matrix[m + 7]!;
+        }
+        off += RUN;
+        f += RUN;
+        continue;
+      }
+      const w = ws[f]!;
+      const col = cols[f]!;
+      for (let r = r0; r < r1; r++) {
+        const m = r * total + off;
+        const c = r * w;
+        for (let j = 0; j < w; j++) col[c + j] = matrix[m + j]!;
+      }
+      off += w;
+      f++;
     }
   }
 }

@@ -3,7 +3,7 @@
 import type { Schema, RankingRequest } from '../tensors/feature-batch.js';
 import { decodePredictRequest, encodePredictRequest } from '../wire/predict-request.js';
 import type { NumericEncoding } from '../wire/tensor-proto.js';
-import { assembleBatch, toNamedTensors } from './columnar.js';
+import { assembleBatch, toWireTensors } from './columnar.js';
 import { DEFAULT_MODEL, type DecodedRequest, type EncodeOptions, type Format, type FormatId } from './types.js';
 
 export interface TensorFormatOptions {
@@ -23,14 +23,11 @@ export function tensorFormat(o: TensorFormatOptions): Format {
     rpc: 'Predict',
     signature: o.signature,
     encode(req: RankingRequest, opts: EncodeOptions = {}): Uint8Array {
-      const tensors = toNamedTensors(req, { contextOnce: o.contextOnce, pack: o.pack });
-      let size = 1024;
-      for (const t of tensors) size += Array.isArray(t.values) ? t.values.length * 16 : t.values.byteLength * 1.3 + 64;
+      const tensors = toWireTensors(req, { contextOnce: o.contextOnce, pack: o.pack });
       return encodePredictRequest(
         { name: opts.modelName ?? DEFAULT_MODEL, signatureName: opts.signatureName ?? o.signature },
         tensors,
         o.encoding,
-        Math.ceil(size),
       );
     },
     decode(bytes: Uint8Array, schema: Schema): DecodedRequest {

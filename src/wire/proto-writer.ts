@@ -13,9 +13,14 @@ const MIN_CAPACITY = 64;
 /** A size hint above this is not trusted up front (the writer still grows to any size). */
 const MAX_INITIAL = 1 << 30;
 
+/** Spare bytes past a sized writer's end, so `ensure`'s worst-case reserves (10 for a varint) never grow it. */
+const SIZED_SLACK = 16;
+
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
+  /** The exact length a sized writer must end at; -1 for a growing writer. */
+  private expected = -1;
   pos = 0;
 
   /** `initial` is a capacity hint; anything not a positive integer (0, NaN) starts at a small default. */
@@ -23,6 +28,23 @@ export class ProtoWriter {
     const cap = Number.isSafeInteger(initial) && initial > 0 ? Math.min(initial, MAX_INITIAL) : MIN_CAPACITY;
     this.buf = new Uint8Array(cap);
     this.view = new DataView(this.buf.buffer);
+  }
+
+  /**
+   * A writer for a message whose exact length is known: one uninitialised allocation, no
+   * growth, and `finish` hands the bytes out without the final copy (it checks that exactly
+   * `size` bytes were written, so no uninitialised byte can leave). The message starts so
+   * that its byte `alignAt` lands 8-byte aligned in the buffer, for `fillBits` to write there
+   * in place.
+   */
+  static sized(size: number, alignAt = 0): ProtoWriter {
+    const w = new ProtoWriter(MIN_CAPACITY);
+    const ab = Buffer.allocUnsafeSlow(size + SIZED_SLACK + 8).buffer;
+    const shift = (8 - (alignAt % 8)) % 8;
+    w.buf = new Uint8Array(ab, shift, size + SIZED_SLACK);
+    w.view = new DataView(ab, shift, size + SIZED_SLACK);
+    w.expected = size;
+    return w;
   }
 
   /** Make room for `n` more bytes. */
@@ -38,9 +60,15 @@ export class ProtoWriter {
     this.view = new DataView(next.buffer);
   }
 
-  /** The bytes written so far (a copy that owns its buffer). */
+  /**
+   * The bytes written so far: a copy that owns its buffer, or for a sized writer its own
+   * buffer (a view of it: `byteOffset` may be non-zero).
+   */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    if (this.expected < 0) return this.buf.slice(0, this.pos);
+    if (this.pos !== this.expected)
+      throw new Error(`internal error: sized encode wrote ${this.pos} bytes, computed ${this.expected}`);
+    return this.buf.subarray(0, this.pos);
   }
 
   tag(field: number, wireType: number): void {
@@ -78,7 +106,20 @@ export class ProtoWriter {
 
   /** Packed int64 body (no tag/length) from the 32-bit halves of a BigInt64Array. */
   int64Halves(halves: Int32Array, from: number, to: number): void {
-    for (let i = from; i < to; i++) this.varint64(halves[2 * i]!, halves[2 * i + 1]!);
+    this.ensure((to - from) * 10);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = from; i < to; i++) {
+      let lo = halves[2 * i]! >>> 0;
+      let hi = halves[2 * i + 1]! >>> 0;
+      while (hi !== 0 || lo > 127) {
+        b[p++] = (lo & 127) | 128;
+        lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+        hi >>>= 7;
+      }
+      b[p++] = lo;
+    }
+    this.pos = p;
   }
 
   int32(v: number): void {
@@ -99,9 +140,15 @@ export class ProtoWriter {
 
   /** Raw bytes without a length prefix. */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const n = bytes.length;
+    this.ensure(n);
+    // Short strings byte by byte: set()'s fixed cost per call outweighs copying a few bytes.
+    if (n <= 32) {
+      const b = this.buf;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) b[p + i] = bytes[i]!;
+    } else this.buf.set(bytes, this.pos);
+    this.pos += n;
   }
 
   /** Length-prefixed bytes. */
@@ -113,6 +160,34 @@ export class ProtoWriter {
   /** Float32 values as raw little-endian bytes (tensor_content, packed float bodies). */
   floatsRaw(v: Float32Array, from = 0, to = v.length): void {
     this.raw(new Uint8Array(v.buffer, v.byteOffset + from * 4, (to - from) * 4));
+  }
+
+  /**
+   * `count` 32-bit values written in place by `fill` (raw little-endian, as tensor_content
+   * and packed float_val hold them): straight into the output when it is 4-byte aligned
+   * there, else through one scratch array.
+   */
+  fillBits(count: number, fill: (bits: Int32Array) => void): void {
+    this.ensure(count * 4);
+    const at = this.buf.byteOffset + this.pos;
+    if (at % 4 === 0) fill(new Int32Array(this.buf.buffer, at, count));
+    else {
+      const tmp = new Int32Array(count);
+      fill(tmp);
+      this.buf.set(new Uint8Array(tmp.buffer), this.pos);
+    }
+    this.pos += count * 4;
+  }
+
+  /** Length-prefixed UTF-8 of `s`, whose encoded length `byteLength` (from `utf8Length`) is known. */
+  stringOfLength(s: string, byteLength: number): void {
+    this.uint32(byteLength);
+    this.ensure(byteLength);
+    const b = this.buf;
+    const p = this.pos;
+    if (byteLength === s.length) for (let i = 0; i < byteLength; i++) b[p + i] = s.charCodeAt(i);
+    else utf8.encodeInto(s, b.subarray(p, p + byteLength));
+    this.pos = p + byteLength;
   }
 
   string(s: string): void {
@@ -159,6 +234,45 @@ export class ProtoWriter {
     this.buf[p] = v;
     this.pos += extra;
   }
+}
+
+/**
+ * Bytes of `s` in UTF-8 as TextEncoder writes it: a lone surrogate becomes U+FFFD (3 bytes).
+ */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Size of a 64-bit varint given as two's-complement 32-bit halves. */
+export function varint64Size(lo: number, hi: number): number {
+  hi >>>= 0;
+  if (hi === 0) return varintSize(lo);
+  let n = 5;
+  for (hi >>>= 3; hi > 0; hi >>>= 7) n++;
+  return n;
+}
+
+/** Size of a non-negative safe integer (a shape dimension) as a varint. */
+export function varintSizeOf(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
 
 /** Size of `v` as an unsigned varint. */

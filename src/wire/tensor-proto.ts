@@ -2,30 +2,101 @@
 // dtypes a ranking request uses. Two numeric encodings: typed repeated fields
 // (float_val = 5, int64_val = 10, packed) or raw little-endian tensor_content = 4.
 // Strings always go as string_val = 8: DT_STRING cannot use tensor_content.
-import type { NamedTensor } from '../tensors/named-tensor.js';
+import { isFilled, type NamedTensor, type WireTensor } from '../tensors/named-tensor.js';
 import { elementCount } from './tensor-shape.js';
 import { DT_FLOAT, DT_INT64, DT_STRING, dtypeFromTf, TF_DTYPE, tfDtypeName } from './dtypes.js';
 import { copyFloats, DecodeError, floatsView, ProtoReader } from './proto-reader.js';
-import { halvesOf, ProtoWriter, WIRE_LEN, WIRE_VARINT } from './proto-writer.js';
+import { halvesOf, type ProtoWriter, varint64Size, varintSize, WIRE_LEN, WIRE_VARINT } from './proto-writer.js';
 
 export type NumericEncoding = 'typed' | 'content';
 
-/** Writes the TensorProto body (no tag/length) for `t`. */
-export function writeTensorProto(w: ProtoWriter, t: NamedTensor, enc: NumericEncoding): void {
+/** Bytes of the dimension `d`'s TensorShapeProto.Dim body (size = 1, left out when 0). */
+function dimBodySize(d: number): number {
+  return d === 0 ? 0 : 1 + varint64Size(d, Math.floor(d / 2 ** 32));
+}
+
+/** Bytes of the packed int64_val body (varints, no tag/length). */
+function int64BodySize(halves: Int32Array, n: number): number {
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const hi = halves[2 * i + 1]!;
+    if (hi !== 0) {
+      size += varint64Size(halves[2 * i]!, hi);
+      continue;
+    }
+    const lo = halves[2 * i]! >>> 0;
+    size += lo < 0x80 ? 1 : lo < 0x4000 ? 2 : lo < 0x200000 ? 3 : lo < 0x10000000 ? 4 : 5;
+  }
+  return size;
+}
+
+/**
+ * Bytes of `t`'s values as `writeTensorProto` writes them, without their tag and length:
+ * tensor_content or packed float_val/int64_val bodies; for strings every string_val field
+ * whole (tags and lengths included, as they are repeated fields).
+ */
+export function valuesSize(t: WireTensor, enc: NumericEncoding): number {
+  if (isFilled(t)) return elementCountOf(t.shape) * 4;
+  const v = t.values;
+  if (Array.isArray(v)) {
+    let size = 0;
+    for (const b of v) size += 1 + varintSize(b.length) + b.length;
+    return size;
+  }
+  return enc === 'content' || v instanceof Float32Array ? v.byteLength : int64BodySize(halvesOf(v), v.length);
+}
+
+/** Bytes of the TensorProto body `writeTensorProto` writes for `t`, given its `valuesSize`. */
+export function tensorBodySize(t: WireTensor, values: number): number {
+  let shape = 0;
+  for (const d of t.shape) {
+    const dim = dimBodySize(d);
+    shape += 1 + varintSize(dim) + dim;
+  }
+  const size = 1 + varintSize(TF_DTYPE[t.dtype]) + 1 + varintSize(shape) + shape;
+  if (values === 0 || (!isFilled(t) && Array.isArray(t.values))) return size + values;
+  return size + 1 + varintSize(values) + values;
+}
+
+/** Elements of a shape the encoder was handed (the caller built it; no limits to check). */
+function elementCountOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * Writes the TensorProto body (no tag/length) for `t`, as sized by `tensorBodySize`: dtype,
+ * shape, then the values, always last (a sized encoder relies on that to align them).
+ * `values` is `valuesSize(t, enc)` when the caller has it.
+ */
+export function writeTensorProto(
+  w: ProtoWriter,
+  t: WireTensor,
+  enc: NumericEncoding,
+  values = valuesSize(t, enc),
+): void {
   w.tag(1, WIRE_VARINT);
   w.uint32(TF_DTYPE[t.dtype]);
   w.tag(2, WIRE_LEN);
   const shape = w.begin();
   for (const d of t.shape) {
     w.tag(2, WIRE_LEN);
-    const dim = w.begin();
+    w.uint32(dimBodySize(d));
     if (d !== 0) {
       w.tag(1, WIRE_VARINT);
-      w.varint64(d, 0);
+      w.varint64(d, Math.floor(d / 2 ** 32));
     }
-    w.end(dim);
   }
   w.end(shape);
+  if (isFilled(t)) {
+    const n = elementCountOf(t.shape);
+    if (n === 0) return;
+    w.tag(enc === 'content' ? 4 : 5, WIRE_LEN);
+    w.uint32(n * 4);
+    w.fillBits(n, t.fill);
+    return;
+  }
   const v = t.values;
   if (Array.isArray(v)) {
     for (const b of v) {
@@ -44,10 +115,10 @@ export function writeTensorProto(w: ProtoWriter, t: NamedTensor, enc: NumericEnc
     w.uint32(v.length * 4);
     w.floatsRaw(v);
   } else {
+    const halves = halvesOf(v);
     w.tag(10, WIRE_LEN);
-    const m = w.begin();
-    w.int64Halves(halvesOf(v), 0, v.length);
-    w.end(m);
+    w.uint32(values);
+    w.int64Halves(halves, 0, v.length);
   }
 }
 
