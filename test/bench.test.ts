@@ -33,6 +33,8 @@ import {
 import { BENCH_USAGE } from '../src/args/bench-args.js';
 import { parseBenchArgs } from '../src/args/bench-args.js';
 import { writeResults } from '../src/report/index.js';
+import { sig3 } from '../src/report/number-format.js';
+import { peersTable } from '../src/report/table-peers.js';
 import { parseCodec, type Codec } from '../src/codecs/index.js';
 import { FORMATS, getFormat, type Format } from '../src/formats/index.js';
 import { SCHEMA_VERSION, type Results, type Stats } from '../src/results/index.js';
@@ -232,7 +234,20 @@ describe('--peers', () => {
     const impls = (format: string, op: string) =>
       peers.records.filter((p) => p.format === format && p.op === op).map((p) => p.impl);
     assert.deepEqual(impls('tensor-content', 'decode'), ['ours', 'copy', 'protobufjs', 'protobuf-es']);
-    assert.deepEqual(impls('tensor-content', 'encode'), ['ours', 'protobufjs', 'protobuf-es']);
+    assert.deepEqual(impls('tensor-content', 'encode'), ['ours', 'ours-prebuilt', 'protobufjs', 'protobuf-es']);
+    assert.deepEqual(impls('json-columnar', 'encode'), ['ours', 'JSON']);
+    // The table shows ours on a prebuilt message against the fastest peer, like for like.
+    const table = peersTable(results, 'tiny')!;
+    assert.equal(table.columns.at(-1)!.label, 'ours on a prebuilt message (÷ fastest peer)');
+    const row = table.rows.find((r) => r[0] === '`tensor-content`' && r[1] === 'encode')!;
+    const pre = peers.records.find((p) => p.format === 'tensor-content' && p.impl === 'ours-prebuilt')!;
+    const fastest = Math.min(
+      ...peers.records
+        .filter((p) => p.format === 'tensor-content' && p.op === 'encode' && p.impl.startsWith('protobuf'))
+        .map((p) => p.stats.medianMs),
+    );
+    assert.ok(row.at(-1)!.endsWith(`(**${sig3(pre.stats.medianMs / fastest)}**)`), row.at(-1));
+    assert.equal(table.rows.find((r) => r[0] === '`json-columnar`' && r[1] === 'encode')!.at(-1), '–');
     assert.deepEqual(impls('json-columnar', 'decode'), ['ours', 'copy', 'JSON']);
     for (const p of peers.records) {
       const ours = peers.records.find((x) => x.format === p.format && x.op === p.op && x.impl === 'ours')!;

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { contentAlignment, peersFor } from '../src/bench/peers/index.js';
+import { prebuiltOurs } from '../src/bench/peers/measure-peers.js';
 import { FORMATS, getFormat } from '../src/formats/index.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
 import { diffBatches, toFeatureBatch } from '../src/tensors/index.js';
@@ -84,6 +85,20 @@ describe('peers', () => {
       }
     });
   }
+
+  it('time our wire encoder on a prebuilt message only where it gives back the measured bytes', () => {
+    for (const preset of ['etsy-search', 'edge']) {
+      const req = generate(loadScenario(preset, { candidates: 7 }));
+      for (const id of ['tensor-typed', 'tensor-content', 'tensor-broadcast', 'tensor-packed', 'tf-example']) {
+        const bytes = getFormat(id).encode(req);
+        const encode = prebuiltOurs(bytes);
+        assert.ok(encode, `${preset} ${id}`);
+        assert.deepEqual(encode(), bytes, `${preset} ${id}`);
+      }
+      // Not a PredictRequest: no like-for-like row rather than a wrong one.
+      for (const id of ['elwc', 'json-columnar']) assert.equal(prebuiltOurs(getFormat(id).encode(req)), undefined, id);
+    }
+  });
 
   it('notice a peer that gathers the wrong values', () => {
     const req = generate(loadScenario('tiny'));

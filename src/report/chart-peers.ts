@@ -14,7 +14,7 @@ import {
 } from './chart-common.js';
 import { orderFormats } from './palette.js';
 import { primaryScenario } from './select.js';
-import { peerImpls, peerRecords } from './table-peers.js';
+import { PREBUILT, peerImpls, peerRecords, prebuiltVsFastest } from './table-peers.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'Ours vs peers: time ratio on the same bytes';
@@ -24,6 +24,7 @@ const PEER_COLORS: Record<string, string> = {
   JSON: '#f28e2b',
   msgpackr: '#59a14f',
   copy: '#222222',
+  [PREBUILT]: '#b07aa1',
 };
 
 export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResult {
@@ -57,6 +58,15 @@ export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResu
     backgroundColor: PEER_COLORS[impl] ?? '#bab0ac',
     borderWidth: 0,
   }));
+  if (records.some((p) => p.impl === PREBUILT)) {
+    datasets.push({
+      type: 'bar' as const,
+      label: 'ours on a prebuilt message ÷ fastest peer (encode, like for like)',
+      data: keys.map((k) => (k.op === 'encode' ? (prebuiltVsFastest(records, k.format)?.ratio ?? null) : null)),
+      backgroundColor: PEER_COLORS[PREBUILT]!,
+      borderWidth: 0,
+    });
+  }
   const values = datasets.flatMap((d) => d.data);
   const y = valueAxis({
     title: 'ours ÷ peer (median time; below 1: ours faster)',
@@ -84,7 +94,7 @@ export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResu
     id: 'peers',
     file: 'peers.png',
     title: TITLE,
-    caption: `Ours vs protobufjs, protobuf-es, JSON.parse + gather and msgpackr on the same ${scenario} bytes: ours' median time divided by each peer's, per format and op (decode also against a fresh-allocation copy of the bytes). Below 1, ours is faster.`,
+    caption: `Ours vs protobufjs, protobuf-es, JSON.parse + gather and msgpackr on the same ${scenario} bytes: ours' median time divided by each peer's, per format and op (decode also against a fresh-allocation copy of the bytes; encode also our wire encoder on a finished message, as the peers encode, against the fastest peer). Below 1, ours is faster.`,
     config,
     ...optional('tickLabels', tickLabelsOf({ y })),
   };
