@@ -12,7 +12,7 @@ import { calibrationWorkload } from './calibration.js';
 import { coldCopyFloor, logicalTensorBytes, warmCopyFloor } from './floor.js';
 import { parseSlowdown, withSlowdown } from './inject-slowdown.js';
 import { measurePeers } from './peers/measure-peers.js';
-import { timeOp } from './time-op.js';
+import { jitWarmUp, timeOp } from './time-op.js';
 import { VerificationError, verifyRoundTrips } from './verify.js';
 import type { WorkerJob, WorkerMessage } from './worker-protocol.js';
 
@@ -36,10 +36,11 @@ export async function measureFormat(
 
   const slow = parseSlowdown(process.env.PAYLOAD_BENCH_INJECT_SLOWDOWN);
   const ENC = 'identity';
-  const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown; bytes?: number }[] = [
+  const steps: { op: WorkerMessage & { type: 'op-start' }; fn: () => unknown; bytes?: number; jit?: boolean }[] = [
     {
       op: { type: 'op-start', op: 'encode', codec: ENC },
       fn: withSlowdown(slow, job.format, 'encode', () => format.encode(req)),
+      jit: true,
     },
   ];
   if (job.floor) {
@@ -60,15 +61,17 @@ export async function measureFormat(
   steps.push({
     op: { type: 'op-start', op: 'decode', codec: ENC },
     fn: withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema)),
+    jit: true,
   });
   for (const codec of job.plan.timeCodecs === false ? [] : codecs) {
     const packed = compressed.get(codec.label)!;
     steps.push({ op: { type: 'op-start', op: 'compress', codec: codec.label }, fn: () => codec.compress(encoded) });
     steps.push({ op: { type: 'op-start', op: 'decompress', codec: codec.label }, fn: () => codec.decompress(packed) });
   }
-  for (const { op, fn, bytes } of steps) {
+  for (const { op, fn, bytes, jit } of steps) {
     send(op);
     await yieldToLoop();
+    if (jit) jitWarmUp(fn, job.plan);
     const sample = timeOp(`${job.format} ${op.op} ${op.codec}`, fn, job.plan);
     // Every op consumes or produces the raw encoded bytes; the floors copy the logical bytes.
     send({ type: 'op', op: op.op, codec: op.codec, bytes: bytes ?? raw, sample });

@@ -9,6 +9,16 @@ import type { ParentMessage, WorkerJob, WorkerMessage } from './worker-protocol.
 // measure-worker.ts through tsx from sources, measure-worker.js when compiled.
 const WORKER = moduleEntry(import.meta.url, 'measure-worker');
 
+/**
+ * glibc malloc kept in its steady state, as in a long-running server: buffers up to 64 MiB
+ * come from the heap and freed memory is kept for reuse, instead of each 1-10 MB message
+ * being a fresh mmap whose pages fault in on first touch. On this 2-core VM, page faults
+ * cost anywhere from 0.16 to 0.47 ms per fresh MB from one minute to the next, which made
+ * round medians of allocation-heavy ops differ 2-3x; with these, a fresh 1 MB allocation
+ * and copy held at 0.13-0.16 ms. Variables the user set win; other allocators ignore them.
+ */
+const STEADY_ALLOCATOR = { MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };
+
 export type OpMessage = WorkerMessage & { type: 'op' };
 export type SizesMessage = WorkerMessage & { type: 'sizes' };
 export type PeerMessage = WorkerMessage & { type: 'peer' };
@@ -37,7 +47,9 @@ export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => v
   const started = performance.now();
   // Plug-in format modules loaded here are loaded again in the child (its arguments).
   const child = fork(WORKER.file, pluginModulePaths(), {
-    execArgv: WORKER.execArgv,
+    // --expose-gc: timeOp collects garbage before each op, so no op pays for an earlier op's heap.
+    execArgv: [...WORKER.execArgv, '--expose-gc'],
+    env: { ...STEADY_ALLOCATOR, ...process.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));

@@ -9,6 +9,21 @@ import { summarize, type RoundSample } from './stats.js';
 /** Most samples kept per op and round; plenty for a p99. */
 export const MAX_SAMPLES = 10_000;
 
+/** Calls before sampling a JavaScript op (encode, decode, a peer library), for V8 to finish optimizing it. */
+export const JIT_WARMUP_CALLS = 100;
+
+/**
+ * Runs `fn` JIT_WARMUP_CALLS times or for 10 x `plan.warmupMs`, whichever ends first. A
+ * format's encode timed after tinybench's short warmup alone was still partly unoptimized:
+ * tensor-content encode had a median of 2.0-3.3 ms in five fresh processes, and 0.7-1.0 ms
+ * after 30-100 calls (etsy-search, this 2-core machine). Native work (codecs) does not need it.
+ */
+export function jitWarmUp(fn: () => unknown, plan: MeasurePlan): void {
+  const capMs = plan.warmupMs * 10;
+  const start = performance.now();
+  for (let i = 0; i < JIT_WARMUP_CALLS && performance.now() - start < capMs; i++) fn();
+}
+
 /**
  * Warm up, then sample `fn` until both `plan.timeMs` and `plan.minSamples` are reached.
  * `fn` must return its output so the work cannot be optimised away.
@@ -42,6 +57,10 @@ export function timeOp(name: string, fn: () => unknown, plan: MeasurePlan): Roun
       },
     },
   );
+  // A full collection first where the process allows it (bench children run with --expose-gc):
+  // garbage left by the op timed before (a tf-example encode leaves ~100 MB) would otherwise be
+  // collected during this op's samples and charged to it.
+  (globalThis as { gc?: () => void }).gc?.();
   const [task] = bench.runSync();
   const result = task?.result;
   if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) {

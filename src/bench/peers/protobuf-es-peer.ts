@@ -62,7 +62,8 @@ export function protobufEsTensorPeer(pack: boolean): PeerCodec {
       assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), pack),
     decodeWork:
       'fromBinary(PredictRequest), then one typed array per input (a view over tensor_content where aligned, else one copy; ' +
-      'Float32Array/BigInt64Array from floatVal/int64Val); less than ours: no check of names, dtypes, shapes or value counts, no context broadcast',
+      'Float32Array/BigInt64Array from floatVal/int64Val); less than ours: no check of names, dtypes, shapes or value counts, no context broadcast' +
+      (pack ? ', no unpacking of the packed matrix into one array per feature (a transpose of every value)' : ''),
     prebuiltEncode: encoder(desc),
     encodeWork: ENCODE_WORK,
   };

@@ -61,7 +61,8 @@ export function protobufjsTensorPeer(pack: boolean): PeerCodec {
       assembleBatch(schema, new Map((decoded as NamedTensor[]).map((t) => [t.name, t])), pack),
     decodeWork:
       'PredictRequest.decode, then one typed array per input (a view over tensor_content where aligned, else one copy; ' +
-      'Float32Array/BigInt64Array from float_val/int64_val); less than ours: no check of names, dtypes, shapes or value counts, no context broadcast',
+      'Float32Array/BigInt64Array from float_val/int64_val); less than ours: no check of names, dtypes, shapes or value counts, no context broadcast' +
+      (pack ? ', no unpacking of the packed matrix into one array per feature (a transpose of every value)' : ''),
     prebuiltEncode: encoder(type),
     encodeWork: ENCODE_WORK,
   };
