@@ -248,7 +248,7 @@ export function configRecord(config: BenchConfig): Record<string, unknown> {
     data: config.data ?? null,
     timer: 'tinybench runSync, process.hrtime.bigint',
     isolation:
-      'one child process per scenario x format x round, run one at a time, formats rotated across rounds; glibc malloc held in steady state (MALLOC_MMAP_THRESHOLD_ 64 MiB, MALLOC_TRIM_THRESHOLD_ 256 MiB); JavaScript ops warmed up for 100 calls (at most 10x the warmup time); a full garbage collection before each timed op',
+      'one child process per scenario x format x round, run one at a time, formats rotated across rounds; glibc malloc held in steady state (MALLOC_MMAP_THRESHOLD_ 64 MiB, MALLOC_TRIM_THRESHOLD_ 256 MiB); JavaScript ops (encode, decode, peers) warmed up for 100 calls (at most 10x the warmup time), then a full garbage collection',
     floor: floorDescription(),
     interval:
       "95 % confidence interval: Student's t over per-round medians (rounds - 1 degrees of freedom); none with 1 round",

@@ -47,7 +47,7 @@ export function spawnWorker(job: WorkerJob, onMessage: (msg: WorkerMessage) => v
   const started = performance.now();
   // Plug-in format modules loaded here are loaded again in the child (its arguments).
   const child = fork(WORKER.file, pluginModulePaths(), {
-    // --expose-gc: timeOp collects garbage before each op, so no op pays for an earlier op's heap.
+    // --expose-gc: jitWarmUp collects garbage before each JavaScript op, so none pays for an earlier op's heap.
     execArgv: [...WORKER.execArgv, '--expose-gc'],
     env: { ...STEADY_ALLOCATOR, ...process.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -17,11 +17,16 @@ export const JIT_WARMUP_CALLS = 100;
  * format's encode timed after tinybench's short warmup alone was still partly unoptimized:
  * tensor-content encode had a median of 2.0-3.3 ms in five fresh processes, and 0.7-1.0 ms
  * after 30-100 calls (etsy-search, this 2-core machine). Native work (codecs) does not need it.
+ * Ends with a full garbage collection.
  */
 export function jitWarmUp(fn: () => unknown, plan: MeasurePlan): void {
   const capMs = plan.warmupMs * 10;
   const start = performance.now();
   for (let i = 0; i < JIT_WARMUP_CALLS && performance.now() - start < capMs; i++) fn();
+  // Then a full collection where the process allows it (bench children run with --expose-gc):
+  // garbage left by the warmup and the op timed before (a tf-example encode leaves ~100 MB)
+  // would otherwise be collected during this op's samples and charged to it.
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /**
@@ -57,10 +62,6 @@ export function timeOp(name: string, fn: () => unknown, plan: MeasurePlan): Roun
       },
     },
   );
-  // A full collection first where the process allows it (bench children run with --expose-gc):
-  // garbage left by the op timed before (a tf-example encode leaves ~100 MB) would otherwise be
-  // collected during this op's samples and charged to it.
-  (globalThis as { gc?: () => void }).gc?.();
   const [task] = bench.runSync();
   const result = task?.result;
   if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) {
