@@ -111,11 +111,11 @@ export function peersTable(r: Results, scenario: string): Table | undefined {
 export function peersFinding(r: Results, scenario: string): string | undefined {
   const records = peerRecords(r, scenario);
   if (records.length === 0) return undefined;
-  const cmp: { format: string; op: string; ratio: number; peer: string }[] = [];
+  const cmp: { format: string; op: string; ratio: number; peer: string; work: string }[] = [];
   for (const f of [...new Set(records.map((p) => p.format))]) {
     for (const op of ['decode', 'encode'] as const) {
       const b = oursVsFastest(records, f, op);
-      if (b) cmp.push({ format: f, op, ratio: b.ratio, peer: b.peer.impl });
+      if (b) cmp.push({ format: f, op, ratio: b.ratio, peer: b.peer.impl, work: b.peer.work });
     }
   }
   if (cmp.length === 0) return undefined;
@@ -129,8 +129,13 @@ export function peersFinding(r: Results, scenario: string): string | undefined {
   const faster = cmp.filter((c) => c.ratio < 1).length;
   const worst = [...cmp].sort((a, b) => b.ratio - a.ratio)[0]!;
   const best = [...cmp].sort((a, b) => a.ratio - b.ratio)[0]!;
+  // A peer slower to lose against is named with what it leaves out (its work text says).
+  const skips = (c: (typeof cmp)[number]) => {
+    const less = c.work.split('less than ours: ')[1];
+    return less ? ` (which does less: ${less})` : '';
+  };
   const phrase = (c: (typeof cmp)[number]) =>
-    c.ratio < 1 ? `${times(1 / c.ratio)} faster than ${c.peer}` : `${times(c.ratio)} the time of ${c.peer}`;
+    c.ratio < 1 ? `${times(1 / c.ratio)} faster than ${c.peer}` : `${times(c.ratio)} the time of ${c.peer}${skips(c)}`;
   return (
     `Against peer libraries on the same bytes, ours is faster than the fastest peer in ${faster} of ${cmp.length} format × op comparisons; ` +
     `best: \`${best.format}\` ${best.op} ${phrase(best)}; worst: \`${worst.format}\` ${worst.op} ${phrase(worst)}.${preText}`

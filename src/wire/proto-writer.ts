@@ -140,14 +140,11 @@ export class ProtoWriter {
 
   /** Raw bytes without a length prefix. */
   raw(bytes: Uint8Array): void {
+    // Always set(): a byte loop for short strings saved ~5 % of tensor-content encode once
+    // optimized but cost 30 % more instructions in tf-example's interpreted count (the gate).
     const n = bytes.length;
     this.ensure(n);
-    // Short strings byte by byte: set()'s fixed cost per call outweighs copying a few bytes.
-    if (n <= 32) {
-      const b = this.buf;
-      const p = this.pos;
-      for (let i = 0; i < n; i++) b[p + i] = bytes[i]!;
-    } else this.buf.set(bytes, this.pos);
+    this.buf.set(bytes, this.pos);
     this.pos += n;
   }
 
@@ -183,10 +180,8 @@ export class ProtoWriter {
   stringOfLength(s: string, byteLength: number): void {
     this.uint32(byteLength);
     this.ensure(byteLength);
-    const b = this.buf;
     const p = this.pos;
-    if (byteLength === s.length) for (let i = 0; i < byteLength; i++) b[p + i] = s.charCodeAt(i);
-    else utf8.encodeInto(s, b.subarray(p, p + byteLength));
+    utf8.encodeInto(s, this.buf.subarray(p, p + byteLength));
     this.pos = p + byteLength;
   }
 
@@ -240,20 +235,7 @@ export class ProtoWriter {
  * Bytes of `s` in UTF-8 as TextEncoder writes it: a lone surrogate becomes U+FFFD (3 bytes).
  */
 export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
+  return Buffer.byteLength(s, 'utf8');
 }
 
 /** Size of a 64-bit varint given as two's-complement 32-bit halves. */

@@ -153,6 +153,9 @@ function contentValues(r: ProtoReader, start: number, count: number, size: 4 | 8
   return size === 4 ? new Float32Array(buffer, offset, count) : new BigInt64Array(buffer, offset, count);
 }
 
+/** The shared empty list a value list starts as (never pushed to: replaced on first use). */
+const NONE: never[] = [];
+
 /** Reads a TensorProto body into a NamedTensor, checking counts against the shape. */
 export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
   let dtypeCode = 0;
@@ -160,11 +163,12 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
   // tensor_content as a byte range of r.buf (no subarray per field): start and length, -1 when absent.
   let contentStart = 0;
   let contentLen = -1;
-  const floatChunks: Uint8Array[] = [];
-  const looseFloats: number[] = [];
-  const int64Readers: ProtoReader[] = [];
-  const looseInt64: ProtoReader[] = [];
-  const strings: Uint8Array[] = [];
+  // Allocated on first use: most tensors have one kind of values (a request has ~300 of them).
+  let floatChunks: Uint8Array[] = NONE;
+  let looseFloats: number[] = NONE;
+  let int64Readers: ProtoReader[] = NONE;
+  let looseInt64: ProtoReader[] = NONE;
+  let strings: Uint8Array[] = NONE;
   let unknownRank = false;
   while (!r.done()) {
     const t = r.tag();
@@ -173,24 +177,32 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
         dtypeCode = r.uint32();
         break;
       case (2 << 3) | 2: {
-        const s = r.sub();
-        while (!s.done()) {
-          const u = s.tag();
+        // TensorShapeProto read in place: the reader's end narrowed to the field, then to each
+        // dim, and restored (no sub-reader objects; an error leaves the reader unused anyway).
+        const outer = r.end;
+        const shapeLen = r.len(); // read before r.pos: len() moves past the length prefix
+        const shapeEnd = r.pos + shapeLen;
+        r.end = shapeEnd;
+        while (!r.done()) {
+          const u = r.tag();
           if (u === ((2 << 3) | 2)) {
-            const d = s.sub();
+            const dimLen = r.len();
+            r.end = r.pos + dimLen;
             let size = 0;
-            while (!d.done()) {
-              const x = d.tag();
+            while (!r.done()) {
+              const x = r.tag();
               if (x === ((1 << 3) | 0)) {
-                d.varint64Into(DIM, 0);
+                r.varint64Into(DIM, 0);
                 size = DIM[1]! * 2 ** 32 + (DIM[0]! >>> 0);
-              } else d.skip(x & 7);
+              } else r.skip(x & 7);
             }
+            r.end = shapeEnd;
             shape.push(size);
           } else if (u === ((3 << 3) | 0)) {
-            unknownRank = s.uint32() !== 0;
-          } else s.skip(u & 7);
+            unknownRank = r.uint32() !== 0;
+          } else r.skip(u & 7);
         }
+        r.end = outer;
         break;
       }
       case (4 << 3) | 2:
@@ -202,22 +214,27 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
         const b = r.bytes();
         if (b.length % 4 !== 0)
           throw new DecodeError(`tensor parsing error: ${name} (packed float_val of ${b.length} bytes)`);
+        if (floatChunks === NONE) floatChunks = [];
         floatChunks.push(b);
         break;
       }
       case (5 << 3) | 5:
+        if (looseFloats === NONE) looseFloats = [];
         looseFloats.push(r.float());
         break;
       case (8 << 3) | 2:
+        if (strings === NONE) strings = [];
         strings.push(r.bytes());
         break;
       case (10 << 3) | 2:
+        if (int64Readers === NONE) int64Readers = [];
         int64Readers.push(r.sub());
         break;
       case (10 << 3) | 0: {
         // Unpacked int64_val: remember where it is, read after counting.
         const start = r.pos;
         r.uint32();
+        if (looseInt64 === NONE) looseInt64 = [];
         looseInt64.push(new ProtoReader(r.buf, start, r.pos));
         break;
       }
@@ -233,7 +250,7 @@ export function readTensorProto(r: ProtoReader, name: string): NamedTensor {
     if (contentLen > 0)
       throw new DecodeError(`tensor parsing error: ${name} (tensor_content is not allowed for DT_STRING)`);
     if (strings.length !== count) countError(name, shape, count, dtypeCode, strings.length, 'string_val');
-    return { name, dtype, shape, values: strings };
+    return { name, dtype, shape, values: strings === NONE ? [] : strings };
   }
   if (contentLen >= 0) {
     if (floatChunks.length || looseFloats.length || int64Readers.length || looseInt64.length) {
