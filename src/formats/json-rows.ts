@@ -5,7 +5,7 @@ import { allocValues, fixedWidth, type Column, type RankingRequest, type Schema 
 import { DecodeError } from '../wire/proto-reader.js';
 import { parseJsonBody } from './json-columnar.js';
 import { halvesOf } from '../wire/proto-writer.js';
-import { storeFlat, storeOne, valuesText } from './json-values.js';
+import { FLT_MAX, storeFlat, storeOne, valuesText } from './json-values.js';
 import { type DecodedRequest, type EncodeOptions, type Format } from './types.js';
 
 const utf8 = new TextEncoder();
@@ -74,10 +74,25 @@ export const jsonRows: Format = {
         const halves = values instanceof BigInt64Array ? halvesOf(values) : undefined;
         for (let i = 0; i < n; i++) {
           const x = rows[i]![name];
-          if (x === undefined) throw new DecodeError(`instances[${i}]: missing input "${name}"`);
           if (w === 1 && f.shape.kind === 'scalar') {
+            // The common value stored directly; anything else (missing, non-finite, out of
+            // range, the wrong type) through storeOne, which stores or throws naming the
+            // place. Building that name for every value cost more than storing it.
+            if (typeof x === 'number') {
+              if (values instanceof Float32Array && x <= FLT_MAX && x >= -FLT_MAX) {
+                values[i] = x;
+                continue;
+              }
+              if (halves && Number.isSafeInteger(x)) {
+                halves[2 * i] = x >>> 0;
+                halves[2 * i + 1] = Math.floor(x / 4294967296);
+                continue;
+              }
+            }
+            if (x === undefined) throw new DecodeError(`instances[${i}]: missing input "${name}"`);
             storeOne(x, f.dtype, values, halves, i, where(i));
           } else {
+            if (x === undefined) throw new DecodeError(`instances[${i}]: missing input "${name}"`);
             if (!Array.isArray(x) || x.length !== w)
               throw new DecodeError(`${where(i)}: expected a list of ${w} values`);
             storeFlat(x, f.dtype, values, i * w, where(i), halves);
