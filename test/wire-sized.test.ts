@@ -105,6 +105,18 @@ describe('one-pass PredictRequest encoder', () => {
     }
   }
 
+  it('never grows its buffer: the message owns at most its size plus the fixed slack and shift', () => {
+    // A typed int64 tensor last: reserving the worst case (10 bytes a value) used to grow and copy.
+    const ids = BigInt64Array.from({ length: 1000 }, (_, i) => BigInt(i));
+    for (const tensors of [
+      [{ name: 'ids', dtype: 'int64' as const, shape: [1000], values: ids }],
+      cases()[1]!.tensors,
+    ]) {
+      const out = encodePredictRequest(SPEC, tensors, 'typed');
+      assert.ok(out.buffer.byteLength - out.byteLength <= 24, `${out.buffer.byteLength} for ${out.byteLength}`);
+    }
+  });
+
   it('places the first filled tensor 8-byte aligned in its buffer and fills it in place', () => {
     for (const pad of ['', 'm', 'mo', 'mod', 'mode', 'model12']) {
       let seen: Int32Array | undefined;

@@ -105,8 +105,9 @@ export class ProtoWriter {
   }
 
   /** Packed int64 body (no tag/length) from the 32-bit halves of a BigInt64Array. */
-  int64Halves(halves: Int32Array, from: number, to: number): void {
-    this.ensure((to - from) * 10);
+  int64Halves(halves: Int32Array, from: number, to: number, bytes = (to - from) * 10): void {
+    // `bytes`: the body's exact size when the caller has it (a sized writer must not reserve the worst case and grow).
+    this.ensure(bytes);
     const b = this.buf;
     let p = this.pos;
     for (let i = from; i < to; i++) {
@@ -181,7 +182,12 @@ export class ProtoWriter {
     this.uint32(byteLength);
     this.ensure(byteLength);
     const p = this.pos;
-    utf8.encodeInto(s, this.buf.subarray(p, p + byteLength));
+    const { read, written } = utf8.encodeInto(s, this.buf.subarray(p, p + byteLength));
+    // A sized writer hands out its buffer: a length that disagreed with the encoder would leave bytes unwritten.
+    if (read !== s.length || written !== byteLength)
+      throw new Error(
+        `internal error: ${JSON.stringify(s.slice(0, 40))} is ${written} UTF-8 bytes, sized as ${byteLength}`,
+      );
     this.pos = p + byteLength;
   }
 

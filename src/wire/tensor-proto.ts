@@ -118,7 +118,7 @@ export function writeTensorProto(
     const halves = halvesOf(v);
     w.tag(10, WIRE_LEN);
     w.uint32(values);
-    w.int64Halves(halves, 0, v.length);
+    w.int64Halves(halves, 0, v.length, values);
   }
 }
 
