@@ -3,7 +3,8 @@
 import { isFilled, type NamedTensor, type WireTensor } from '../tensors/named-tensor.js';
 import { readModelSpec, writeModelSpec, type ModelSpec } from './model-spec.js';
 import { DecodeError, ProtoReader, readMapEntry } from './proto-reader.js';
-import { ProtoWriter, utf8Length, varintSize, varintSizeOf, WIRE_LEN } from './proto-writer.js';
+import { ProtoWriter, utf8Length, varintSize, WIRE_LEN } from './proto-writer.js';
+import { shapeProduct } from './tensor-shape.js';
 import { readTensorProto, tensorBodySize, valuesSize, writeTensorProto, type NumericEncoding } from './tensor-proto.js';
 
 /**
@@ -33,10 +34,10 @@ export function encodePredictRequest(
     names[i] = utf8Length(t.name);
     values[i] = valuesSize(t, enc);
     bodies[i] = tensorBodySize(t, values[i]!);
-    entries[i] = 1 + varintSize(names[i]!) + names[i]! + 1 + varintSizeOf(bodies[i]!) + bodies[i]!;
-    size += 1 + varintSizeOf(entries[i]!) + entries[i]!;
+    entries[i] = 1 + varintSize(names[i]!) + names[i]! + 1 + varintSize(bodies[i]!) + bodies[i]!;
+    size += 1 + varintSize(entries[i]!) + entries[i]!;
     // The values are the last bytes of the entry, so the first filled tensor's start at its end minus their size.
-    if (alignAt === 0 && isFilled(t)) alignAt = size - elementCountOf(t.shape) * 4;
+    if (alignAt === 0 && isFilled(t)) alignAt = size - shapeProduct(t.shape) * 4;
   }
   const w = ProtoWriter.sized(size, alignAt);
   w.raw(header);
@@ -51,12 +52,6 @@ export function encodePredictRequest(
     writeTensorProto(w, t, enc, values[i]!);
   }
   return w.finish();
-}
-
-function elementCountOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 export interface DecodedPredictRequest {

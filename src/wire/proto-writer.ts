@@ -253,16 +253,6 @@ export function varint64Size(lo: number, hi: number): number {
   return n;
 }
 
-/** Size of a non-negative safe integer (a shape dimension) as a varint. */
-export function varintSizeOf(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
 /** Size of `v` as an unsigned varint. */
 export function varintSize(v: number): number {
   let n = 1;

@@ -3,7 +3,7 @@
 // (float_val = 5, int64_val = 10, packed) or raw little-endian tensor_content = 4.
 // Strings always go as string_val = 8: DT_STRING cannot use tensor_content.
 import { isFilled, type NamedTensor, type WireTensor } from '../tensors/named-tensor.js';
-import { elementCount } from './tensor-shape.js';
+import { elementCount, shapeProduct } from './tensor-shape.js';
 import { DT_FLOAT, DT_INT64, DT_STRING, dtypeFromTf, TF_DTYPE, tfDtypeName } from './dtypes.js';
 import { copyFloats, DecodeError, floatsView, ProtoReader } from './proto-reader.js';
 import { halvesOf, type ProtoWriter, varint64Size, varintSize, WIRE_LEN, WIRE_VARINT } from './proto-writer.js';
@@ -36,7 +36,7 @@ function int64BodySize(halves: Int32Array, n: number): number {
  * whole (tags and lengths included, as they are repeated fields).
  */
 export function valuesSize(t: WireTensor, enc: NumericEncoding): number {
-  if (isFilled(t)) return elementCountOf(t.shape) * 4;
+  if (isFilled(t)) return shapeProduct(t.shape) * 4;
   const v = t.values;
   if (Array.isArray(v)) {
     let size = 0;
@@ -56,13 +56,6 @@ export function tensorBodySize(t: WireTensor, values: number): number {
   const size = 1 + varintSize(TF_DTYPE[t.dtype]) + 1 + varintSize(shape) + shape;
   if (values === 0 || (!isFilled(t) && Array.isArray(t.values))) return size + values;
   return size + 1 + varintSize(values) + values;
-}
-
-/** Elements of a shape the encoder was handed (the caller built it; no limits to check). */
-function elementCountOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 /**
@@ -90,7 +83,7 @@ export function writeTensorProto(
   }
   w.end(shape);
   if (isFilled(t)) {
-    const n = elementCountOf(t.shape);
+    const n = shapeProduct(t.shape);
     if (n === 0) return;
     w.tag(enc === 'content' ? 4 : 5, WIRE_LEN);
     w.uint32(n * 4);

@@ -16,3 +16,10 @@ export function elementCount(name: string, shape: readonly number[]): number {
     throw new DecodeError(`tensor parsing error: ${name} (shape ${shapeText(shape)} holds ${n} elements)`);
   return n;
 }
+
+/** Elements of a shape an encoder was handed (built by the caller, so not checked): the product of its dimensions. */
+export function shapeProduct(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
