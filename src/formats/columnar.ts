@@ -15,6 +15,7 @@ import {
   type FeatureBatch,
   type RankingRequest,
   type Schema,
+  repeatPrefix,
   type Values,
 } from '../tensors/feature-batch.js';
 import { isFilled, type NamedTensor, type WireTensor } from '../tensors/named-tensor.js';
@@ -250,7 +251,7 @@ function unpack(schema: Schema, inputs: Map<string, NamedTensor>, n: number, ten
         if (w === 1) col.fill(src[o]!);
         else if (n > 0) {
           for (let j = 0; j < w; j++) col[j] = src[o + j]!;
-          for (let have = w; have < n * w; have *= 2) col.copyWithin(have, 0, Math.min(have, n * w - have));
+          repeatPrefix(col, w);
         }
         o += w;
       }

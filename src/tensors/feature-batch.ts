@@ -82,9 +82,18 @@ function repeatValues(v: Values, times: number): Values {
   const out = v instanceof Float32Array ? new Float32Array(total) : new BigInt64Array(total);
   if (total === 0) return out;
   (out as Float32Array).set(v as Float32Array, 0);
-  // Doubling copies: log2(times) memmoves instead of `times` small ones.
-  for (let filled = v.length; filled < total; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, total - filled));
+  repeatPrefix(out, v.length);
   return out;
+}
+
+/**
+ * Fills all of `out` with repeats of its first `width` values (already in place), by doubling
+ * copies: log2(repeats) memmoves instead of one small copy per repeat.
+ */
+export function repeatPrefix(out: Float32Array | BigInt64Array | Int32Array, width: number): void {
+  const total = out.length;
+  if (width <= 0) return;
+  for (let filled = width; filled < total; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, total - filled));
 }
 
 /** The canonical batch of a logical request: context broadcast, item columns as they are. */
