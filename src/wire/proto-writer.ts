@@ -91,17 +91,7 @@ export class ProtoWriter {
   /** Varint of a 64-bit value given as two's-complement 32-bit halves. */
   varint64(lo: number, hi: number): void {
     this.ensure(10);
-    const b = this.buf;
-    let p = this.pos;
-    lo >>>= 0;
-    hi >>>= 0;
-    while (hi !== 0 || lo > 127) {
-      b[p++] = (lo & 127) | 128;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    b[p++] = lo;
-    this.pos = p;
+    this.pos = putVarint64(this.buf, this.pos, lo, hi);
   }
 
   /** Packed int64 body (no tag/length) from the 32-bit halves of a BigInt64Array. */
@@ -110,16 +100,7 @@ export class ProtoWriter {
     this.ensure(bytes);
     const b = this.buf;
     let p = this.pos;
-    for (let i = from; i < to; i++) {
-      let lo = halves[2 * i]! >>> 0;
-      let hi = halves[2 * i + 1]! >>> 0;
-      while (hi !== 0 || lo > 127) {
-        b[p++] = (lo & 127) | 128;
-        lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-        hi >>>= 7;
-      }
-      b[p++] = lo;
-    }
+    for (let i = from; i < to; i++) p = putVarint64(b, p, halves[2 * i]!, halves[2 * i + 1]!);
     this.pos = p;
   }
 
@@ -235,6 +216,19 @@ export class ProtoWriter {
     this.buf[p] = v;
     this.pos += extra;
   }
+}
+
+/** Writes the varint of a 64-bit value given as two's-complement 32-bit halves at b[p..]; returns the new position. */
+function putVarint64(b: Uint8Array, p: number, lo: number, hi: number): number {
+  lo >>>= 0;
+  hi >>>= 0;
+  while (hi !== 0 || lo > 127) {
+    b[p++] = (lo & 127) | 128;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  b[p++] = lo;
+  return p;
 }
 
 /**
