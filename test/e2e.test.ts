@@ -204,7 +204,10 @@ describe('e2e against the stub server', () => {
     t.diagnostic(
       `request p50 ${p(base!, 50, 'request')} ms -> ${p(delayed!, 50, 'request')} ms with --delay-ms ${D}; breakdown injected ${delayed!.breakdown!.serverInjectedMs} ms, unattributed ${delayed!.breakdown!.unattributedMs} ms`,
     );
-    assert.ok(p(delayed!, 50, 'request') - p(base!, 50, 'request') >= D * 0.95);
+    // Every delayed request waited at least D in the server (sleep() guarantees it on the server's
+    // clock), so its median does too; the growth over the base run allows for a slower base run.
+    assert.ok(p(delayed!, 50, 'request') >= D, 'every delayed request took at least D');
+    assert.ok(p(delayed!, 50, 'request') - p(base!, 50, 'request') >= D * 0.9);
     assert.ok(delayed!.breakdown!.serverInjectedMs >= D, 'the server measured its injected delay');
     assert.ok(
       delayed!.breakdown!.unattributedMs < delayed!.breakdown!.serverInjectedMs,

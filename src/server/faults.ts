@@ -1,6 +1,7 @@
 // Fault injection for exercising the load generator: a fixed delay per call, a stall
 // every Nth call, and a share of calls answered UNAVAILABLE. All applied after the
 // request is decoded; the error draws come from a seeded PRNG, so a run is repeatable.
+import { now } from '../common/server-timing.js';
 import { Prng } from '../scenario/prng.js';
 
 export interface FaultOptions {
@@ -45,4 +46,19 @@ export class FaultInjector {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Schedules `fire` after about `ms`; setTimeout by default. */
+export type Timer = (fire: () => void, ms: number) => void;
+const timeout: Timer = (fire, ms) => void setTimeout(fire, ms);
+
+/**
+ * Waits at least `ms` on `clock` (performance.now, the clock the server reports its timing on).
+ * Node's timers run on a millisecond loop clock read at the start of a tick, so a bare setTimeout
+ * can fire up to ~1 ms early by performance.now: the server would then report a 50 ms injected delay
+ * as 49.4 ms. It sleeps again for whatever is left.
+ */
+export async function sleep(ms: number, clock: () => number = now, timer: Timer = timeout): Promise<void> {
+  const end = clock() + ms;
+  for (let left = ms; left > 0; left = end - clock()) {
+    await new Promise<void>((resolve) => timer(resolve, Math.ceil(left)));
+  }
+}
