@@ -58,11 +58,8 @@ export async function measureFormat(
     });
     steps.push({ op: { type: 'op-start', op: 'calibration', codec: ENC }, fn: calibrationWorkload() });
   }
-  steps.push({
-    op: { type: 'op-start', op: 'decode', codec: ENC },
-    fn: withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema)),
-    jit: true,
-  });
+  const decode = withSlowdown(slow, job.format, 'decode', () => format.decode(encoded, schema));
+  steps.push({ op: { type: 'op-start', op: 'decode', codec: ENC }, fn: decode, jit: true });
   for (const codec of job.plan.timeCodecs === false ? [] : codecs) {
     const packed = compressed.get(codec.label)!;
     steps.push({ op: { type: 'op-start', op: 'compress', codec: codec.label }, fn: () => codec.compress(encoded) });
@@ -76,7 +73,8 @@ export async function measureFormat(
     // Every op consumes or produces the raw encoded bytes; the floors copy the logical bytes.
     send({ type: 'op', op: op.op, codec: op.codec, bytes: bytes ?? raw, sample });
   }
-  if (job.peers) await measurePeers(job.format, encoded, req, job.plan, send, yieldToLoop);
+  if (job.peers)
+    await measurePeers(job.format, encoded, req, job.plan, { encode: steps[0]!.fn, decode }, send, yieldToLoop);
 }
 
 /** The request a job measures: the recorded one (--data) or the scenario's synthetic one. */

@@ -134,7 +134,6 @@ export async function runBench(config: BenchConfig, opts: RunOptions = {}): Prom
   const peers = config.peers
     ? aggregatePeers(
         matrix.jobs,
-        micro,
         targets.map((t) => t.name),
         config.formats,
         peerVersions(),

@@ -82,7 +82,7 @@ export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResu
       plugins: {
         ...titlePlugins(
           `${TITLE} — ${scenarioLabel(r, scenario)}`,
-          'Median time of ours divided by each peer library on the same encoded bytes, same child processes; below 1 ours is faster.',
+          'Median time of ours divided by each peer library on the same encoded bytes, same child processes, timed in alternating blocks; below 1 ours is faster.',
         ),
         legend: LEGEND_TOP,
       },

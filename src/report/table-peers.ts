@@ -100,7 +100,8 @@ export function peersTable(r: Results, scenario: string): Table | undefined {
     ],
     rows,
     note:
-      'Same encoded bytes, same child processes; below 1 ours is faster. ours = Format.decode / Format.encode (decode also checks the ' +
+      'Same encoded bytes, same child processes, ours and every peer timed in alternating blocks; below 1 ours is faster. ' +
+      'ours = Format.decode / Format.encode (decode also checks the ' +
       'signature and assembles the canonical batch; encode starts from the request columns, the peers from a finished message' +
       `${hasPrebuilt ? ', so the last column times our wire encoder on a finished message too, like for like' : ''}). ` +
       `${works.join('. ')}.${alignText}`,

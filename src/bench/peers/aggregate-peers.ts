@@ -1,20 +1,14 @@
 // Pools what the children reported for --peers into the results' peers section: per
-// scenario x format x op, ours (the same child processes' encode/decode) and each peer,
-// each pooled over rounds, with ours' median / the peer's median. Pure.
-import type { AlignmentRecord, MicroRecord, PeerRecord, PeersSection, Stats } from '../../results/index.js';
+// scenario x format x op, ours (timed interleaved with the peers in the same child processes)
+// and each peer, each pooled over rounds, with ours' median / the peer's median. Pure.
+import type { AlignmentRecord, PeerRecord, PeersSection } from '../../results/index.js';
 import type { JobResult } from '../aggregate.js';
 import { poolRounds, type RoundSample } from '../stats.js';
-
-export const OURS_WORK: Record<'encode' | 'decode', string> = {
-  decode:
-    'Format.decode: parse, check names, dtypes, shapes and counts against the signature, and assemble the canonical batch (context broadcast)',
-  encode: 'Format.encode: build the message from the request columns and serialize it',
-};
+import { OURS_IMPL } from './measure-peers.js';
 
 /** Keyed by the order formats were configured in; none when no child measured peers. */
 export function aggregatePeers(
   jobs: readonly JobResult[],
-  micro: readonly MicroRecord[],
   scenarios: readonly string[],
   formats: readonly string[],
   versions: Record<string, string>,
@@ -31,24 +25,10 @@ export function aggregatePeers(
       const a = mine[0]!.outcome.alignment;
       if (a) alignment.push({ scenario, format, tensors: a.tensors, aligned: a.aligned });
       for (const op of ['decode', 'encode'] as const) {
-        const ours = micro.find(
-          (m) => m.scenario === scenario && m.format === format && m.op === op && m.codec === 'identity',
-        );
-        if (!ours) continue;
-        const bytes = ours.bytes;
         const impls = [...new Set(mine.flatMap((j) => j.outcome.peers!.filter((p) => p.op === op).map((p) => p.impl)))];
-        const oursRecord = (stats: Stats): PeerRecord => ({
-          scenario,
-          format,
-          op,
-          impl: 'ours',
-          work: OURS_WORK[op],
-          bytes,
-          stats,
-          oursRatio: 1,
-        });
-        records.push(oursRecord(ours.stats));
-        for (const impl of impls) {
+        if (!impls.includes(OURS_IMPL)) continue;
+        let bytes = 0;
+        const pooled = impls.map((impl) => {
           const rounds: RoundSample[] = [];
           let work = '';
           for (const j of mine) {
@@ -56,20 +36,24 @@ export function aggregatePeers(
             if (p) {
               rounds.push(p.sample);
               work = p.work;
+              bytes = p.bytes;
             }
           }
-          const stats = poolRounds(rounds);
+          return { impl, work, stats: poolRounds(rounds) };
+        });
+        // Ours as timed interleaved with the peers, first.
+        const ours = pooled.find((p) => p.impl === OURS_IMPL)!;
+        for (const p of [ours, ...pooled.filter((x) => x !== ours)])
           records.push({
             scenario,
             format,
             op,
-            impl,
-            work,
+            impl: p.impl,
+            work: p.work,
             bytes,
-            stats,
-            oursRatio: stats.medianMs > 0 ? ours.stats.medianMs / stats.medianMs : 0,
+            stats: p.stats,
+            oursRatio: p === ours ? 1 : p.stats.medianMs > 0 ? ours.stats.medianMs / p.stats.medianMs : 0,
           });
-        }
       }
     }
   }

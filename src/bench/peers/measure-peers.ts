@@ -1,18 +1,28 @@
-// The child's --peers step, after ours was timed in the same process: for each peer of the
-// format, check that its decode reaches the same canonical tensors as the request (else the
-// comparison would not be of the same work: the run fails like a round-trip failure), then
-// time its decode and its encode of a prebuilt message; plus the `copy` reference (a
-// fresh-allocation copy of the same encoded bytes) and the message's alignment.
+// The child's --peers step, after ours was timed on its own in the same process: for each peer
+// of the format, check that its decode reaches the same canonical tensors as the request (else
+// the comparison would not be of the same work: the run fails like a round-trip failure), then
+// time ours again, interleaved with every peer's decode and its encode of a prebuilt message
+// (see time-interleaved.ts), plus the `copy` reference (a fresh-allocation copy of the same
+// encoded bytes), ours on a prebuilt message, and the message's alignment.
 import type { RankingRequest } from '../../tensors/index.js';
 import { diffBatches, toFeatureBatch } from '../../tensors/index.js';
 import type { MeasurePlan } from '../measure-plan.js';
 import { decodePredictRequest, encodePredictRequest } from '../../wire/predict-request.js';
-import { jitWarmUp, timeOp } from '../time-op.js';
+import { timeInterleaved } from '../time-interleaved.js';
+import { jitWarmUp } from '../time-op.js';
 import { VerificationError } from '../verify.js';
 import type { WorkerMessage } from '../worker-protocol.js';
 import { contentAlignment } from './alignment.js';
 import { peersFor } from './index.js';
 import { quietNaNs } from './peer-types.js';
+
+export const OURS_IMPL = 'ours';
+const INTERLEAVED =
+  'timed in alternating blocks with the peers below, so its median can differ from the CPU table, where it was timed alone';
+export const OURS_WORK: Record<'encode' | 'decode', string> = {
+  decode: `Format.decode: parse, check names, dtypes, shapes and counts against the signature, and assemble the canonical batch (context broadcast); ${INTERLEAVED}`,
+  encode: `Format.encode: build the message from the request columns and serialize it; ${INTERLEAVED}`,
+};
 
 export const PREBUILT_IMPL = 'ours-prebuilt';
 export const PREBUILT_WORK =
@@ -47,6 +57,7 @@ export async function measurePeers(
   encoded: Uint8Array,
   req: RankingRequest,
   plan: MeasurePlan,
+  ours: Record<'encode' | 'decode', () => unknown>,
   send: (msg: WorkerMessage) => void,
   yieldToLoop: () => Promise<void>,
 ): Promise<void> {
@@ -77,7 +88,9 @@ export async function measurePeers(
     quiet.has(impl) ? `${work}; signalling NaN payloads come back quiet` : work;
   send({ type: 'alignment', ...contentAlignment(encoded) });
   const src = new Uint8Array(encoded);
-  const steps: { op: 'encode' | 'decode'; impl: string; work: string; fn: () => unknown }[] = [
+  type Step = { op: 'encode' | 'decode'; impl: string; work: string; fn: () => unknown };
+  const steps: Step[] = [
+    { op: 'decode', impl: OURS_IMPL, work: OURS_WORK.decode, fn: ours.decode },
     {
       op: 'decode',
       impl: 'copy',
@@ -88,6 +101,7 @@ export async function measurePeers(
         return dst;
       },
     },
+    { op: 'encode', impl: OURS_IMPL, work: OURS_WORK.encode, fn: ours.encode },
   ];
   const prebuilt = peers.some((p) => p.impl === 'protobufjs' || p.impl === 'protobuf-es')
     ? prebuiltOurs(encoded)
@@ -98,20 +112,21 @@ export async function measurePeers(
     steps.push({ op: 'encode', impl: p.impl, work: p.encodeWork, fn: p.prebuiltEncode(encoded) });
   }
   // A peer parsing 1,000 tf.Examples takes ~0.6 s a call, so the peers keep the run's time
-  // budget but need one sample fewer (at least 3), and tinybench's own warmup is one call
-  // (after jitWarmUp below, the same for ours and every library).
-  const peerPlan: MeasurePlan = {
-    ...plan,
-    minSamples: Math.max(3, plan.minSamples - 1),
-    warmupMs: 0,
-    warmupSamples: 1,
-  };
-  for (const s of steps) {
+  // budget but need one sample fewer (at least 3).
+  const peerMin = Math.max(3, plan.minSamples - 1);
+  const ownMin = (impl: string): number =>
+    impl === OURS_IMPL || impl === 'copy' || impl === PREBUILT_IMPL ? plan.minSamples : peerMin;
+  for (const op of ['decode', 'encode'] as const) {
+    const group = steps.filter((s) => s.op === op);
     await yieldToLoop();
-    const cheap = s.impl === 'copy' || s.impl === PREBUILT_IMPL;
     // Every library gets the JIT warmup ours got (capped in time: a 0.7 s tf.Example parse runs once).
-    if (s.impl !== 'copy') jitWarmUp(s.fn, plan);
-    const sample = timeOp(`${format} peer ${s.impl} ${s.op}`, s.fn, cheap ? plan : peerPlan);
-    send({ type: 'peer', op: s.op, impl: s.impl, work: s.work, bytes: encoded.length, sample });
+    for (const s of group) if (s.impl !== 'copy') jitWarmUp(s.fn, plan);
+    const timed = timeInterleaved(
+      group.map((s) => ({ name: `${format} ${s.impl} ${s.op}`, fn: s.fn, minSamples: ownMin(s.impl) })),
+      plan,
+    );
+    group.forEach((s, i) =>
+      send({ type: 'peer', op, impl: s.impl, work: s.work, bytes: encoded.length, sample: timed[i]! }),
+    );
   }
 }
