@@ -19,3 +19,15 @@ export function testScenario(name: string, seed?: number): Scenario {
 export function testRequest(name: string, seed?: number): RankingRequest {
   return generate(testScenario(name, seed));
 }
+
+/**
+ * Waits until `ok()` holds, polled every 5 ms, so a test sequences its steps on what a server
+ * did rather than on how long a loaded machine took. Fails naming `what` after `limitMs`.
+ */
+export async function poll(what: string, ok: () => boolean | Promise<boolean>, limitMs = 20_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`never happened within ${limitMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -15,7 +15,7 @@ import { Unpackr } from 'msgpackr';
 import { expectedInputs, FORMATS, getFormat, toNamedTensors, type Format } from '../src/formats/index.js';
 import { valuesText } from '../src/formats/json-values.js';
 import { generate, loadScenario, type Scenario } from '../src/scenario/index.js';
-import { RankingModel, startServer, TIMING_HEADERS, type RunningServer } from '../src/server/index.js';
+import { RankingModel, startServer, STATS_PATH, TIMING_HEADERS, type RunningServer } from '../src/server/index.js';
 import { sniffJson } from '../src/server/json-sniff.js';
 import { createRawClient, type RawCallResult, type RawClient } from '../src/server/raw-client.js';
 import { fixedWidth, toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
@@ -23,6 +23,7 @@ import { DT_FLOAT, DT_INT64, DT_STRING } from '../src/wire/dtypes.js';
 import { encodeMultiInferenceRequest } from '../src/wire/input.js';
 import { encodePredictRequest } from '../src/wire/predict-request.js';
 import { protoType } from '../src/wire/protos.js';
+import { poll } from './helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const S = grpc.status;
@@ -848,7 +849,8 @@ describe('npm run serve (src/cli/commands/serve.ts)', () => {
   };
 
   it('SIGTERM: stops accepting, finishes in-flight calls, exits 0', async () => {
-    const p = serve(['--port', '0', '--scenario', 'tiny', '--delay-ms', '1500']);
+    // Each call is answered 3 s after it is decoded; the test moves on server states, not sleeps.
+    const p = serve(['--port', '0', '--scenario', 'tiny', '--delay-ms', '3000']);
     try {
       const addr = await p.ready;
       const req = generate(loadScenario('tiny'));
@@ -858,12 +860,16 @@ describe('npm run serve (src/cli/commands/serve.ts)', () => {
         method: 'POST',
         body: getFormat('json-columnar').encode(req),
       });
-      await new Promise((r) => setTimeout(r, 500));
+      const inFlight = async (): Promise<number> =>
+        ((await (await fetch(`http://${addr.rest}${STATS_PATH}`)).json()) as { inFlight: number }).inFlight;
+      await poll('both calls in flight', async () => (await inFlight()) === 2);
       p.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
-      await assert.rejects(
-        fetch(`http://${addr.rest}/v1/models/ranker`, { headers: { connection: 'close' } }),
-        'a new connection after SIGTERM is refused',
+      // Refused once the listener has closed (while the two calls are still being answered).
+      await poll('a new connection after SIGTERM refused', () =>
+        fetch(`http://${addr.rest}/v1/models/ranker`, { headers: { connection: 'close' } }).then(
+          () => false,
+          () => true,
+        ),
       );
       const g = await grpcCall;
       assert.equal(g.code, S.OK, g.details);

@@ -83,6 +83,14 @@ export interface RunnerStats {
   /** Sum and count of worker hand-offs (ms), to average. */
   handoffMsTotal: number;
   handoffs: number;
+  /** Most worker operations (a call's decode + compute, or a batch) in flight at once; at most the worker count. */
+  peakBusy: number;
+  /** Calls accepted and not yet answered now (a gauge, like the next two). */
+  inFlight: number;
+  /** Worker operations in flight now. */
+  busy: number;
+  /** Tasks waiting in the batching queues now. */
+  inBatchQueue: number;
 }
 
 export interface RunnerOptions {
@@ -158,6 +166,10 @@ export class CallRunner {
       splitTasks: 0,
       handoffMsTotal: 0,
       handoffs: 0,
+      peakBusy: 0,
+      inFlight: 0,
+      busy: 0,
+      inBatchQueue: 0,
     };
   }
 
@@ -167,7 +179,13 @@ export class CallRunner {
   }
 
   stats(): RunnerStats {
-    return { ...this.s };
+    return { ...this.s, inFlight: this.active, busy: this.busy, inBatchQueue: this.batcher?.waiting ?? 0 };
+  }
+
+  /** One more worker operation in flight. */
+  private occupy(): void {
+    this.busy++;
+    if (this.busy > this.s.peakBusy) this.s.peakBusy = this.busy;
   }
 
   /**
@@ -276,7 +294,7 @@ export class CallRunner {
   }
 
   private startCall(call: Pending<unknown>): void {
-    this.busy++;
+    this.occupy();
     call.fault = this.faults.next();
     const batching = !!this.batcher;
     if (call.closure) {
@@ -475,7 +493,7 @@ export class CallRunner {
       return { packed: pr.packed, start: p.start, end: p.end };
     });
     if (threads) for (const task of tasks) if (rowsIn(task) === task.size) transfer.push(task.item.prepared.packed!);
-    this.busy++;
+    this.occupy();
     this.executor.run({ op: 'score', segments, padTo: b.paddedSize }, transfer).then((r) => {
       this.batcher!.done();
       this.busy--;
