@@ -94,14 +94,16 @@ class Link {
     if (this.timer && this.armedFor <= at) return;
     clearTimeout(this.timer);
     this.armedFor = at;
-    // Deliver up to half a timer tick early so the average added delay is right.
-    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.round(at - performance.now())));
+    // Never early: a chunk leaves no sooner than its time (a timer that fires early, as Node's can
+    // by up to ~1 ms against performance.now, re-arms), so the added delay is at least what was
+    // asked, like netem's; timer granularity adds ~0.5 ms on average.
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.ceil(at - performance.now())));
   }
 
   private flush(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
-    const now = performance.now() + 0.5;
+    const now = performance.now();
     while (this.head < this.queue.length && this.queue[this.head]!.at <= now) {
       const item = this.queue[this.head++]!;
       if (item.data === null) {
