@@ -40,8 +40,14 @@ export interface TransportOptions {
   modelName: string;
 }
 
-/** Deadline checks allow this much slack for timers firing early (libuv timers have 1 ms resolution). */
-export const DEADLINE_SLACK_MS = 2;
+/**
+ * A deadline cut counts as reaching the hard cap when it comes at most this early. grpc-js sets
+ * its deadline on Date.now (whole milliseconds) and fires it on a libuv timer (whole
+ * milliseconds, up to ~1 ms early against performance.now): up to ~2 ms early together, so 2
+ * was the worst case exactly; 5 leaves room for a loaded machine's clock reads. A server's own
+ * DEADLINE_EXCEEDED 5 ms before the cap is the same deadline expiring, so it is capped too.
+ */
+export const DEADLINE_SLACK_MS = 5;
 
 /** A fresh set of counts, and the bookkeeping every transport does on one call. */
 export function newCounts(): TransportCounts {
