@@ -25,9 +25,10 @@ describe('timeInterleaved', () => {
     const f = fake([1, 0.5, 40], [4, 4, 3]);
     const log: BlockLog = [];
     const out = timeInterleaved(f.entries, { timeMs: 16 }, log, f.clock);
-    // 16 ms in blocks of 2 ms: 2 calls of 1 ms, 4 of 0.5 ms per block, 8 blocks each.
-    assert.deepEqual(f.calls, [16, 32, 3]);
+    // 16 ms in blocks of 2 ms: 2 timed calls of 1 ms, 4 of 0.5 ms per block, 8 blocks each, and
+    // one untimed call before each block.
     assert.deepEqual(out.map((s) => s.count), [16, 32, 3]);
+    assert.deepEqual(f.calls, [16 + BLOCKS, 32 + BLOCKS, 3 + 3]);
     assert.deepEqual(out.map((s) => [s.min, s.max]), [[1, 1], [0.5, 0.5], [40, 40]]);
     // A call longer than the budget still runs minSamples times, one per block.
     assert.equal(log.filter((i) => i === 2).length, 3);

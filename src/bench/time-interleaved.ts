@@ -4,14 +4,14 @@
 // medians moved by more than 25 % between rounds, while ratios are what the comparison reports.
 //
 // Each entry gets the time budget and minimum sample count a lone timeOp would give it, spread
-// over blocks of about timeMs / BLOCKS; the order of entries rotates each pass.
+// over blocks of about timeMs / BLOCKS, each after one untimed call; the order of entries
+// rotates each pass.
 //
 // No garbage collection is forced between blocks. Tried: a full collection before every block
-// put each block in a freshly collected heap, and everything slowed down unevenly (etsy-search,
-// tensor-content decode: ours 0.60 -> 2.47 ms, protobufjs 1.10 -> 2.77, protobuf-es 1.39 -> 8.27;
-// each alone 0.65-0.87 ms for ours). Without it, collection work falls in whichever block fills
-// the young generation; a scavenge costs what survives, not what died, so a peer's dead garbage
-// costs the next block little. Callers collect once after the warmups (jitWarmUp).
+// put each block in a freshly collected heap (still being swept), and everything slowed down
+// unevenly (etsy-search, tensor-content decode: ours 0.60 -> 2.47 ms, protobufjs 1.10 -> 2.77,
+// protobuf-es 1.39 -> 8.27; in one process, 0.61 -> 1.23 ms for ours with a fixed young
+// generation too). Callers collect once after the warmups (jitWarmUp).
 import type { MeasurePlan } from './measure-plan.js';
 import { summarize, type RoundSample } from './stats.js';
 import { MAX_SAMPLES } from './time-op.js';
@@ -55,6 +55,11 @@ export function timeInterleaved(
       const { fn } = entries[i]!;
       const mine = samples[i]!;
       log?.push(i);
+      // The block's first call is not timed: right after another library's calls, the first one
+      // ran up to 2x slower (etsy-search elwc decode after a protobufjs decode: 75-92 ms, against
+      // 44-66 ms alone and 44 ms for the second call in a row), so it would charge ours for the
+      // peer's heap and caches (and the peer for ours).
+      sink = fn();
       let inBlock = 0;
       do {
         const t0 = clock();
