@@ -416,7 +416,6 @@ describe('accounting', () => {
   });
 });
 
-/** A gRPC server whose Predict holds every call `holdMs` and records how many were in flight at once. */
 /**
  * A gRPC server that holds every call until `together` calls have arrived (or 10 s have passed),
  * then answers them all: sent one after another, calls never reach `together` in flight.

@@ -4,7 +4,7 @@
 // a table, a chart and a finding. Hand-built results; no timing is measured.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PeerRecord, Results, Stats } from '../src/results/index.js';
+import { INTERLEAVED_WORK, type PeerRecord, type Results, type Stats } from '../src/results/index.js';
 import { validateResults } from '../src/results/validate-results.js';
 import {
   buildCharts,
@@ -126,6 +126,13 @@ describe('the peers section', () => {
     assert.equal(tc[3], '1.00 (0.800)');
     assert.equal(tc[6], '**0.800** (protobufjs)');
     assert.match(t.note ?? '', /tensor-content 75 of 301/);
+    // The note says how ours was timed, from the ours records' work: a results file from before the
+    // interleaving (ours = the CPU table's record) is not described as interleaved.
+    assert.match(t.note ?? '', /each timed alone, one after the other \(ours is the CPU table's figure\)/);
+    const interleaved = withPeers();
+    for (const p of interleaved.peers!.records)
+      if (p.impl === 'ours') p.work = `Format.decode; ${INTERLEAVED_WORK}, so it can differ`;
+    assert.match(peersTable(interleaved, scenario)!.note ?? '', /ours and every peer timed in alternating blocks/);
     const finding = peersFinding(r, scenario)!;
     assert.match(finding, /faster than the fastest peer in 2 of 3/);
     assert.match(finding, /worst: `tensor-content` encode 1\.5x the time of protobufjs\.$/);

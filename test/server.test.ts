@@ -860,17 +860,25 @@ describe('npm run serve (src/cli/commands/serve.ts)', () => {
         method: 'POST',
         body: getFormat('json-columnar').encode(req),
       });
+      let answered = false;
+      void grpcCall.then(() => (answered = true));
+      const signal = () => AbortSignal.timeout(1000);
       const inFlight = async (): Promise<number> =>
-        ((await (await fetch(`http://${addr.rest}${STATS_PATH}`)).json()) as { inFlight: number }).inFlight;
+        ((await (await fetch(`http://${addr.rest}${STATS_PATH}`, { signal: signal() })).json()) as { inFlight: number })
+          .inFlight;
       await poll('both calls in flight', async () => (await inFlight()) === 2);
       p.child.kill('SIGTERM');
-      // Refused once the listener has closed (while the two calls are still being answered).
+      // Refused once the listener has closed, while the two calls are still being answered (after
+      // they are, the process exits and anything is refused).
       await poll('a new connection after SIGTERM refused', () =>
-        fetch(`http://${addr.rest}/v1/models/ranker`, { headers: { connection: 'close' } }).then(
+        fetch(`http://${addr.rest}/v1/models/ranker`, { headers: { connection: 'close' }, signal: signal() }).then(
           () => false,
-          () => true,
+          // Our own timeout is not a refusal: poll again.
+          (e: unknown) => !(e instanceof DOMException && e.name === 'TimeoutError'),
         ),
       );
+      assert.equal(answered, false, 'refused while the in-flight calls were still being answered');
+      assert.equal(p.child.exitCode, null);
       const g = await grpcCall;
       assert.equal(g.code, S.OK, g.details);
       const r = await restCall;

@@ -41,4 +41,12 @@ describe('sleep', () => {
     await sleep(-5, f.clock, f.timer);
     assert.deepEqual(f.asked, []);
   });
+
+  it('a wait longer than a timer can hold is asked in parts; NaN and Infinity are refused', async () => {
+    const f = fakeTime((ms) => ms);
+    await sleep(2 ** 32, f.clock, f.timer);
+    assert.deepEqual(f.asked, [2 ** 31 - 1, 2 ** 31 - 1, 2]);
+    await assert.rejects(sleep(NaN, f.clock, f.timer), /finite number of ms, got NaN/);
+    await assert.rejects(sleep(Infinity, f.clock, f.timer), /got Infinity/);
+  });
 });

@@ -2,7 +2,8 @@
 // clock that each call advances by a set cost makes every count exact; no real time is measured.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BLOCKS, timeInterleaved, type BlockLog } from '../src/bench/time-interleaved.js';
+import { BLOCKS, PER_BLOCK, timeInterleaved, type BlockLog } from '../src/bench/time-interleaved.js';
+import { MAX_SAMPLES } from '../src/bench/time-op.js';
 
 /** Entries whose calls cost `costs[i]` fake ms each; counts calls. */
 function fake(costs: number[], minSamples: number[]) {
@@ -53,5 +54,21 @@ describe('timeInterleaved', () => {
     // 8 ms in 1 ms blocks is 32 calls of 0.25 ms, but it needs 40: one more block each after.
     assert.equal(out[1]!.count, 40);
     assert.equal(log.filter((i) => i === 0).length, BLOCKS);
+  });
+
+  it('two entries alternate strictly', () => {
+    const f = fake([1, 2], [4, 4]);
+    const log: BlockLog = [];
+    timeInterleaved(f.entries, { timeMs: 16 }, log, f.clock);
+    assert.deepEqual(log, Array.from({ length: 2 * BLOCKS }, (_, k) => k % 2));
+  });
+
+  it('an op too fast for the clock still spreads its samples over BLOCKS blocks', () => {
+    const f = fake([0, 1], [4, 4]);
+    const log: BlockLog = [];
+    const out = timeInterleaved(f.entries, { timeMs: 16 }, log, f.clock);
+    assert.equal(out[0]!.count, MAX_SAMPLES);
+    assert.equal(log.filter((i) => i === 0).length, Math.ceil(MAX_SAMPLES / PER_BLOCK));
+    assert.ok(Math.ceil(MAX_SAMPLES / PER_BLOCK) === BLOCKS);
   });
 });

@@ -27,6 +27,9 @@ export interface InterleavedEntry {
   minSamples: number;
 }
 
+/** Most timed calls per block, so even a sub-microsecond op spreads its samples over BLOCKS blocks. */
+export const PER_BLOCK = Math.ceil(MAX_SAMPLES / BLOCKS);
+
 /** Where each block ran: entry index, in order (for tests and diagnostics). */
 export type BlockLog = number[];
 
@@ -50,7 +53,9 @@ export function timeInterleaved(
     samples[i]!.length >= MAX_SAMPLES || (spent[i]! >= plan.timeMs && samples[i]!.length >= entries[i]!.minSamples);
   for (let pass = 0; !entries.every((_, i) => done(i)); pass++) {
     for (let k = 0; k < entries.length; k++) {
-      const i = (pass + k) % entries.length;
+      // Rotating the order each pass: with 3 or more entries no entry always follows the same one.
+      // With two, plain alternation (A B A B) already does that; rotating would give A B B A.
+      const i = entries.length === 2 ? k : (pass + k) % entries.length;
       if (done(i)) continue;
       const { fn } = entries[i]!;
       const mine = samples[i]!;
@@ -61,13 +66,14 @@ export function timeInterleaved(
       // peer's heap and caches (and the peer for ours).
       sink = fn();
       let inBlock = 0;
+      let inBlockCalls = 0;
       do {
         const t0 = clock();
         sink = fn();
         const ms = clock() - t0;
         mine.push(ms);
         inBlock += ms;
-      } while (inBlock < blockMs && mine.length < MAX_SAMPLES);
+      } while (inBlock < blockMs && mine.length < MAX_SAMPLES && ++inBlockCalls < PER_BLOCK);
       spent[i]! += inBlock;
     }
   }

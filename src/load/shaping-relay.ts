@@ -4,7 +4,10 @@
 // Chunks are split into 16 KiB pieces so a large request does not hold the link in one
 // block; delivery order is kept per direction. A source is paused while more than 8 MiB of
 // its data is queued (the relay's "buffer"), so memory stays bounded at low bandwidths.
-// Delivery uses libuv timers (1 ms resolution): added delays are accurate to about ±0.5 ms.
+// Delivery is never early: a libuv timer (1 ms resolution, can fire ~1 ms early) brings the
+// relay within a millisecond of a chunk's time, then the event loop's check phase (setImmediate)
+// releases it once due, so the added delay is at least what was asked and late by about the
+// event loop's latency (tens of microseconds on an idle loop).
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -50,7 +53,8 @@ class Link {
   private freeAt = 0;
   private readonly queue: Item[] = [];
   private head = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the armed timer or immediate; undefined when none is armed. */
+  private timer: (() => void) | undefined;
   private armedFor = Infinity;
   sent = 0;
 
@@ -92,12 +96,17 @@ class Link {
     if (this.head >= this.queue.length) return;
     const at = this.queue[this.head]!.at;
     if (this.timer && this.armedFor <= at) return;
-    clearTimeout(this.timer);
+    this.timer?.();
     this.armedFor = at;
-    // Never early: a chunk leaves no sooner than its time (a timer that fires early, as Node's can
-    // by up to ~1 ms against performance.now, re-arms), so the added delay is at least what was
-    // asked, like netem's; timer granularity adds ~0.5 ms on average.
-    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.ceil(at - performance.now())));
+    // Never early (see the top): whole milliseconds on a timer, the rest on the check phase.
+    const wait = Math.floor(at - performance.now());
+    if (wait >= 1) {
+      const t = setTimeout(() => this.flush(), wait);
+      this.timer = () => clearTimeout(t);
+    } else {
+      const t = setImmediate(() => this.flush());
+      this.timer = () => clearImmediate(t);
+    }
   }
 
   private flush(): void {
@@ -127,7 +136,8 @@ class Link {
   }
 
   clear(): void {
-    clearTimeout(this.timer);
+    this.timer?.();
+    this.timer = undefined;
     this.queue.length = 0;
     this.head = 0;
   }

@@ -14,7 +14,7 @@ import {
 } from './chart-common.js';
 import { orderFormats } from './palette.js';
 import { primaryScenario } from './select.js';
-import { PREBUILT, peerImpls, peerRecords, prebuiltVsFastest } from './table-peers.js';
+import { howTimed, PREBUILT, peerImpls, peerRecords, prebuiltVsFastest } from './table-peers.js';
 import type { ChartResult } from './types.js';
 
 const TITLE = 'Ours vs peers: time ratio on the same bytes';
@@ -82,7 +82,7 @@ export function chartPeers(r: Results, scenario = primaryScenario(r)): ChartResu
       plugins: {
         ...titlePlugins(
           `${TITLE} — ${scenarioLabel(r, scenario)}`,
-          'Median time of ours divided by each peer library on the same encoded bytes, same child processes, timed in alternating blocks; below 1 ours is faster.',
+          `Median time of ours divided by each peer library on the same encoded bytes, same child processes, ${howTimed(records).replace(/ \(.*\)$/, '')}; below 1 ours is faster.`,
         ),
         legend: LEGEND_TOP,
       },

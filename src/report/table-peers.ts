@@ -1,7 +1,7 @@
 // The "ours vs peers" table and finding (bench --peers): per format and op, ours' median and
 // each peer's on the same bytes in the same child processes, with ours ÷ peer ratios
 // (below 1: ours is faster). Decode also shows the fresh-allocation copy of the same bytes.
-import type { PeerRecord, Results } from '../results/index.js';
+import { INTERLEAVED_WORK, type PeerRecord, type Results } from '../results/index.js';
 import { intervalText } from './micro-stats.js';
 import { num, sig3, times } from './number-format.js';
 import { orderFormats } from './palette.js';
@@ -100,12 +100,19 @@ export function peersTable(r: Results, scenario: string): Table | undefined {
     ],
     rows,
     note:
-      'Same encoded bytes, same child processes, ours and every peer timed in alternating blocks; below 1 ours is faster. ' +
+      `Same encoded bytes, same child processes, ${howTimed(records)}; below 1 ours is faster. ` +
       'ours = Format.decode / Format.encode (decode also checks the ' +
       'signature and assembles the canonical batch; encode starts from the request columns, the peers from a finished message' +
       `${hasPrebuilt ? ', so the last column times our wire encoder on a finished message too, like for like' : ''}). ` +
       `${works.join('. ')}.${alignText}`,
   };
+}
+
+/** How ours and the peers were timed: interleaved (current runs) or one after the other (older results files). */
+export function howTimed(records: readonly PeerRecord[]): string {
+  return records.some((p) => p.impl === 'ours' && p.work.includes(INTERLEAVED_WORK))
+    ? 'ours and every peer timed in alternating blocks (so ours can differ from the CPU table, where each op is timed alone)'
+    : "each timed alone, one after the other (ours is the CPU table's figure)";
 }
 
 /** One sentence for the findings, or undefined without peers. */

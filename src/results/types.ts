@@ -133,6 +133,12 @@ export interface AlignmentRecord {
   aligned: number;
 }
 
+/**
+ * In the `work` of a peers `ours` record: ours was timed again, interleaved with the peers
+ * (results before that carried the CPU table's record, timed alone, without this text).
+ */
+export const INTERLEAVED_WORK = 'timed in alternating blocks with the peers';
+
 /** bench --peers: ours against other JavaScript implementations on the same bytes. */
 export interface PeersSection {
   /** Versions of the peer packages measured. */

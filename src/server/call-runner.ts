@@ -56,7 +56,10 @@ export type Outcome<T> =
   | { ok: true; value: T; timing: ServerTiming; batch?: ServerBatchInfo }
   | { ok: false; error: ServingError; timing: ServerTiming; batch?: ServerBatchInfo };
 
-/** What the runner did, since it started. */
+/**
+ * What the runner did since it started (counters, and peakBusy), plus three gauges read at the
+ * moment of the call (inFlight, busy, inBatchQueue): subtract two snapshots' counters, never those.
+ */
 export interface RunnerStats {
   workers: number;
   threads: boolean;
@@ -83,13 +86,16 @@ export interface RunnerStats {
   /** Sum and count of worker hand-offs (ms), to average. */
   handoffMsTotal: number;
   handoffs: number;
-  /** Most worker operations (a call's decode + compute, or a batch) in flight at once; at most the worker count. */
+  /**
+   * Most worker operations (a call's decode + compute, or a batch, including a stall that holds
+   * the worker) in flight at once; at most the worker count (1 with workers 0: the main thread).
+   */
   peakBusy: number;
-  /** Calls accepted and not yet answered now (a gauge, like the next two). */
+  /** Gauge: calls accepted and not yet answered. */
   inFlight: number;
-  /** Worker operations in flight now. */
+  /** Gauge: worker operations in flight (as peakBusy counts them). */
   busy: number;
-  /** Tasks waiting in the batching queues now. */
+  /** Gauge: pieces waiting in the batching queues (a split task counts once per piece). */
   inBatchQueue: number;
 }
 

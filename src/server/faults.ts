@@ -57,8 +57,12 @@ const timeout: Timer = (fire, ms) => void setTimeout(fire, ms);
  * as 49.4 ms. It sleeps again for whatever is left.
  */
 export async function sleep(ms: number, clock: () => number = now, timer: Timer = timeout): Promise<void> {
+  if (!Number.isFinite(ms)) throw new RangeError(`sleep: expected a finite number of ms, got ${ms}`);
   const end = clock() + ms;
   for (let left = ms; left > 0; left = end - clock()) {
-    await new Promise<void>((resolve) => timer(resolve, Math.ceil(left)));
+    // setTimeout holds at most 2^31 - 1 ms (more becomes 1 ms).
+    await new Promise<void>((resolve) => timer(resolve, Math.min(Math.ceil(left), MAX_TIMER_MS)));
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -4,6 +4,7 @@
 // time ours again, interleaved with every peer's decode and its encode of a prebuilt message
 // (see time-interleaved.ts), plus the `copy` reference (a fresh-allocation copy of the same
 // encoded bytes), ours on a prebuilt message, and the message's alignment.
+import { INTERLEAVED_WORK } from '../../results/index.js';
 import type { RankingRequest } from '../../tensors/index.js';
 import { diffBatches, toFeatureBatch } from '../../tensors/index.js';
 import type { MeasurePlan } from '../measure-plan.js';
@@ -17,8 +18,7 @@ import { peersFor } from './index.js';
 import { quietNaNs } from './peer-types.js';
 
 export const OURS_IMPL = 'ours';
-const INTERLEAVED =
-  'timed in alternating blocks with the peers below, so its median can differ from the CPU table, where it was timed alone';
+const INTERLEAVED = `${INTERLEAVED_WORK}, so its median can differ from the CPU table, where it was timed alone`;
 export const OURS_WORK: Record<'encode' | 'decode', string> = {
   decode: `Format.decode: parse, check names, dtypes, shapes and counts against the signature, and assemble the canonical batch (context broadcast); ${INTERLEAVED}`,
   encode: `Format.encode: build the message from the request columns and serialize it; ${INTERLEAVED}`,
