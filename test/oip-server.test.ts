@@ -11,7 +11,7 @@ import { resolveE2eInput, SignatureError, type E2eConfig } from '../src/load/ind
 import { parseE2eArgs } from '../src/args/e2e-args.js';
 import { generate, loadScenario } from '../src/scenario/index.js';
 import { RankingModel, startServer, type RunningServer } from '../src/server/index.js';
-import { createRawClient } from '../src/server/raw-client.js';
+import { createRawClient } from '../src/common/raw-client.js';
 import { toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
 import { oipType } from '../src/wire/oip-protos.js';
 

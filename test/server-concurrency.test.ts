@@ -17,7 +17,7 @@ import {
   type RunnerStats,
   type RunningServer,
 } from '../src/server/index.js';
-import { createRawClient, type RawCallResult, type RawClient } from '../src/server/raw-client.js';
+import { createRawClient, type RawCallResult, type RawClient } from '../src/common/raw-client.js';
 import { toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
 import { protoType } from '../src/wire/protos.js';
 import { poll } from './helpers.js';

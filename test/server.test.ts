@@ -17,7 +17,7 @@ import { valuesText } from '../src/formats/json-values.js';
 import { generate, loadScenario, type Scenario } from '../src/scenario/index.js';
 import { RankingModel, startServer, STATS_PATH, TIMING_HEADERS, type RunningServer } from '../src/server/index.js';
 import { sniffJson } from '../src/server/json-sniff.js';
-import { createRawClient, type RawCallResult, type RawClient } from '../src/server/raw-client.js';
+import { createRawClient, type RawCallResult, type RawClient } from '../src/common/raw-client.js';
 import { fixedWidth, toFeatureBatch, type RankingRequest } from '../src/tensors/index.js';
 import { DT_FLOAT, DT_INT64, DT_STRING } from '../src/wire/dtypes.js';
 import { encodeMultiInferenceRequest } from '../src/wire/input.js';

@@ -28,9 +28,19 @@ describe('timeInterleaved', () => {
     const out = timeInterleaved(f.entries, { timeMs: 16 }, log, f.clock);
     // 16 ms in blocks of 2 ms: 2 timed calls of 1 ms, 4 of 0.5 ms per block, 8 blocks each, and
     // one untimed call before each block.
-    assert.deepEqual(out.map((s) => s.count), [16, 32, 3]);
+    assert.deepEqual(
+      out.map((s) => s.count),
+      [16, 32, 3],
+    );
     assert.deepEqual(f.calls, [16 + BLOCKS, 32 + BLOCKS, 3 + 3]);
-    assert.deepEqual(out.map((s) => [s.min, s.max]), [[1, 1], [0.5, 0.5], [40, 40]]);
+    assert.deepEqual(
+      out.map((s) => [s.min, s.max]),
+      [
+        [1, 1],
+        [0.5, 0.5],
+        [40, 40],
+      ],
+    );
     // A call longer than the budget still runs minSamples times, one per block.
     assert.equal(log.filter((i) => i === 2).length, 3);
     assert.equal(log.filter((i) => i === 0).length, BLOCKS);
@@ -60,7 +70,10 @@ describe('timeInterleaved', () => {
     const f = fake([1, 2], [4, 4]);
     const log: BlockLog = [];
     timeInterleaved(f.entries, { timeMs: 16 }, log, f.clock);
-    assert.deepEqual(log, Array.from({ length: 2 * BLOCKS }, (_, k) => k % 2));
+    assert.deepEqual(
+      log,
+      Array.from({ length: 2 * BLOCKS }, (_, k) => k % 2),
+    );
   });
 
   it('an op too fast for the clock still spreads its samples over BLOCKS blocks', () => {

@@ -10,7 +10,7 @@
 // distributions are the scenario defaults (payload sizes are then only indicative).
 import { ROW_SPLITS_SUFFIX, RESERVED_NAMES, parseScenario, ScenarioError } from '../scenario/parse-scenario.js';
 import type { DType, FeatureSpec, Scenario } from '../scenario/types.js';
-import { createRawClient } from '../server/raw-client.js';
+import { createRawClient } from '../common/raw-client.js';
 import { DT_INT64, DT_STRING, TF_DTYPE, dtypeFromTf, tfDtypeName } from '../wire/dtypes.js';
 import { protoType } from '../wire/protos.js';
 

@@ -11,18 +11,9 @@ import { getModelMetadata } from './rpc-methods.js';
 import type { Servable } from './servable.js';
 import { batchEntries, now, timingEntries, type ServerTiming } from '../common/server-timing.js';
 
-export const SERVICE_NAME = 'tensorflow.serving.PredictionService';
+import { METHOD_NAMES, RESPONSE_TYPES, SERVICE_NAME } from '../common/prediction-service.js';
 
-const RESPONSE_TYPES = {
-  Classify: 'tensorflow.serving.ClassificationResponse',
-  Regress: 'tensorflow.serving.RegressionResponse',
-  Predict: 'tensorflow.serving.PredictResponse',
-  MultiInference: 'tensorflow.serving.MultiInferenceResponse',
-  GetModelMetadata: 'tensorflow.serving.GetModelMetadataResponse',
-} as const;
-
-export type MethodName = keyof typeof RESPONSE_TYPES;
-export const METHOD_NAMES = Object.keys(RESPONSE_TYPES) as MethodName[];
+export { METHOD_NAMES, SERVICE_NAME, type MethodName } from '../common/prediction-service.js';
 
 type Response = Record<string, unknown>;
 

@@ -14,4 +14,4 @@ export { DEFAULT_WINDOW_BYTES, MAX_WINDOW_BYTES } from './grpc-http2.js';
 export { METHOD_NAMES, SERVICE_NAME, type MethodName } from './grpc-service.js';
 export { STATS_PATH } from './rest-handler.js';
 export { defaultWorkers } from './worker-pool.js';
-export { createRawClient, type RawCallOptions, type RawCallResult, type RawClient } from './raw-client.js';
+export { createRawClient, type RawCallOptions, type RawCallResult, type RawClient } from '../common/raw-client.js';

@@ -1,9 +1,10 @@
 // A gRPC client of PredictionService that sends and receives raw message bytes (the
 // formats' encoders produce them), and returns the status, the response bytes and the
-// server timing from the trailers. Used by the tests and the load generator.
+// server timing from the trailers. Used by the tests and the load generator (so it lives below
+// both server and load).
 import * as grpc from '@grpc/grpc-js';
-import { METHOD_NAMES, SERVICE_NAME, type MethodName } from './grpc-service.js';
-import { parseTiming, type ServerTiming } from '../common/server-timing.js';
+import { METHOD_NAMES, SERVICE_NAME, type MethodName } from './prediction-service.js';
+import { parseTiming, type ServerTiming } from './server-timing.js';
 
 export interface RawCallResult {
   /** gRPC status code (0 = OK). */
