@@ -125,8 +125,7 @@ export async function measurePeers(
       group.map((s) => ({ name: `${format} ${s.impl} ${s.op}`, fn: s.fn, minSamples: ownMin(s.impl) })),
       plan,
     );
-    group.forEach((s, i) =>
-      send({ type: 'peer', op, impl: s.impl, work: s.work, bytes: encoded.length, sample: timed[i]! }),
-    );
+    for (const [i, s] of group.entries())
+      send({ type: 'peer', op, impl: s.impl, work: s.work, bytes: encoded.length, sample: timed[i]! });
   }
 }
