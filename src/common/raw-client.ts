@@ -29,20 +29,23 @@ export interface RawClient {
 
 const identity = (b: Buffer): Buffer => b;
 
+/** A unary gRPC method whose request and response are raw message bytes both ways (no (de)serializing). */
+export function rawUnaryMethod(path: string): grpc.MethodDefinition<Buffer, Buffer> {
+  return {
+    path,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  };
+}
+
 /** Raw-bytes PredictionService client. `channelOptions` e.g. grpc.default_compression_algorithm. */
 export function createRawClient(address: string, channelOptions: grpc.ChannelOptions = {}): RawClient {
   const def: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
-  for (const m of METHOD_NAMES) {
-    def[m] = {
-      path: `/${SERVICE_NAME}/${m}`,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    };
-  }
+  for (const m of METHOD_NAMES) def[m] = rawUnaryMethod(`/${SERVICE_NAME}/${m}`);
   const Ctor = grpc.makeGenericClientConstructor(def, 'PredictionService');
   const client = new Ctor(address, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': -1,

@@ -4,23 +4,11 @@
 // transport and server machinery cost by themselves (its "harness floor").
 import type * as grpc from '@grpc/grpc-js';
 import { NOOP_GRPC_PATH } from '../common/harness-paths.js';
-
-const identity = (b: Buffer): Buffer => b;
+import { rawUnaryMethod } from '../common/raw-client.js';
 
 /** The no-op service definition: raw bytes in, the same bytes out. */
 export function harnessServiceDefinition(): grpc.ServiceDefinition {
-  return {
-    Noop: {
-      path: NOOP_GRPC_PATH,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-      originalName: 'noop',
-    },
-  };
+  return { Noop: { ...rawUnaryMethod(NOOP_GRPC_PATH), originalName: 'noop' } };
 }
 
 export function harnessServiceHandlers(): grpc.UntypedServiceImplementation {
